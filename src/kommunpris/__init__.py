@@ -1,0 +1,1 @@
+"""kommunpris: the platform that runs Sveriges DigitaliseringsKommun."""

@@ -1,0 +1,75 @@
+"""The API's response shapes; they are the OpenAPI document's schemas."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    detail: str
+    candidates: list[str] = []
+
+
+class AwardNameOut(Schema):
+    name: str
+    from_year: int
+
+
+class AwardOut(Schema):
+    slug: str
+    name: str
+    names: list[AwardNameOut]
+    founded_year: int
+    cadence_years: int
+    venue: str
+    is_default: bool
+
+
+class MunicipalityOut(Schema):
+    code: str
+    name: str
+    county_code: str
+    county: str
+
+
+class CountyOut(Schema):
+    code: str
+    name: str
+
+
+class CountyDetailOut(CountyOut):
+    municipalities: list[MunicipalityOut]
+
+
+class CandidacyOut(Schema):
+    stage: str
+    name: str
+    municipalities: list[MunicipalityOut]
+    joint: bool
+
+
+class WinnerOut(Schema):
+    year: int
+    award_name: str
+    municipality_code: str
+    municipality: str
+    display_name: str
+    county_code: str
+    county: str
+    motivation: str
+    ceremony_date: date | None
+
+
+class EditionOut(Schema):
+    award: str
+    year: int
+    name: str
+    phase: str
+    ceremony_date: date | None
+    venue: str
+    decision_public: bool
+    winner: WinnerOut | None
+    finalists: list[CandidacyOut]
+    nominees: list[CandidacyOut]

@@ -1,0 +1,204 @@
+"""The read-only open-data API, version 1, with its OpenAPI document at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import HttpError
+
+from kommunpris.archive.exports import winner_row
+from kommunpris.archive.selectors import finalists_of, public_editions, public_winners
+from kommunpris.awards.models import Award, Edition
+from kommunpris.awards.selectors import AwardNotFound, award, awards, editions
+from kommunpris.nominations.models import Candidacy, Stage
+from kommunpris.permissions import decision_is_public, may_view_edition_page
+from kommunpris.register.models import County, Municipality
+from kommunpris.register.resolver import MunicipalityNotFound
+from kommunpris.register.selectors import counties, municipalities, resolver
+
+from .schemas import (
+    AwardOut,
+    CandidacyOut,
+    CountyDetailOut,
+    CountyOut,
+    EditionOut,
+    ErrorOut,
+    MunicipalityOut,
+    WinnerOut,
+)
+
+api = NinjaAPI(
+    title="kommunpris öppna data",
+    version="1",
+    description=(
+        "Öppna data om Sveriges DigitaliseringsKommun (tidigare Sveriges IT-kommun): "
+        "utmärkelser, upplagor, vinnare med juryns motiveringar, finalister, kommuner och län. "
+        "Endast läsning. Kommunkoder och länskoder är SCB:s, som text med inledande nollor."
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+
+
+def _award(slug: str | None) -> Award:
+    try:
+        return award(slug)
+    except AwardNotFound as exc:
+        raise HttpError(404, str(exc)) from None
+
+
+def _municipality(m: Municipality) -> MunicipalityOut:
+    return MunicipalityOut(code=m.code, name=m.name, county_code=m.county.code, county=m.county.name)
+
+
+def _award_out(a: Award) -> AwardOut:
+    return AwardOut(
+        slug=a.slug,
+        name=a.current_name,
+        names=[{"name": n.name, "from_year": n.from_year} for n in a.names.all()],  # type: ignore[misc]
+        founded_year=a.founded_year,
+        cadence_years=a.cadence_years,
+        venue=a.venue,
+        is_default=a.is_default,
+    )
+
+
+def _candidacy(c: Candidacy) -> CandidacyOut:
+    return CandidacyOut(
+        stage=c.stage,
+        name=c.name,
+        municipalities=[
+            MunicipalityOut(
+                code=m.code, name=m.name, county_code=m.county_id, county=m.county.name
+            )
+            for m in c.municipalities
+        ],
+        joint=c.is_joint,
+    )
+
+
+def _edition_out(e: Edition, loaded: Edition | None) -> EditionOut:
+    shortlist = finalists_of(loaded) if loaded is not None else []
+    winner = getattr(loaded, "winner", None) if loaded is not None else None
+    return EditionOut(
+        award=e.award.slug,
+        year=e.year,
+        name=e.name,
+        phase=e.phase,
+        ceremony_date=timezone.localtime(e.ceremony_at).date() if e.ceremony_at else None,
+        venue=e.venue,
+        decision_public=loaded is not None,
+        winner=WinnerOut(**winner_row(winner)) if winner is not None else None,
+        finalists=[_candidacy(c) for c in shortlist if c.stage == Stage.FINALIST],
+        nominees=[_candidacy(c) for c in shortlist if c.stage == Stage.NOMINEE],
+    )
+
+
+@api.get("/awards", response=list[AwardOut], tags=["utmärkelser"], summary="Alla utmärkelser")
+def list_awards(request: HttpRequest) -> list[AwardOut]:
+    return [_award_out(a) for a in awards()]
+
+
+@api.get(
+    "/awards/{slug}",
+    response={200: AwardOut, 404: ErrorOut},
+    tags=["utmärkelser"],
+    summary="En utmärkelse",
+)
+def get_award(request: HttpRequest, slug: str) -> AwardOut:
+    return _award_out(_award(slug))
+
+
+def _public_loaded(the_award: Award) -> dict[int, Edition]:
+    return {e.year: e for e in public_editions(award=the_award).select_related("winner__municipality__county")}
+
+
+@api.get("/editions", response={200: list[EditionOut], 404: ErrorOut}, tags=["upplagor"], summary="Upplagor")
+def list_editions(request: HttpRequest, award: str | None = None) -> list[EditionOut]:
+    the_award = _award(award)
+    loaded = _public_loaded(the_award)
+    return [
+        _edition_out(e, loaded.get(e.year))
+        for e in editions(the_award)
+        if may_view_edition_page(e)
+    ]
+
+
+@api.get(
+    "/editions/{year}",
+    response={200: EditionOut, 404: ErrorOut},
+    tags=["upplagor"],
+    summary="En upplaga med vinnare och finalister",
+)
+def get_edition(request: HttpRequest, year: int, award: str | None = None) -> EditionOut:
+    the_award = _award(award)
+    found = editions(the_award).filter(year=year).first()
+    if found is None or not may_view_edition_page(found):
+        raise HttpError(404, f"Upplagan {year} finns inte.")
+    loaded = (
+        public_editions(award=the_award).filter(pk=found.pk).first()
+        if decision_is_public(found)
+        else None
+    )
+    return _edition_out(found, loaded)
+
+
+@api.get("/winners", response={200: list[WinnerOut], 404: ErrorOut}, tags=["vinnare"], summary="Vinnare")
+def list_winners(request: HttpRequest, award: str | None = None) -> list[WinnerOut]:
+    return [WinnerOut(**winner_row(w)) for w in public_winners(award=_award(award))]
+
+
+@api.get(
+    "/municipalities",
+    response={200: list[MunicipalityOut], 404: ErrorOut},
+    tags=["kommuner"],
+    summary="Kommuner; med ?q= den kommun ett skrivet namn avser",
+)
+def list_municipalities(
+    request: HttpRequest, q: str | None = None
+) -> list[MunicipalityOut] | tuple[int, ErrorOut]:
+    """All 290 municipalities; `q` ("Sundsvalls kommun", "Falu kommun") narrows to one."""
+    rows = municipalities()
+    if q is not None and q.strip():
+        try:
+            match = resolver().resolve(q[:200])
+        except MunicipalityNotFound as exc:
+            return 404, ErrorOut(detail=exc.message, candidates=exc.candidates)
+        rows = rows.filter(code=match.code)
+    return [_municipality(m) for m in rows]
+
+
+@api.get(
+    "/municipalities/{code}",
+    response={200: MunicipalityOut, 404: ErrorOut},
+    tags=["kommuner"],
+    summary="En kommun",
+)
+def get_municipality(request: HttpRequest, code: str) -> MunicipalityOut:
+    found = municipalities().filter(code=code).first()
+    if found is None:
+        raise HttpError(404, f"Det finns ingen kommun med koden '{code}'. Koden har fyra siffror.")
+    return _municipality(found)
+
+
+@api.get("/counties", response=list[CountyOut], tags=["län"], summary="Län")
+def list_counties(request: HttpRequest) -> list[CountyOut]:
+    return [CountyOut(code=c.code, name=c.name) for c in counties()]
+
+
+@api.get(
+    "/counties/{code}",
+    response={200: CountyDetailOut, 404: ErrorOut},
+    tags=["län"],
+    summary="Ett län med dess kommuner",
+)
+def get_county(request: HttpRequest, code: str) -> CountyDetailOut:
+    found: County | None = counties().filter(code=code).first()
+    if found is None:
+        raise HttpError(404, f"Det finns inget län med koden '{code}'. Koden har två siffror.")
+    return CountyDetailOut(
+        code=found.code,
+        name=found.name,
+        municipalities=[_municipality(m) for m in municipalities().filter(county=found)],
+    )

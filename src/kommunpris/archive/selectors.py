@@ -1,0 +1,120 @@
+"""Reads of the archive, each filtered through the embargo rule in kommunpris.permissions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from kommunpris.awards.models import Award, Edition
+from kommunpris.nominations.models import Candidacy, CandidacyMember, Stage
+from kommunpris.permissions import published_editions_q
+
+from .announcement import AnnouncedWinner, Announcement
+from .models import ArchivePage, Winner
+
+
+def public_winners(*, award: Award | None = None, now: datetime | None = None) -> QuerySet[Winner]:
+    """Winners whose edition's decision is public, newest first."""
+    winners = Winner.objects.filter(published_editions_q(now=now, prefix="edition__"))
+    if award is not None:
+        winners = winners.filter(edition__award=award)
+    return winners.select_related(
+        "edition__award", "municipality__county"
+    ).prefetch_related("edition__award__names").order_by("edition__award__slug", "-edition__year")
+
+
+def public_winner(edition: Edition, *, now: datetime | None = None) -> Winner | None:
+    return public_winners(now=now).filter(edition=edition).first()
+
+
+def _candidacies_prefetch() -> Prefetch[Candidacy]:
+    return Prefetch(
+        "candidacies",
+        queryset=Candidacy.objects.exclude(stage=Stage.CANDIDACY).prefetch_related(
+            Prefetch("members", queryset=CandidacyMember.objects.select_related("municipality"))
+        ),
+        to_attr="shortlisted",
+    )
+
+
+def public_editions(*, award: Award, now: datetime | None = None) -> QuerySet[Edition]:
+    """Editions whose decision is public, with winner and shortlisted candidacies loaded."""
+    return (
+        Edition.objects.filter(published_editions_q(now=now), award=award)
+        .select_related("award", "winner__municipality__county")
+        .prefetch_related("award__names", _candidacies_prefetch())
+        .order_by("-year")
+    )
+
+
+def finalists_of(edition: Edition) -> list[Candidacy]:
+    """Finalists (then nominees) of an edition loaded by public_editions, in stated order."""
+    shortlisted: list[Candidacy] = getattr(edition, "shortlisted", [])
+    return sorted(shortlisted, key=lambda c: (-Stage.rank(c.stage), c.pk))
+
+
+def archive_page(award: Award) -> ArchivePage | None:
+    return ArchivePage.objects.filter(award=award).first()
+
+
+def public_announcement(*, award: Award, now: datetime | None = None) -> Announcement:
+    """The winners page as a document, ready to render back to the announcement text."""
+    page = archive_page(award)
+    announcement = Announcement(title=page.title if page else "", intro=page.intro if page else "")
+    for w in public_winners(award=award, now=now):
+        announcement.winners.append(
+            AnnouncedWinner(
+                line=0,
+                award_name=w.edition.name,
+                year=w.edition.year,
+                display_name=w.display_name,
+                motivation=w.motivation,
+                opening_quote=w.opening_quote,
+                closing_quote=w.closing_quote,
+            )
+        )
+    return announcement
+
+
+@dataclass(frozen=True)
+class Placing:
+    edition: Edition
+    stage: str  # "winner", "finalist" or "nominee"
+    candidacy: Candidacy | None
+    winner: Winner | None
+
+
+def placings_of_municipalities(
+    codes: list[str], *, now: datetime | None = None
+) -> dict[str, list[Placing]]:
+    """Every public win and shortlisting of the given municipalities, newest first."""
+    result: dict[str, list[Placing]] = {code: [] for code in codes}
+    for w in public_winners(now=now).filter(municipality_id__in=codes):
+        result[w.municipality_id].append(Placing(w.edition, "winner", None, w))
+    won = {(p.edition.pk, code) for code, ps in result.items() for p in ps}
+    members = (
+        CandidacyMember.objects.filter(
+            published_editions_q(now=now, prefix="edition__"),
+            municipality_id__in=codes,
+        )
+        .exclude(candidacy__stage=Stage.CANDIDACY)
+        .select_related("edition__award", "candidacy")
+        .prefetch_related(
+            "edition__award__names",
+            Prefetch(
+                "candidacy__members",
+                queryset=CandidacyMember.objects.select_related("municipality"),
+            ),
+        )
+    )
+    for member in members:
+        if (member.edition_id, member.municipality_id) in won:
+            continue
+        result[member.municipality_id].append(
+            Placing(member.edition, member.candidacy.stage, member.candidacy, None)
+        )
+    for placings in result.values():
+        placings.sort(key=lambda p: (-p.edition.year, p.edition.award.slug))
+    return result

@@ -1,0 +1,346 @@
+"""Writes to the archive: importing the winners page and the finalists of earlier editions.
+
+Every import is all-or-nothing: the whole file is checked first, every problem is reported
+with its line number, and nothing is written unless there are none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db import transaction
+from django.utils import timezone
+
+from kommunpris.audit.services import record_event
+from kommunpris.awards.models import Award, Edition, Phase
+from kommunpris.awards.services import get_or_create_announced_edition
+from kommunpris.nominations.models import Candidacy, CandidacyMember, Stage
+from kommunpris.register.resolver import MunicipalityNotFound
+from kommunpris.register.selectors import resolver
+
+from .announcement import AnnouncedWinner, Announcement, AnnouncementError, LineError, decode, parse
+from .models import ArchivePage, Winner
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def _validate_winners(
+    announcement: Announcement, *, award: Award, allow_off_cadence: bool
+) -> list[tuple[AnnouncedWinner, str]]:
+    """Each winner with its municipality code; raises AnnouncementError listing every problem."""
+    errors: list[LineError] = []
+    names = {n.name: n.from_year for n in award.names.all()}
+    municipalities = resolver()
+    seen: dict[int, int] = {}
+    resolved: list[tuple[AnnouncedWinner, str]] = []
+    live_years = set(
+        Edition.objects.filter(award=award).exclude(phase=Phase.ANNOUNCED).values_list("year", flat=True)
+    )
+    for w in announcement.winners:
+        if w.award_name not in names:
+            errors.append(
+                LineError(
+                    w.line,
+                    f"Okänd utmärkelse '{w.award_name}'. Utmärkelsen heter "
+                    + " eller ".join(f"'{n}'" for n in names)
+                    + ".",
+                )
+            )
+        elif award.name_in(w.year) != w.award_name:
+            errors.append(
+                LineError(
+                    w.line,
+                    f"Utmärkelsen hette '{award.name_in(w.year)}' år {w.year}, inte "
+                    f"'{w.award_name}'. Skriv '{award.name_in(w.year)} {w.year}'.",
+                )
+            )
+        if w.year in seen:
+            errors.append(
+                LineError(
+                    w.line,
+                    f"År {w.year} förekommer två gånger (även på rad {seen[w.year]}). "
+                    "Ta bort den ena.",
+                )
+            )
+        else:
+            seen[w.year] = w.line
+        if not allow_off_cadence and not award.is_on_cadence(w.year):
+            errors.append(
+                LineError(
+                    w.line,
+                    f"År {w.year} passar inte utmärkelsens rytm (vart {award.cadence_years}:a år "
+                    f"från {award.founded_year}). Rätta året, eller importera med "
+                    "--allow-off-cadence om det ändå ska med.",
+                )
+            )
+        if w.year in live_years:
+            errors.append(
+                LineError(
+                    w.line,
+                    f"Upplagan {w.year} pågår i plattformen; dess vinnare utses av juryn, "
+                    f"inte genom import. Ta bort blocket för {w.year}.",
+                )
+            )
+        try:
+            match = municipalities.resolve(w.display_name)
+        except MunicipalityNotFound as exc:
+            errors.append(LineError(w.line, exc.message))
+        else:
+            resolved.append((w, match.code))
+    if errors:
+        raise AnnouncementError(sorted(errors, key=lambda e: e.line))
+    return resolved
+
+
+def read_announcement(data: bytes | str) -> Announcement:
+    text = decode(data) if isinstance(data, bytes) else data
+    return parse(text)
+
+
+def import_winners(
+    data: bytes | str, *, award: Award, allow_off_cadence: bool = False, actor: str = "system"
+) -> ImportResult:
+    """Import a winners page; raises AnnouncementError and writes nothing if anything is wrong."""
+    announcement = read_announcement(data)
+    resolved = _validate_winners(announcement, award=award, allow_off_cadence=allow_off_cadence)
+    created = updated = unchanged = 0
+    with transaction.atomic():
+        page = ArchivePage.objects.filter(award=award).first()
+        if page is None:
+            ArchivePage.objects.create(award=award, title=announcement.title, intro=announcement.intro)
+            record_event(
+                action="archive.page_created",
+                actor=actor,
+                target=f"award:{award.slug}",
+                after={"title": announcement.title, "intro": announcement.intro},
+            )
+        elif (page.title, page.intro) != (announcement.title, announcement.intro):
+            before = {"title": page.title, "intro": page.intro}
+            page.title, page.intro = announcement.title, announcement.intro
+            page.save(update_fields=["title", "intro"])
+            record_event(
+                action="archive.page_updated",
+                actor=actor,
+                target=f"award:{award.slug}",
+                before=before,
+                after={"title": page.title, "intro": page.intro},
+            )
+        for w, code in resolved:
+            edition, _ = get_or_create_announced_edition(award, w.year, actor=actor)
+            wanted = {
+                "municipality_id": code,
+                "display_name": w.display_name,
+                "motivation": w.motivation,
+                "opening_quote": w.opening_quote,
+                "closing_quote": w.closing_quote,
+            }
+            current = Winner.objects.filter(edition=edition).first()
+            if current is None:
+                Winner.objects.create(edition=edition, **wanted)
+                created += 1
+                record_event(
+                    action="archive.winner_imported",
+                    actor=actor,
+                    target=f"edition:{award.slug}:{w.year}",
+                    after=wanted,
+                )
+                continue
+            before = {key: getattr(current, key) for key in wanted}
+            if before == wanted:
+                unchanged += 1
+                continue
+            for key, value in wanted.items():
+                setattr(current, key, value)
+            current.save(update_fields=[k.removesuffix("_id") for k in wanted])
+            updated += 1
+            record_event(
+                action="archive.winner_updated",
+                actor=actor,
+                target=f"edition:{award.slug}:{w.year}",
+                before=before,
+                after=wanted,
+            )
+    return ImportResult(created=created, updated=updated, unchanged=unchanged)
+
+
+FINALIST_COLUMNS = ["year", "stage", "municipalities", "source"]
+_CSV_STAGES = {"finalist": Stage.FINALIST, "nominee": Stage.NOMINEE}
+
+
+@dataclass(frozen=True)
+class _FinalistRow:
+    line: int
+    year: int
+    stage: Stage
+    codes: tuple[str, ...]
+    source: str
+
+
+def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow]:
+    text = decode(data) if isinstance(data, bytes) else data
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    rows = list(reader)
+    errors: list[LineError] = []
+    header = [h.strip().lower() for h in rows[0]] if rows else []
+    if header != FINALIST_COLUMNS:
+        raise AnnouncementError(
+            [
+                LineError(
+                    1,
+                    "Första raden ska vara kolumnnamnen "
+                    f"'{','.join(FINALIST_COLUMNS)}', inte '{','.join(header)}'.",
+                )
+            ]
+        )
+    editions = set(Edition.objects.filter(award=award).values_list("year", flat=True))
+    municipalities = resolver()
+    parsed: list[_FinalistRow] = []
+    owner: dict[tuple[int, str], tuple[int, tuple[str, ...]]] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(FINALIST_COLUMNS):
+            errors.append(
+                LineError(number, f"Raden har {len(row)} fält, ska ha {len(FINALIST_COLUMNS)}.")
+            )
+            continue
+        year_text, stage_text, names_text, source = (cell.strip() for cell in row)
+        if not year_text.isdigit() or len(year_text) != 4:
+            errors.append(LineError(number, f"'{year_text}' är inget årtal. Skriv t.ex. 2023."))
+            continue
+        year = int(year_text)
+        if year not in editions:
+            errors.append(
+                LineError(
+                    number,
+                    f"Upplagan {year} finns inte. Importera vinnarna först "
+                    "(kommunpris import_winners) eller rätta året.",
+                )
+            )
+        if stage_text not in _CSV_STAGES:
+            errors.append(
+                LineError(number, f"Okänt steg '{stage_text}'. Skriv 'finalist' eller 'nominee'.")
+            )
+            continue
+        codes: list[str] = []
+        for name in (n.strip() for n in names_text.split(";")):
+            try:
+                codes.append(municipalities.resolve(name).code)
+            except MunicipalityNotFound as exc:
+                errors.append(LineError(number, exc.message))
+        if not codes or len(set(codes)) != len(codes):
+            if codes:
+                errors.append(LineError(number, "Samma kommun står två gånger i raden."))
+            continue
+        key_codes = tuple(codes)
+        for code in codes:
+            earlier = owner.get((year, code))
+            if earlier is not None and set(earlier[1]) != set(key_codes):
+                errors.append(
+                    LineError(
+                        number,
+                        f"Kommunen {code} står redan i en annan kandidatur {year} "
+                        f"(rad {earlier[0]}). En kommun kan bara stå i en kandidatur per upplaga.",
+                    )
+                )
+            owner.setdefault((year, code), (number, key_codes))
+        parsed.append(_FinalistRow(number, year, _CSV_STAGES[stage_text], key_codes, source))
+    if errors:
+        raise AnnouncementError(errors)
+    return parsed
+
+
+def import_finalists(data: bytes | str, *, award: Award, actor: str = "system") -> ImportResult:
+    """Record earlier editions' nominees and finalists; all-or-nothing, idempotent."""
+    rows = _read_finalist_rows(data, award=award)
+    created = updated = unchanged = 0
+    with transaction.atomic():
+        editions = {e.year: e for e in Edition.objects.filter(award=award)}
+        for row in rows:
+            edition = editions[row.year]
+            existing = (
+                CandidacyMember.objects.filter(edition=edition, municipality_id__in=row.codes)
+                .select_related("candidacy")
+                .first()
+            )
+            if existing is not None:
+                candidacy = existing.candidacy
+                members = set(candidacy.members.values_list("municipality_id", flat=True))
+                if members != set(row.codes):
+                    raise AnnouncementError(
+                        [
+                            LineError(
+                                row.line,
+                                f"Kandidaturen {row.year} med {', '.join(sorted(members))} "
+                                "finns redan med andra kommuner. Rätta raden.",
+                            )
+                        ]
+                    )
+                if Stage.rank(row.stage) > Stage.rank(candidacy.stage):
+                    before = candidacy.stage
+                    candidacy.stage = row.stage
+                    candidacy.save(update_fields=["stage"])
+                    updated += 1
+                    record_event(
+                        action="candidacy.stage_imported",
+                        actor=actor,
+                        target=f"candidacy:{candidacy.pk}",
+                        before={"stage": before},
+                        after={"stage": row.stage},
+                    )
+                else:
+                    unchanged += 1
+                continue
+            candidacy = Candidacy.objects.create(edition=edition, stage=row.stage, source_url=row.source)
+            for position, code in enumerate(row.codes):
+                CandidacyMember.objects.create(
+                    candidacy=candidacy, edition=edition, municipality_id=code, position=position
+                )
+            created += 1
+            record_event(
+                action="candidacy.imported",
+                actor=actor,
+                target=f"candidacy:{candidacy.pk}",
+                after={"year": row.year, "stage": row.stage, "municipalities": list(row.codes)},
+            )
+    return ImportResult(created=created, updated=updated, unchanged=unchanged)
+
+
+CEREMONY_COLUMNS = ["year", "ceremony_date", "source"]
+
+
+@transaction.atomic
+def record_known_ceremonies(data: bytes | str, *, award: Award, actor: str = "system") -> int:
+    """Set the ceremony day of historical editions from a `year,ceremony_date,source` file."""
+    text = decode(data) if isinstance(data, bytes) else data
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    changed = 0
+    for row in rows:
+        edition = Edition.objects.filter(award=award, year=int(row["year"])).first()
+        if edition is None:
+            continue
+        day = date.fromisoformat(row["ceremony_date"])
+        at = timezone.make_aware(datetime.combine(day, time(12, 0)))
+        if edition.ceremony_at == at and edition.ceremony_date_only:
+            continue
+        before = {"ceremony_at": edition.ceremony_at}
+        edition.ceremony_at, edition.ceremony_date_only = at, True
+        edition.save(update_fields=["ceremony_at", "ceremony_date_only"])
+        record_event(
+            action="edition.ceremony_recorded",
+            actor=actor,
+            target=f"edition:{award.slug}:{edition.year}",
+            before=before,
+            after={"ceremony_at": at, "source": row.get("source", "")},
+        )
+        changed += 1
+    return changed
+

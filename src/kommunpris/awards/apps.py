@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AwardsConfig(AppConfig):
+    name = "kommunpris.awards"
+    label = "awards"
+    verbose_name = "Utmärkelser"

@@ -1,0 +1,41 @@
+"""Reads of awards and editions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from .models import Award, Edition
+
+
+class AwardNotFound(LookupError):
+    def __init__(self, slug: str) -> None:
+        self.slug = slug
+        known = ", ".join(Award.objects.values_list("slug", flat=True)) or "inga"
+        super().__init__(f"Okänd utmärkelse '{slug}'. Kända: {known}.")
+
+
+def awards() -> QuerySet[Award]:
+    return Award.objects.prefetch_related("names").order_by("-is_default", "slug")
+
+
+def award(slug: str | None = None) -> Award:
+    """The award with that slug, or the default award; raises AwardNotFound."""
+    slug = slug or settings.KOMMUNPRIS_DEFAULT_AWARD
+    found = awards().filter(slug=slug).first()
+    if found is None:
+        raise AwardNotFound(slug)
+    return found
+
+
+def editions(award: Award) -> QuerySet[Edition]:
+    return (
+        Edition.objects.filter(award=award)
+        .select_related("award")
+        .prefetch_related("award__names")
+        .order_by("-year")
+    )
+
+
+def edition(award: Award, year: int) -> Edition | None:
+    return editions(award).filter(year=year).first()

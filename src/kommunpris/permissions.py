@@ -1,0 +1,42 @@
+"""The one permission layer: who may see or do what. Views, templates and the API all ask here.
+
+The embargo rule lives here and nowhere else: an edition's decision (winner, motivation,
+finalists chosen by the jury, scores) is public only once the edition is announced, or decided
+with its publication time passed. It is decided at request time, so nothing has to run at the gala.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from kommunpris.awards.models import Edition, Phase
+
+
+def _now(now: datetime | None) -> datetime:
+    return now if now is not None else timezone.now()
+
+
+def published_editions_q(*, now: datetime | None = None, prefix: str = "") -> Q:
+    """Filter for editions whose decision may be shown to the public at `now`."""
+    return Q(**{f"{prefix}phase": Phase.ANNOUNCED}) | Q(
+        **{f"{prefix}phase": Phase.DECIDED, f"{prefix}publish_at__lte": _now(now)}
+    )
+
+
+def decision_is_public(edition: Edition, *, now: datetime | None = None) -> bool:
+    """Whether anyone may see this edition's winner and the jury's choices."""
+    if edition.phase == Phase.ANNOUNCED:
+        return True
+    return (
+        edition.phase == Phase.DECIDED
+        and edition.publish_at is not None
+        and edition.publish_at <= _now(now)
+    )
+
+
+def may_view_edition_page(edition: Edition) -> bool:
+    """Draft editions are the organiser's; every other edition has a public page."""
+    return edition.phase != Phase.DRAFT

@@ -1,0 +1,34 @@
+"""URLs: Swedish paths at the root, the same paths in English under /en/, the API under /api/v1/."""
+
+from __future__ import annotations
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from kommunpris.api.urls import api
+from kommunpris.web import views
+from kommunpris.web.feeds import WinnersFeed
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("feed/", WinnersFeed(), name="feed"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("vinnare/", views.winners, name="winners"),
+    path("vinnare/vinnare.csv", views.winners_download, {"fmt": "csv"}, name="winners-csv"),
+    path("vinnare/vinnare.json", views.winners_download, {"fmt": "json"}, name="winners-json"),
+    path("vinnare/vinnare.txt", views.winners_download, {"fmt": "text"}, name="winners-text"),
+    path("vinnare/<int:year>/", views.edition, name="edition"),
+    path("kommun/", views.municipalities, name="municipalities"),
+    path("kommun/<str:code>/", views.municipality, name="municipality"),
+    path("lan/", views.counties, name="counties"),
+    path("lan/<str:code>/", views.county, name="county"),
+    path("oppna-data/", views.open_data, name="open-data"),
+    prefix_default_language=False,
+)
+
+handler404 = "kommunpris.web.views.not_found"

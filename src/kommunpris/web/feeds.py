@@ -1,0 +1,52 @@
+"""Atom feed of the winners whose decision is public."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from kommunpris.archive.models import Winner
+from kommunpris.archive.selectors import public_winners
+from kommunpris.awards.selectors import award
+
+
+class WinnersFeed(Feed[Winner, None]):
+    feed_type = Atom1Feed
+    language = "sv"
+
+    def title(self) -> str:
+        return f"Vinnare av {award().current_name}"
+
+    def subtitle(self) -> str:
+        return "Varje vinnare med juryns motivering, nyast först."
+
+    def link(self) -> str:
+        return reverse("winners")
+
+    def items(self) -> list[Winner]:
+        return list(public_winners(award=award()))
+
+    def item_title(self, item: Winner) -> str:
+        return f"{item.edition.title}: {item.display_name}"
+
+    def item_description(self, item: Winner) -> str:
+        return item.motivation
+
+    def item_link(self, item: Winner) -> str:
+        return reverse("edition", kwargs={"year": item.edition.year})
+
+    def item_pubdate(self, item: Winner) -> datetime:
+        edition = item.edition
+        if edition.publish_at:
+            return edition.publish_at
+        if edition.ceremony_at:
+            return edition.ceremony_at
+        # Atom needs a date; for early editions only the year is on record (the fair is in November).
+        return timezone.make_aware(datetime(edition.year, 11, 1, 12, 0))
+
+    def item_updateddate(self, item: Winner) -> datetime:
+        return self.item_pubdate(item)

@@ -1,0 +1,162 @@
+"""The public site: thin views over the archive's selectors, asking kommunpris.permissions."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from kommunpris.archive.announcement import render as render_announcement
+from kommunpris.archive.exports import winner_row, winners_csv
+from kommunpris.archive.selectors import (
+    archive_page,
+    finalists_of,
+    placings_of_municipalities,
+    public_announcement,
+    public_editions,
+    public_winners,
+)
+from kommunpris.awards.models import Award, Edition
+from kommunpris.awards.selectors import AwardNotFound, award
+from kommunpris.awards.selectors import edition as find_edition
+from kommunpris.permissions import decision_is_public, may_view_edition_page
+from kommunpris.register.models import County, Municipality
+
+from . import selectors
+
+_MUNICIPALITY_CODE = re.compile(r"^[0-9]{4}$")
+_COUNTY_CODE = re.compile(r"^[0-9]{2}$")
+
+
+def _award() -> Award:
+    try:
+        return award()
+    except AwardNotFound:
+        raise Http404(_("The archive has not been loaded yet.")) from None
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    the_award = _award()
+    winners = list(public_winners(award=the_award)[:1])
+    return render(
+        request,
+        "web/home.html",
+        {
+            "award": the_award,
+            "latest": winners[0] if winners else None,
+            "winner_count": public_winners(award=the_award).count(),
+            "current": selectors.current_edition(the_award),
+        },
+    )
+
+
+def winners(request: HttpRequest) -> HttpResponse:
+    the_award = _award()
+    editions = list(public_editions(award=the_award))
+    return render(
+        request,
+        "web/winners.html",
+        {
+            "award": the_award,
+            "page": archive_page(the_award),
+            "editions": [e for e in editions if hasattr(e, "winner")],
+        },
+    )
+
+
+def winners_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    the_award = _award()
+    if fmt == "csv":
+        response = HttpResponse(
+            winners_csv(public_winners(award=the_award)).encode("utf-8"),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="vinnare.csv"'
+    elif fmt == "json":
+        rows = [winner_row(w) for w in public_winners(award=the_award)]
+        response = HttpResponse(
+            json.dumps(rows, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(
+            render_announcement(public_announcement(award=the_award)),
+            content_type="text/plain; charset=utf-8",
+        )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def edition(request: HttpRequest, year: int) -> HttpResponse:
+    the_award = _award()
+    found = edition_or_404(the_award, year)
+    public = decision_is_public(found)
+    loaded = public_editions(award=the_award).filter(pk=found.pk).first() if public else None
+    return render(
+        request,
+        "web/edition.html",
+        {
+            "award": the_award,
+            "edition": found,
+            "winner": getattr(loaded, "winner", None) if loaded else None,
+            "shortlist": finalists_of(loaded) if loaded else [],
+            "decision_public": public,
+        },
+    )
+
+
+def edition_or_404(the_award: Award, year: int) -> Edition:
+    found = find_edition(the_award, year)
+    if found is None or not may_view_edition_page(found):
+        raise Http404(_("There is no edition %(year)s.") % {"year": year})
+    return found
+
+
+def municipalities(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/municipalities.html",
+        {"groups": selectors.municipalities_by_county(), "winning": selectors.winning_codes()},
+    )
+
+
+def municipality(request: HttpRequest, code: str) -> HttpResponse:
+    if not _MUNICIPALITY_CODE.match(code):
+        raise Http404(_("A municipality code has four digits, e.g. 0180."))
+    found = Municipality.objects.select_related("county").filter(code=code).first()
+    if found is None:
+        raise Http404(_("There is no municipality with code %(code)s.") % {"code": code})
+    return render(
+        request,
+        "web/municipality.html",
+        {"municipality": found, "placings": placings_of_municipalities([code])[code]},
+    )
+
+
+def counties(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/counties.html", {"summaries": selectors.county_summaries()})
+
+
+def county(request: HttpRequest, code: str) -> HttpResponse:
+    if not _COUNTY_CODE.match(code):
+        raise Http404(_("A county code has two digits, e.g. 01."))
+    found = County.objects.filter(code=code).first()
+    if found is None:
+        raise Http404(_("There is no county with code %(code)s.") % {"code": code})
+    return render(
+        request,
+        "web/county.html",
+        {"county": found, "rows": selectors.county_municipalities(found)},
+    )
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/open_data.html", {"award": _award()})
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    message = exception.args[0] if exception.args and isinstance(exception.args[0], str) else ""
+    return render(request, "web/404.html", {"message": message}, status=404)
