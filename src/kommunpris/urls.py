@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kommunpris.api.urls import api
+from kommunpris.desk.urls import auth_urlpatterns
 from kommunpris.web import views
 from kommunpris.web.feeds import WinnersFeed
 
@@ -28,6 +29,10 @@ urlpatterns += i18n_patterns(
     path("lan/", views.counties, name="counties"),
     path("lan/<str:code>/", views.county, name="county"),
     path("oppna-data/", views.open_data, name="open-data"),
+    path("", include("kommunpris.web.nominate_urls")),
+    path("", include("kommunpris.web.public_face_urls")),
+    path("arbetsyta/", include("kommunpris.desk.urls")),
+    *auth_urlpatterns,
     prefix_default_language=False,
 )
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "kommunpris.nominations",
     "kommunpris.archive",
     "kommunpris.web",
+    "kommunpris.desk",
 ]
 
 MIDDLEWARE = [
@@ -99,7 +100,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Each app keeps its translations in its own locale/ folder.
+LOCALE_PATHS: list[Path] = []
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
@@ -116,6 +118,9 @@ CACHES = {
 }
 
 # The award every page shows when no other is named.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "desk:home"
+
 KOMMUNPRIS_DEFAULT_AWARD = os.environ.get("KOMMUNPRIS_DEFAULT_AWARD", "digitaliseringskommun")
 KOMMUNPRIS_SITE_URL = os.environ.get("KOMMUNPRIS_SITE_URL", "http://127.0.0.1:8000")
 

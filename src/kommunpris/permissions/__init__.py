@@ -1,5 +1,8 @@
 """The one permission layer: who may see or do what. Views, templates and the API all ask here.
 
+This package is that layer; each part of the platform has its own module in it
+(`permissions.nominations`, `permissions.jury`), and the embargo rule is here at the top.
+
 The embargo rule lives here and nowhere else: an edition's decision (winner, motivation,
 finalists chosen by the jury, scores) is public only once the edition is announced, or decided
 with its publication time passed. It is decided at request time, so nothing has to run at the gala.
