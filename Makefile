@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= kommunpris.settings.development
 
-.PHONY: install run test lint format messages clean
+.PHONY: install system-packages run test lint format messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,12 @@ run: install
 	$(BIN)/kommunpris bootstrap
 	$(BIN)/kommunpris runserver 127.0.0.1:8000
 
-test: install
+# Debian packages the test suite uses: headless Chromium for browser tests, gettext for messages.
+system-packages:
+	@command -v chromium >/dev/null && command -v msgfmt >/dev/null || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null; }
+
+test: system-packages install
 	$(BIN)/pytest
 
 lint: install
@@ -36,8 +41,11 @@ format: install
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
+# Update every app's Swedish catalogue (src/kommunpris/<app>/locale/sv/LC_MESSAGES/django.po).
 messages: install
-	cd src/kommunpris && ../../$(BIN)/kommunpris makemessages --locale sv --no-obsolete --add-location file
+	for app in src/kommunpris/*/locale; do \
+	  (cd $$app/.. && ../../../$(BIN)/kommunpris makemessages --locale sv --no-obsolete --add-location file); \
+	done
 
 clean:
 	rm -rf $(VENV) var
