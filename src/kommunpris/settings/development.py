@@ -9,4 +9,3 @@ from .base import *  # noqa: F403
 DEBUG = True
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "development-only-not-secret")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

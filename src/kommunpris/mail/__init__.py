@@ -1,0 +1,1 @@
+"""Outgoing e-mail: rendered from templates, stored, sent after the transaction commits, retried."""

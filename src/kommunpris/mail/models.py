@@ -1,0 +1,31 @@
+"""Every e-mail the platform sends, kept until sent so a failed send is retried, never lost."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class MailStatus(models.TextChoices):
+    PENDING = "pending", "pending"
+    SENT = "sent", "sent"
+
+
+class OutgoingMail(models.Model):
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    language = models.CharField(max_length=5, default="sv")
+    template = models.CharField(max_length=100, help_text="Which message this is, e.g. 'confirm'.")
+    status = models.CharField(max_length=10, choices=MailStatus.choices, default=MailStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["status", "id"], name="mail_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.to} ({self.status})"
