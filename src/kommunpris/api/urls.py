@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.errors import HttpError
 
 from kommunpris.archive.exports import winner_row
@@ -157,14 +157,14 @@ def list_winners(request: HttpRequest, award: str | None = None) -> list[WinnerO
 )
 def list_municipalities(
     request: HttpRequest, q: str | None = None
-) -> list[MunicipalityOut] | tuple[int, ErrorOut]:
+) -> list[MunicipalityOut] | Status[ErrorOut]:
     """All 290 municipalities; `q` ("Sundsvalls kommun", "Falu kommun") narrows to one."""
     rows = municipalities()
     if q is not None and q.strip():
         try:
             match = resolver().resolve(q[:200])
         except MunicipalityNotFound as exc:
-            return 404, ErrorOut(detail=exc.message, candidates=exc.candidates)
+            return Status(404, ErrorOut(detail=exc.message, candidates=exc.candidates))
         rows = rows.filter(code=match.code)
     return [_municipality(m) for m in rows]
 

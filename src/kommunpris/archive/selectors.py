@@ -33,7 +33,9 @@ def _candidacies_prefetch() -> Prefetch[Candidacy]:
     return Prefetch(
         "candidacies",
         queryset=Candidacy.objects.exclude(stage=Stage.CANDIDACY).prefetch_related(
-            Prefetch("members", queryset=CandidacyMember.objects.select_related("municipality"))
+            Prefetch(
+                "members", queryset=CandidacyMember.objects.select_related("municipality__county")
+            )
         ),
         to_attr="shortlisted",
     )
