@@ -19,7 +19,9 @@ def openapi(client: Client, archive: Award) -> dict[str, Any]:
     return response.json()  # type: ignore[no-any-return]
 
 
-def _check(openapi: dict[str, Any], client: Client, template: str, url: str, status: int = 200) -> Any:
+def _check(
+    openapi: dict[str, Any], client: Client, template: str, url: str, status: int = 200
+) -> Any:
     """GET url and validate its JSON against the operation's response schema for status."""
     response = client.get(url)
     assert response.status_code == status, response.content
@@ -68,7 +70,9 @@ def test_winners_endpoint_matches_json_export(openapi: dict[str, Any], client: C
 def test_awards_endpoints_give_name_history(openapi: dict[str, Any], client: Client) -> None:
     awards = _check(openapi, client, "/api/v1/awards", "/api/v1/awards")
     assert awards[0]["slug"] == "digitaliseringskommun"
-    detail = _check(openapi, client, "/api/v1/awards/{slug}", "/api/v1/awards/digitaliseringskommun")
+    detail = _check(
+        openapi, client, "/api/v1/awards/{slug}", "/api/v1/awards/digitaliseringskommun"
+    )
     assert detail == {
         "slug": "digitaliseringskommun",
         "name": "Sveriges DigitaliseringsKommun",
@@ -93,7 +97,11 @@ def test_edition_endpoint_has_winner_and_finalists(openapi: dict[str, Any], clie
         True,
     )
     assert edition["winner"]["municipality_code"] == "0120"
-    assert sorted(f["name"] for f in edition["finalists"]) == ["Mora, Orsa och Älvdalen", "Nacka", "Värmdö"]
+    assert sorted(f["name"] for f in edition["finalists"]) == [
+        "Mora, Orsa och Älvdalen",
+        "Nacka",
+        "Värmdö",
+    ]
     joint = next(f for f in edition["finalists"] if f["joint"])
     assert [m["code"] for m in joint["municipalities"]] == ["2062", "2034", "2039"]
     assert sorted(n["name"] for n in edition["nominees"]) == ["Staffanstorp", "Östersund"]
@@ -101,9 +109,9 @@ def test_edition_endpoint_has_winner_and_finalists(openapi: dict[str, Any], clie
     assert old["name"] == "Sveriges IT-kommun"
     editions = _check(openapi, client, "/api/v1/editions", "/api/v1/editions")
     assert [e["year"] for e in editions] == list(range(2023, 2000, -2))
-    assert _check(openapi, client, "/api/v1/editions/{year}", "/api/v1/editions/2025", 404)["detail"] == (
-        "Upplagan 2025 finns inte."
-    )
+    assert _check(openapi, client, "/api/v1/editions/{year}", "/api/v1/editions/2025", 404)[
+        "detail"
+    ] == ("Upplagan 2025 finns inte.")
 
 
 def test_municipalities_endpoint_lists_all_and_resolves_written_names(
@@ -111,9 +119,15 @@ def test_municipalities_endpoint_lists_all_and_resolves_written_names(
 ) -> None:
     every = _check(openapi, client, "/api/v1/municipalities", "/api/v1/municipalities")
     assert len(every) == 290
-    falun = _check(openapi, client, "/api/v1/municipalities", "/api/v1/municipalities?q=Falu%20kommun")
-    assert falun == [{"code": "2080", "name": "Falun", "county_code": "20", "county": "Dalarnas län"}]
-    unknown = _check(openapi, client, "/api/v1/municipalities", "/api/v1/municipalities?q=Sundsval", 404)
+    falun = _check(
+        openapi, client, "/api/v1/municipalities", "/api/v1/municipalities?q=Falu%20kommun"
+    )
+    assert falun == [
+        {"code": "2080", "name": "Falun", "county_code": "20", "county": "Dalarnas län"}
+    ]
+    unknown = _check(
+        openapi, client, "/api/v1/municipalities", "/api/v1/municipalities?q=Sundsval", 404
+    )
     assert unknown["candidates"][0] == "Sundsvall"
     assert unknown["detail"].startswith("Okänd kommun 'Sundsval'. Menade du: Sundsvall")
     one = _check(openapi, client, "/api/v1/municipalities/{code}", "/api/v1/municipalities/0114")
@@ -127,12 +141,18 @@ def test_counties_endpoints(openapi: dict[str, Any], client: Client) -> None:
     assert counties[0] == {"code": "01", "name": "Stockholms län"}
     dalarna = _check(openapi, client, "/api/v1/counties/{code}", "/api/v1/counties/20")
     assert len(dalarna["municipalities"]) == 15
-    assert {"code": "2062", "name": "Mora", "county_code": "20", "county": "Dalarnas län"} in dalarna[
-        "municipalities"
-    ]
+    assert {
+        "code": "2062",
+        "name": "Mora",
+        "county_code": "20",
+        "county": "Dalarnas län",
+    } in dalarna["municipalities"]
 
 
-@pytest.mark.parametrize(("url", "limit"), [("/api/v1/winners", 4), ("/api/v1/editions", 8), ("/api/v1/municipalities", 3)])
+@pytest.mark.parametrize(
+    ("url", "limit"),
+    [("/api/v1/winners", 4), ("/api/v1/editions", 8), ("/api/v1/municipalities", 3)],
+)
 def test_api_list_query_counts(
     client: Client, archive: Award, django_assert_max_num_queries: Any, url: str, limit: int
 ) -> None:

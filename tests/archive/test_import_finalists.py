@@ -14,7 +14,9 @@ from kommunpris.nominations.models import Candidacy, CandidacyMember
 
 
 def _finalists(year: int) -> list[tuple[str, list[str]]]:
-    candidacies = Candidacy.objects.filter(edition__year=year).prefetch_related("members__municipality")
+    candidacies = Candidacy.objects.filter(edition__year=year).prefetch_related(
+        "members__municipality"
+    )
     return sorted((c.stage, [m.name for m in c.municipalities]) for c in candidacies)
 
 
@@ -47,11 +49,23 @@ def test_import_finalists_again_changes_nothing(archive: Award) -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("år,steg\n2011,finalist\n", "rad 1: Första raden ska vara kolumnnamnen 'year,stage,municipalities,source'"),
-        ("year,stage,municipalities,source\n2011,finalist,Atlantis,x\n", "rad 2: Okänd kommun 'Atlantis'"),
+        (
+            "år,steg\n2011,finalist\n",
+            "rad 1: Första raden ska vara kolumnnamnen 'year,stage,municipalities,source'",
+        ),
+        (
+            "year,stage,municipalities,source\n2011,finalist,Atlantis,x\n",
+            "rad 2: Okänd kommun 'Atlantis'",
+        ),
         ("year,stage,municipalities,source\n2011,winner,Ale,x\n", "rad 2: Okänt steg 'winner'"),
-        ("year,stage,municipalities,source\n1999,finalist,Ale,x\n", "rad 2: Upplagan 1999 finns inte."),
-        ("year,stage,municipalities,source\n20x1,finalist,Ale,x\n", "rad 2: '20x1' är inget årtal."),
+        (
+            "year,stage,municipalities,source\n1999,finalist,Ale,x\n",
+            "rad 2: Upplagan 1999 finns inte.",
+        ),
+        (
+            "year,stage,municipalities,source\n20x1,finalist,Ale,x\n",
+            "rad 2: '20x1' är inget årtal.",
+        ),
         (
             "year,stage,municipalities,source\n2011,finalist,Ale;Ale,x\n",
             "rad 2: Samma kommun står två gånger i raden.",

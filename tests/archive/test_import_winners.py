@@ -73,7 +73,9 @@ def test_seed_round_trips_through_import_and_text_export(archive: Award) -> None
     assert _without_line_end_space(_export("text")) == _without_line_end_space(SEED_TEXT)
 
 
-def test_import_into_empty_award_then_export_reproduces_seed(empty_award: Award, tmp_path: Path) -> None:
+def test_import_into_empty_award_then_export_reproduces_seed(
+    empty_award: Award, tmp_path: Path
+) -> None:
     output = _import(SEED, "--award", "provpris")
     assert output.strip() == f"{SEED}: 12 nya vinnare, 0 ändrade, 0 oförändrade."
     exported = _export("text", "--award", "provpris")
@@ -195,11 +197,16 @@ def test_import_bad_input_is_refused_with_line_and_writes_nothing(
 def test_import_off_cadence_is_allowed_with_override(empty_award: Award, tmp_path: Path) -> None:
     path = tmp_path / "vinnare.txt"
     path.write_text(
-        "Sveriges IT-kommun 2002 tilldelades Kalix kommun med motiveringen:\n“Bra.”\n", encoding="utf-8"
+        "Sveriges IT-kommun 2002 tilldelades Kalix kommun med motiveringen:\n“Bra.”\n",
+        encoding="utf-8",
     )
     _import(path, "--award", "provpris", "--allow-off-cadence")
     winner = Winner.objects.get(edition__award=empty_award)
-    assert (winner.edition.year, winner.municipality_id, winner.motivation) == (2002, "2514", "Bra.")
+    assert (winner.edition.year, winner.municipality_id, winner.motivation) == (
+        2002,
+        "2514",
+        "Bra.",
+    )
 
 
 @pytest.mark.parametrize(
@@ -209,8 +216,8 @@ def test_import_off_cadence_is_allowed_with_override(empty_award: Award, tmp_pat
         (b"  \n\n ", "Filen är tom."),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "rad 3: Filen är binär, inte text."),
         (
-            "Sveriges IT-kommun 2001 tilldelades Kalix kommun med motiveringen:\n\"Bra.\"\n\n"
-            "Sveriges IT-kommun 2003 tilldelades Nacka kommun med motiveringen:\n\"Kör.\"\n".encode(
+            'Sveriges IT-kommun 2001 tilldelades Kalix kommun med motiveringen:\n"Bra."\n\n'
+            'Sveriges IT-kommun 2003 tilldelades Nacka kommun med motiveringen:\n"Kör."\n'.encode(
                 "latin-1"
             ),
             "rad 5: Filen är inte UTF-8",
@@ -236,7 +243,9 @@ def test_import_missing_file_and_unknown_award_are_refused(archive: Award, tmp_p
         _import(SEED, "--award", "nobelpriset")
 
 
-def test_import_with_one_bad_block_writes_none_of_the_good_ones(empty_award: Award, tmp_path: Path) -> None:
+def test_import_with_one_bad_block_writes_none_of_the_good_ones(
+    empty_award: Award, tmp_path: Path
+) -> None:
     broken = SEED_TEXT.replace("tilldelades Kalix kommun", "tilldelades Kalixx kommun")
     path = tmp_path / "vinnare.txt"
     path.write_text(broken, encoding="utf-8")
@@ -251,7 +260,9 @@ def test_import_accepts_crlf_and_bom(empty_award: Award, tmp_path: Path) -> None
     path.write_bytes(b"\xef\xbb\xbf" + SEED_TEXT.replace("\n", "\r\n").encode())
     _import(path, "--award", "provpris")
     assert Winner.objects.filter(edition__award=empty_award).count() == 12
-    assert _without_line_end_space(_export("text", "--award", "provpris")) == _without_line_end_space(SEED_TEXT)
+    assert _without_line_end_space(
+        _export("text", "--award", "provpris")
+    ) == _without_line_end_space(SEED_TEXT)
 
 
 def test_import_changed_motivation_updates_and_audits(archive: Award, tmp_path: Path) -> None:
@@ -262,5 +273,8 @@ def test_import_changed_motivation_updates_and_audits(archive: Award, tmp_path: 
     assert "modiga satsning" in Winner.objects.get(edition__year=2001).motivation
     event = AuditEvent.objects.order_by("-id").first()
     assert event is not None
-    assert (event.action, event.target) == ("archive.winner_updated", "edition:digitaliseringskommun:2001")
+    assert (event.action, event.target) == (
+        "archive.winner_updated",
+        "edition:digitaliseringskommun:2001",
+    )
     assert "friska satsning" in event.before["motivation"]

@@ -14,7 +14,9 @@ from kommunpris.register.services import read_official_register
 OFFICIAL = Resolver(read_official_register()[1])
 
 
-def test_register_has_290_municipalities_and_21_counties_with_zero_padded_codes(archive: object) -> None:
+def test_register_has_290_municipalities_and_21_counties_with_zero_padded_codes(
+    archive: object,
+) -> None:
     codes = list(Municipality.objects.values_list("code", flat=True))
     assert len(codes) == 290
     assert all(len(code) == 4 and code.isdigit() for code in codes)

@@ -16,14 +16,19 @@ def _text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
-def test_winners_page_shows_title_intro_and_every_winner_newest_first(client: Client, archive: Award) -> None:
+def test_winners_page_shows_title_intro_and_every_winner_newest_first(
+    client: Client, archive: Award
+) -> None:
     response = client.get("/vinnare/")
     html = response.content.decode()
     text = _text(html)
     assert response.status_code == 200
     assert '<html lang="sv">' in html
     assert "<h1>Vinnare av Sveriges DigitaliseringsKommun</h1>" in html
-    assert "Utmärkelsen Sveriges IT-kommun instiftades 2001 och delas ut vartannat år på Kvalitetsmässan." in text
+    assert (
+        "Utmärkelsen Sveriges IT-kommun instiftades 2001 och delas ut vartannat år på Kvalitetsmässan."
+        in text
+    )
     years = [int(y) for y in re.findall(r'<h2 id="h-(\d{4})">', html)]
     assert years == [2023, 2021, 2019, 2017, 2015, 2013, 2011, 2009, 2007, 2005, 2003, 2001]
     assert "Sveriges DigitaliseringsKommun 2023 tilldelades Värmdö kommun med motiveringen:" in text
@@ -49,7 +54,9 @@ def test_winners_page_query_count_is_constant(
         assert client.get("/vinnare/").status_code == 200
 
 
-def test_edition_page_shows_name_in_force_winner_motivation_and_finalists(client: Client, archive: Award) -> None:
+def test_edition_page_shows_name_in_force_winner_motivation_and_finalists(
+    client: Client, archive: Award
+) -> None:
     html = client.get("/vinnare/2023/").content.decode()
     text = _text(html)
     assert "<h1>Sveriges DigitaliseringsKommun 2023</h1>" in html
@@ -71,13 +78,17 @@ def test_edition_page_shows_ceremony_after_edition_year(client: Client, archive:
     assert "Utdelning 2 maj 2022 (utdelningen för 2021 hölls senare)" in text
 
 
-def test_edition_page_for_missing_year_is_404_with_clear_text(client: Client, archive: Award) -> None:
+def test_edition_page_for_missing_year_is_404_with_clear_text(
+    client: Client, archive: Award
+) -> None:
     response = client.get("/vinnare/2025/")
     assert response.status_code == 404
     assert "Det finns ingen upplaga 2025." in _text(response.content.decode())
 
 
-def test_municipality_page_shows_county_wins_and_finalist_placings(client: Client, archive: Award) -> None:
+def test_municipality_page_shows_county_wins_and_finalist_placings(
+    client: Client, archive: Award
+) -> None:
     text = _text(client.get("/kommun/0180/").content.decode())
     assert "Stockholm" in text
     assert "Kommunkod 0180" in text
@@ -89,7 +100,10 @@ def test_municipality_page_shows_county_wins_and_finalist_placings(client: Clien
 def test_municipality_page_joint_candidacy_names_partners(client: Client, archive: Award) -> None:
     text = _text(client.get("/kommun/2034/").content.decode())
     assert "Orsa" in text
-    assert "Sveriges DigitaliseringsKommun 2023 : finalist (tillsammans: Mora, Orsa och Älvdalen)" in text
+    assert (
+        "Sveriges DigitaliseringsKommun 2023 : finalist (tillsammans: Mora, Orsa och Älvdalen)"
+        in text
+    )
 
 
 def test_municipality_without_results_says_so(client: Client, archive: Award) -> None:
@@ -97,12 +111,17 @@ def test_municipality_without_results_says_so(client: Client, archive: Award) ->
     assert "Kiruna har ännu inte varit vinnare eller finalist." in text
 
 
-@pytest.mark.parametrize(("path", "message"), [
-    ("/kommun/9999/", "Det finns ingen kommun med koden 9999."),
-    ("/kommun/abc/", "En kommunkod har fyra siffror, t.ex. 0180."),
-    ("/lan/99/", "Det finns inget län med koden 99."),
-])
-def test_unknown_codes_give_404_with_way_forward(client: Client, archive: Award, path: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/kommun/9999/", "Det finns ingen kommun med koden 9999."),
+        ("/kommun/abc/", "En kommunkod har fyra siffror, t.ex. 0180."),
+        ("/lan/99/", "Det finns inget län med koden 99."),
+    ],
+)
+def test_unknown_codes_give_404_with_way_forward(
+    client: Client, archive: Award, path: str, message: str
+) -> None:
     response = client.get(path)
     assert response.status_code == 404
     text = _text(response.content.decode())
@@ -122,12 +141,25 @@ def test_county_page_lists_municipalities_and_results(client: Client, archive: A
 
 def test_counties_page_counts_wins_per_county(client: Client, archive: Award) -> None:
     html = client.get("/lan/").content.decode()
-    row = re.search(r'<a href="/lan/01/">Stockholms län</a></th><td class="num">(\d+)</td><td class="num">(\d+)</td>', html)
+    row = re.search(
+        r'<a href="/lan/01/">Stockholms län</a></th><td class="num">(\d+)</td><td class="num">(\d+)</td>',
+        html,
+    )
     assert row is not None
     assert row.groups() == ("26", "5")
 
 
-@pytest.mark.parametrize(("path", "limit"), [("/lan/", 4), ("/lan/01/", 8), ("/kommun/", 6), ("/kommun/0180/", 8), ("/", 8), ("/vinnare/2023/", 10)])
+@pytest.mark.parametrize(
+    ("path", "limit"),
+    [
+        ("/lan/", 4),
+        ("/lan/01/", 8),
+        ("/kommun/", 6),
+        ("/kommun/0180/", 8),
+        ("/", 8),
+        ("/vinnare/2023/", 10),
+    ],
+)
 def test_list_and_detail_pages_query_counts(
     client: Client, archive: Award, django_assert_max_num_queries: object, path: str, limit: int
 ) -> None:
@@ -172,7 +204,9 @@ def test_downloads_are_open_data(client: Client, archive: Award) -> None:
     json_rows = client.get("/vinnare/vinnare.json").json()
     assert [r["year"] for r in json_rows][:2] == [2023, 2021]
     text = client.get("/vinnare/vinnare.txt").content.decode()
-    assert text.startswith("Vinnare av Sveriges DigitaliseringsKommun\n\nUtmärkelsen Sveriges IT-kommun")
+    assert text.startswith(
+        "Vinnare av Sveriges DigitaliseringsKommun\n\nUtmärkelsen Sveriges IT-kommun"
+    )
 
 
 def test_feed_lists_winners_as_atom(client: Client, archive: Award) -> None:

@@ -11,7 +11,9 @@ from .models import Award, AwardName, Edition, Phase
 
 
 @transaction.atomic
-def ensure_award(definition: AwardDefinition = DIGITALISERINGSKOMMUN, *, actor: str = "system") -> Award:
+def ensure_award(
+    definition: AwardDefinition = DIGITALISERINGSKOMMUN, *, actor: str = "system"
+) -> Award:
     """Create the award and its name history if missing; an existing award is left as it is."""
     existing = Award.objects.filter(slug=definition.slug).first()
     if existing is not None:
@@ -41,7 +43,9 @@ def get_or_create_announced_edition(award: Award, year: int, *, actor: str) -> t
     edition = Edition.objects.filter(award=award, year=year).first()
     if edition is not None:
         return edition, False
-    edition = Edition.objects.create(award=award, year=year, phase=Phase.ANNOUNCED, venue=award.venue)
+    edition = Edition.objects.create(
+        award=award, year=year, phase=Phase.ANNOUNCED, venue=award.venue
+    )
     record_event(
         action="edition.imported",
         actor=actor,

@@ -67,7 +67,8 @@ class CandidacyMember(models.Model):
         ordering = ["candidacy", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["edition", "municipality"], name="one_candidacy_per_municipality_and_edition"
+                fields=["edition", "municipality"],
+                name="one_candidacy_per_municipality_and_edition",
             )
         ]
 

@@ -1,4 +1,4 @@
-"""Resolves what people write for a municipality ("Sundsvalls kommun", "Falu kommun") to its code."""
+"""Resolves what people write for a municipality ("Sundsvalls kommun", "Falu kommun") to a code."""
 
 from __future__ import annotations
 
@@ -111,11 +111,7 @@ class Resolver:
             if len(codes) > 1:
                 raise MunicipalityNotFound(written, self._sorted_names(codes), ambiguous=True)
         bare = forms[1]
-        starting = {
-            code
-            for k, code in self._by_key.items()
-            if k.startswith(bare + " ")
-        }
+        starting = {code for k, code in self._by_key.items() if k.startswith(bare + " ")}
         if len(starting) == 1:
             return self._match(next(iter(starting)))
         if len(starting) > 1:
