@@ -24,7 +24,12 @@ def test_record_event_chains_to_previous_hash(archive: Award) -> None:
 
 def test_bootstrap_recorded_the_archive_import(archive: Award) -> None:
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"register.loaded", "award.created", "archive.winner_imported", "candidacy.imported"} <= actions
+    assert {
+        "register.loaded",
+        "award.created",
+        "archive.winner_imported",
+        "candidacy.imported",
+    } <= actions
     stored = AuditEvent.objects.order_by("id")
     hashes = [e.previous_hash for e in stored][1:]
     assert hashes == [e.hash for e in stored][:-1]
