@@ -216,3 +216,23 @@ def test_feed_lists_winners_as_atom(client: Client, archive: Award) -> None:
     assert body.count("<entry>") == 12
     assert "<title>Sveriges DigitaliseringsKommun 2023: Värmdö kommun</title>" in body
     assert "/vinnare/2023/" in body
+
+
+def test_sitemap_lists_public_pages_in_both_languages(client: Client, archive: Award) -> None:
+    body = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/vinnare/2023/</loc>" in body
+    assert "<loc>http://testserver/en/vinnare/2023/</loc>" in body
+    assert "<loc>http://testserver/kommun/0120/</loc>" in body
+    assert "<loc>http://testserver/lan/25/</loc>" in body
+    assert "/arbetsyta/" not in body
+
+
+def test_robots_txt_keeps_desk_out_and_names_sitemap(client: Client, archive: Award) -> None:
+    body = client.get("/robots.txt").content.decode()
+    assert body.splitlines() == [
+        "User-agent: *",
+        "Disallow: /arbetsyta/",
+        "Disallow: /admin/",
+        "Disallow: /logga-in/",
+        "Sitemap: http://testserver/sitemap.xml",
+    ]
