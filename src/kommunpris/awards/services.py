@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -66,12 +66,17 @@ def _edition_target(edition: Edition) -> str:
     return f"edition:{edition.award.slug}:{edition.year}"
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(UTC) if moment else None
+
+
 def _dates(edition: Edition) -> dict[str, object]:
+    """The edition's times for the audit log, in UTC as they are stored."""
     return {
-        "nominations_close_at": edition.nominations_close_at,
-        "supplement_close_at": edition.supplement_close_at,
-        "ceremony_at": edition.ceremony_at,
-        "publish_at": edition.publish_at,
+        "nominations_close_at": _utc(edition.nominations_close_at),
+        "supplement_close_at": _utc(edition.supplement_close_at),
+        "ceremony_at": _utc(edition.ceremony_at),
+        "publish_at": _utc(edition.publish_at),
     }
 
 
@@ -247,7 +252,10 @@ def open_nominations(
             actor=actor,
             target=_edition_target(edition),
             before={"phase": Phase.DRAFT},
-            after={"phase": edition.phase, "nominations_close_at": edition.nominations_close_at},
+            after={
+                "phase": edition.phase,
+                "nominations_close_at": _utc(edition.nominations_close_at),
+            },
         )
     return edition
 

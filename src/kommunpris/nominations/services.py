@@ -529,6 +529,7 @@ def register_contact(
             after={"email": email, "name": name},
         )
         _tell_contact_if_due(edition, municipality, now=now)
+        contact.refresh_from_db(fields=["notified_at"])
     return contact
 
 

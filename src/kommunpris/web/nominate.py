@@ -55,6 +55,12 @@ QUESTION_HINTS = {
 class AnswerField(forms.CharField):
     """Free text whose line breaks count as one character, as the counter shows them."""
 
+    default_error_messages = {
+        "max_length": gettext_lazy(
+            "Shorten the answer to at most %(limit_value)d characters (it has %(show_value)d)."
+        )
+    }
+
     def to_python(self, value: Any) -> str:
         text = super().to_python(value) or ""
         return text.replace("\r\n", "\n").replace("\r", "\n")
