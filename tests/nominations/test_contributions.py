@@ -296,3 +296,18 @@ def test_attachments_are_served_only_to_organisers_and_the_jury(
     name = Attachment.objects.get().stored_name
     assert Client().get(f"/media/{name}").status_code == 404
     assert Client().get(f"/uploads/{name}").status_code == 404
+
+
+def test_new_contact_address_ends_the_previous_contacts_session(
+    signed_in, edition, django_capture_on_commit_callbacks
+):
+    assert signed_in.get(CONTACT).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        register_contact(
+            edition=edition,
+            municipality=Municipality.objects.get(name="Sundsvall"),
+            email="ny.kontakt@sundsvall.se",
+            actor="organiser@example.se",
+        )
+    assert signed_in.get(CONTACT)["Location"] == CONTACT + "logga-in/"
+    assert mail.outbox[-1].to == ["ny.kontakt@sundsvall.se"]

@@ -208,3 +208,23 @@ def test_jury_reads_candidacies_through_the_selectors(field, django_assert_max_n
 def test_new_candidacies_stay_out_of_the_public_archive(field, award):
     assert field not in list(public_editions(award=award))
     assert "2027" not in Client().get("/vinnare/").content.decode()
+
+
+def test_rejecting_never_redirects_to_another_site(organiser_client, field):
+    spam = Nomination.objects.get(nominator_email="bertil@example.se")
+    response = organiser_client.post(
+        f"{DESK}nomineringar/{spam.pk}/avvisa/",
+        {"reason": "Reklam", "next": "//evil.example/phish"},
+    )
+    assert response["Location"] == DESK + "nomineringar/"
+
+
+def test_editions_and_contacts_pages_queries_do_not_grow(
+    organiser_client, field, django_assert_max_num_queries
+):
+    organiser_client.post(DESK + "kontakter/", {"municipality": "Mora", "email": "it@mora.se"})
+    organiser_client.post(DESK + "kontakter/", {"municipality": "Orsa", "email": "it@orsa.se"})
+    with django_assert_max_num_queries(10):
+        organiser_client.get("/arbetsyta/nomineringar/")
+    with django_assert_max_num_queries(12):
+        organiser_client.get(DESK + "kontakter/")

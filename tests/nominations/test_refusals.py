@@ -89,6 +89,14 @@ def test_outside_the_window_the_page_says_when_the_next_call_opens(client, award
     assert 'name="proud"' not in html
 
 
+def test_after_an_announced_edition_the_page_points_to_the_next(client, award):
+    # The archive's newest edition (2023) is announced: no jury "at work" message.
+    html = client.get("/nominera/").content.decode()
+    assert "Nu arbetar juryn" not in html
+    assert "Läs om vinnarna sedan 2001" in html
+    assert 'href="/"' in html
+
+
 def test_prepared_edition_says_it_has_not_opened_and_refuses_a_post(client, award, form):
     now = timezone.now()
     create_edition(

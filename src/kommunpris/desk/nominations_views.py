@@ -14,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -100,7 +101,7 @@ def _award() -> Award:
 
 
 def _edition(year: int) -> Edition:
-    found = selectors.desk_editions(_award()).filter(year=year).first()
+    found = selectors.editions_with_a_call(_award()).filter(year=year).first()
     if found is None:
         raise Http404(
             _("There is no edition %(year)s with a call for nominations.") % {"year": year}
@@ -119,7 +120,9 @@ def _editions_page(
     request: HttpRequest, form: EditionForm | None = None, status: int = 200
 ) -> HttpResponse:
     the_award = _award()
-    editions = [(e, the_award.is_on_cadence(e.year)) for e in selectors.desk_editions(the_award)]
+    editions = [
+        (e, the_award.is_on_cadence(e.year)) for e in selectors.editions_with_a_call(the_award)
+    ]
     return render(
         request,
         "desk/nominations/editions.html",
@@ -311,8 +314,10 @@ def reject(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     if found is None:
         raise Http404(_("There is no such nomination in %(title)s.") % {"title": edition.title})
     form = RejectForm(request.POST)
-    back = request.POST.get("next") or reverse("desk:nominations-list", kwargs={"year": year})
-    if not back.startswith("/"):
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         back = reverse("desk:nominations-list", kwargs={"year": year})
     if not form.is_valid():
         messages.error(request, _("Write why the nomination is rejected."))
@@ -424,11 +429,11 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A municipality's PDF, for organisers and the jury only."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not may_read_candidacy_material(request.user):
-        return _forbidden(request)
     found = selectors.attachment(pk)
     if found is None:
         raise Http404(_("There is no such attachment."))
+    if not may_read_candidacy_material(request.user, found.candidacy):
+        return _forbidden(request)
     try:
         handle = storage.open_file(found.stored_name)
     except FileNotFoundError:
@@ -444,8 +449,14 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def _signed_in_contact(request: HttpRequest) -> MunicipalityContact | None:
-    pk = request.session.get(CONTACT_SESSION_KEY)
-    return selectors.contact(int(pk)) if pk else None
+    signed = request.session.get(CONTACT_SESSION_KEY)
+    if not isinstance(signed, dict):
+        return None
+    contact = selectors.contact(int(signed.get("id", 0)))
+    # A new address for the municipality ends the previous contact's session.
+    if contact is None or contact.email != signed.get("email"):
+        return None
+    return contact
 
 
 def contact_required(view: View) -> View:
@@ -513,7 +524,7 @@ def contact_link(request: HttpRequest, token: str) -> HttpResponse:
             {"kind": exc.kind, "valid_hours": settings.KOMMUNPRIS_CONTACT_LINK_HOURS},
         )
     request.session.cycle_key()
-    request.session[CONTACT_SESSION_KEY] = contact.pk
+    request.session[CONTACT_SESSION_KEY] = {"id": contact.pk, "email": contact.email}
     request.session.set_expiry(settings.KOMMUNPRIS_CONTACT_SESSION_HOURS * 3600)
     return redirect("desk:nominations-contact")
 

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from kommunpris.awards.models import Award, Edition, Phase
+from kommunpris.permissions import decision_is_public
 from kommunpris.permissions.nominations import nominations_are_open
 
 from .models import (
@@ -50,7 +51,7 @@ class NextCall:
     """What the nomination page says when it takes no nominations."""
 
     upcoming: Edition | None  # an edition prepared but not yet opened
-    latest_closed: Edition | None  # the edition whose call closed most recently
+    latest_closed: Edition | None  # a call that has closed, its winner not yet public
     next_year: int  # the next year on the award's cadence after the latest edition
 
 
@@ -65,6 +66,7 @@ def next_call(award: Award, *, now: datetime | None = None) -> NextCall:
             if e.phase != Phase.DRAFT
             and e.nominations_close_at is not None
             and (e.phase != Phase.NOMINATIONS_OPEN or e.nominations_close_at <= now)
+            and not decision_is_public(e, now=now)
         ),
         None,
     )
@@ -80,7 +82,7 @@ def call_editions(award: Award) -> QuerySet[Edition]:
     return _editions(award).filter(phase__in=CALL_PHASES)
 
 
-def desk_editions(award: Award) -> QuerySet[Edition]:
+def editions_with_a_call(award: Award) -> QuerySet[Edition]:
     """Editions that have (or will have) nominations: everything not imported from the archive."""
     return _editions(award).exclude(nominations_close_at__isnull=True)
 

@@ -53,9 +53,10 @@ def may_manage_nominations(user: Any) -> bool:
     return is_organiser(user)
 
 
-def may_read_candidacy_material(user: Any) -> bool:
-    """Organisers, and users granted READ_CANDIDACY_MATERIAL (the jury), read what
-    municipalities sent in: their own answers and their PDF attachments."""
+def may_read_candidacy_material(user: Any, candidacy: Candidacy) -> bool:
+    """Organisers, and users granted READ_CANDIDACY_MATERIAL (the jury), read what a
+    municipality sent in: its own answers and its PDF attachments. (The jury's conflict-of-
+    interest rule belongs here too, keyed on the candidacy, once jury membership exists.)"""
     if is_organiser(user):
         return True
     return bool(user.is_authenticated and user.is_active and user.has_perm(READ_CANDIDACY_MATERIAL))

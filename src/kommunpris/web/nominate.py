@@ -350,7 +350,7 @@ def confirmed(request: HttpRequest) -> HttpResponse:
     the_award = _award()
     edition = None
     if done:
-        edition = selectors.desk_editions(the_award).filter(pk=done["edition"]).first()
+        edition = selectors.editions_with_a_call(the_award).filter(pk=done["edition"]).first()
     return render(request, "web/nominate/confirmed.html", {"done": done, "edition": edition})
 
 
