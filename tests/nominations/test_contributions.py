@@ -153,6 +153,8 @@ def test_contact_must_accept_before_adding_answers(signed_in, candidacy):
 def test_contact_declines_and_may_change_their_mind(signed_in, candidacy):
     declined = signed_in.post(CONTACT + "svar/", {"response": "decline"}, follow=True)
     assert "Sundsvall avböjer kandidaturen" in declined.content.decode()
+    assert "Kommunen har avböjt kandidaturen." in declined.content.decode()
+    assert "Acceptera ändå" in declined.content.decode()
     assert candidacies(candidacy.edition).get().response == Response.DECLINED
     signed_in.post(CONTACT + "svar/", {"response": "accept"})
     assert candidacies(candidacy.edition).get().response == Response.ACCEPTED

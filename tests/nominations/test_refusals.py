@@ -31,7 +31,8 @@ def test_form_without_answers_lists_every_error_at_the_top_and_beside_the_field(
     assert response.status_code == 400
     assert "<title>Fel: Nominera en kommun" in html
     assert "Kontrollera formuläret: något behöver rättas" in html
-    assert '<a href="#id_municipality">Kommun: Skriv vilken kommun du nominerar.</a>' in html
+    assert '<a href="#id_municipality">Skriv vilken kommun du nominerar.</a>' in html
+    assert '<a href="#id_effect">Skriv vilken effekt det har fått.</a>' in html
     assert '<p class="field-error" id="id_proud_error">' in html
     assert 'aria-describedby="id_proud_helptext id_proud_error"' in html
     assert "Kryssa i rutan för att godkänna hanteringen av personuppgifter" in html

@@ -43,6 +43,11 @@ QUESTIONS = {
     "effect": gettext_lazy("What effect has it had?"),
     "learned": gettext_lazy("What has been learned?"),
 }
+QUESTION_REQUIRED = {
+    "proud": gettext_lazy("Write what the municipality is most proud of."),
+    "effect": gettext_lazy("Write what effect it has had."),
+    "learned": gettext_lazy("Write what has been learned."),
+}
 QUESTION_HINTS = {
     "proud": gettext_lazy(
         "The digital change you think stands out: a service, a way of working, a decision."
@@ -72,7 +77,7 @@ def _answer_field(name: str) -> forms.CharField:
         help_text=QUESTION_HINTS[name],
         max_length=NOMINATION_ANSWER_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 7, "data-counter": NOMINATION_ANSWER_MAX_LENGTH}),
-        error_messages={"required": gettext_lazy("Answer the question.")},
+        error_messages={"required": QUESTION_REQUIRED[name]},
     )
 
 
