@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
@@ -184,25 +184,31 @@ def submit_nomination(
     language = language if language in ("sv", "en") else "sv"
     secret = new_secret()
     with transaction.atomic():
-        nomination = (
-            Nomination.objects.select_for_update()
-            .filter(edition=edition, municipality=municipality, nominator_email=email)
-            .first()
+        earlier = Nomination.objects.select_for_update().filter(
+            edition=edition, municipality=municipality, nominator_email=email
         )
-        is_update = nomination is not None
-        before = {"status": nomination.status} if nomination else None
+        nomination = earlier.first()
+        created = False
         if nomination is None:
-            nomination = Nomination.objects.create(
-                edition=edition,
-                municipality=municipality,
-                nominator_email=email,
-                language=language,
-                consented_at=now,
-                submitted_at=now,
-                token_hash=hash_secret(secret),
-                **content,
-            )
-        elif nomination.status == NominationStatus.PENDING:
+            try:
+                with transaction.atomic():
+                    nomination = Nomination.objects.create(
+                        edition=edition,
+                        municipality=municipality,
+                        nominator_email=email,
+                        language=language,
+                        consented_at=now,
+                        submitted_at=now,
+                        token_hash=hash_secret(secret),
+                        **content,
+                    )
+                created = True
+            except IntegrityError:
+                # The same form sent twice at once: the other request created it; update that.
+                nomination = earlier.get()
+        is_update = not created
+        before = {"status": nomination.status} if is_update else None
+        if is_update and nomination.status == NominationStatus.PENDING:
             # Never confirmed: the newer text simply replaces it (and the older link stops working).
             for field, value in content.items():
                 setattr(nomination, field, value)
@@ -218,7 +224,7 @@ def submit_nomination(
                     "token_hash",
                 ]
             )
-        else:
+        elif is_update:
             nomination.pending_update = {**content, "language": language}
             nomination.submitted_at = now
             nomination.token_hash = hash_secret(secret)
@@ -356,10 +362,19 @@ def _candidacy_of(edition: Edition, municipality: Municipality, *, now: datetime
     )
     if member is not None:
         return member.candidacy
-    candidacy = Candidacy.objects.create(edition=edition)
-    CandidacyMember.objects.create(
-        candidacy=candidacy, edition=edition, municipality=municipality, position=0
-    )
+    try:
+        with transaction.atomic():
+            candidacy = Candidacy.objects.create(edition=edition)
+            CandidacyMember.objects.create(
+                candidacy=candidacy, edition=edition, municipality=municipality, position=0
+            )
+    except IntegrityError:
+        # Another confirmation created it a moment ago.
+        return (
+            CandidacyMember.objects.select_related("candidacy")
+            .get(edition=edition, municipality=municipality)
+            .candidacy
+        )
     record_event(
         action="candidacy.created",
         actor="system",
