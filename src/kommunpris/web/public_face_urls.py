@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from . import map as map_views
+
+urlpatterns: list[URLPattern] = [
+    path("karta/", map_views.sweden, name="map"),
+]

@@ -25,7 +25,7 @@ from kommunpris.awards.selectors import edition as find_edition
 from kommunpris.permissions import decision_is_public, may_view_edition_page
 from kommunpris.register.models import County, Municipality
 
-from . import selectors
+from . import selectors, svgmap
 
 _MUNICIPALITY_CODE = re.compile(r"^[0-9]{4}$")
 _COUNTY_CODE = re.compile(r"^[0-9]{2}$")
@@ -36,6 +36,13 @@ def _award() -> Award:
         return award()
     except AwardNotFound:
         raise Http404(_("The archive has not been loaded yet.")) from None
+
+
+def _award_or_none() -> Award | None:
+    try:
+        return award()
+    except AwardNotFound:
+        return None
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -63,6 +70,7 @@ def winners(request: HttpRequest) -> HttpResponse:
             "award": the_award,
             "page": archive_page(the_award),
             "editions": [e for e in editions if hasattr(e, "winner")],
+            "map": svgmap.winners_map(the_award),
         },
     )
 
@@ -132,7 +140,11 @@ def municipality(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "web/municipality.html",
-        {"municipality": found, "placings": placings_of_municipalities([code])[code]},
+        {
+            "municipality": found,
+            "placings": placings_of_municipalities([code])[code],
+            "map": svgmap.locator_map(found, award=_award_or_none()),
+        },
     )
 
 
@@ -149,7 +161,11 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "web/county.html",
-        {"county": found, "rows": selectors.county_municipalities(found)},
+        {
+            "county": found,
+            "rows": selectors.county_municipalities(found),
+            "map": svgmap.county_map(found, award=_award_or_none()),
+        },
     )
 
 
