@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from . import map as map_views
-from . import themes
+from . import search, themes
 
 urlpatterns: list[URLPattern] = [
     path("karta/", map_views.sweden, name="map"),
     path("teman/", themes.overview, name="themes"),
     path("teman/metod/", themes.method, name="themes-method"),
     path("teman/<slug:key>/", themes.theme, name="theme"),
+    path("sok/", search.page, name="search"),
 ]
