@@ -124,6 +124,10 @@ LOGIN_REDIRECT_URL = "desk:home"
 
 KOMMUNPRIS_DEFAULT_AWARD = os.environ.get("KOMMUNPRIS_DEFAULT_AWARD", "digitaliseringskommun")
 KOMMUNPRIS_SITE_URL = os.environ.get("KOMMUNPRIS_SITE_URL", "http://127.0.0.1:8000")
+# Where visitors report accessibility barriers (the accessibility statement names it).
+KOMMUNPRIS_ACCESSIBILITY_CONTACT = os.environ.get(
+    "KOMMUNPRIS_ACCESSIBILITY_CONTACT", "tillganglighet@kommunpris.se"
+)
 
 # E-mail: SMTP when EMAIL_HOST is set (production), files when EMAIL_FILE_PATH is set,
 # otherwise printed to the console.

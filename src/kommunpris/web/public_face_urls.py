@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
+from . import accessibility, search, themes
 from . import map as map_views
-from . import search, themes
 
 urlpatterns: list[URLPattern] = [
     path("karta/", map_views.sweden, name="map"),
@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern] = [
     path("teman/metod/", themes.method, name="themes-method"),
     path("teman/<slug:key>/", themes.theme, name="theme"),
     path("sok/", search.page, name="search"),
+    path("tillganglighet/", accessibility.statement, name="accessibility"),
 ]

@@ -25,7 +25,7 @@ from kommunpris.awards.selectors import edition as find_edition
 from kommunpris.permissions import decision_is_public, may_view_edition_page
 from kommunpris.register.models import County, Municipality
 
-from . import selectors, svgmap
+from . import selectors, structured, svgmap
 
 _MUNICIPALITY_CODE = re.compile(r"^[0-9]{4}$")
 _COUNTY_CODE = re.compile(r"^[0-9]{2}$")
@@ -103,13 +103,15 @@ def edition(request: HttpRequest, year: int) -> HttpResponse:
     found = edition_or_404(the_award, year)
     public = decision_is_public(found)
     loaded = public_editions(award=the_award).filter(pk=found.pk).first() if public else None
+    winner = getattr(loaded, "winner", None) if loaded else None
     return render(
         request,
         "web/edition.html",
         {
             "award": the_award,
             "edition": found,
-            "winner": getattr(loaded, "winner", None) if loaded else None,
+            "winner": winner,
+            "structured_data": structured.json_ld(structured.edition_data(found, winner)),
             "shortlist": finalists_of(loaded) if loaded else [],
             "decision_public": public,
         },
