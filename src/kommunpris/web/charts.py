@@ -13,9 +13,10 @@ from django.utils.translation import ngettext
 
 __all__ = ["ThemeRow", "theme_chart"]
 
-_WIDTH = 600
-_LEFT = 24
-_RIGHT = 16
+# Narrow on purpose: the chart scales with the screen, and its text must stay readable on a phone.
+_WIDTH = 440
+_LEFT = 20
+_RIGHT = 8
 _ROW = 58
 _TOP = 34
 _AXIS = 44
@@ -73,15 +74,15 @@ def theme_chart(
         parts.append(
             f'<line class="rename" x1="{_num(x)}" y1="{_TOP - 26}" x2="{_num(x)}" '
             f'y2="{height - _AXIS + 6}"/>'
-            f'<text class="rename-label" x="{_num(x - 6)}" y="{_TOP - 14}" text-anchor="end">'
+            f'<text class="rename-label" x="{_num(x - 4)}" y="{_TOP - 14}" text-anchor="end">'
             f"{escape(_('Sveriges IT-kommun'))}</text>"
-            f'<text class="rename-label" x="{_num(x + 6)}" y="{_TOP - 14}">'
+            f'<text class="rename-label" x="{_num(x + 4)}" y="{_TOP - 14}">'
             f"{escape(_('Sveriges DigitaliseringsKommun'))}</text>"
         )
     for r, row in enumerate(rows):
         top = _TOP + r * _ROW
         parts.append(
-            f'<text class="theme-label" x="{_LEFT - 16}" y="{top + 16}">{escape(row.name)}</text>'
+            f'<text class="theme-label" x="{_LEFT - 14}" y="{top + 16}">{escape(row.name)}</text>'
         )
         parts.append(
             f'<line class="row-line" x1="{_LEFT}" y1="{top + 36}" '
