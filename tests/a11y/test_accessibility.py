@@ -115,7 +115,9 @@ def test_axe_finds_no_violation_on_nomination_form_with_errors(
 ) -> None:
     response = _open(tab, live_server.url + LANGUAGES[language] + "/nominera/")
     if response.status == 404:
-        pytest.skip("/nominera/ is not built on this branch yet (the nomination form lands separately)")
+        pytest.skip(
+            "/nominera/ is not built on this branch yet (the nomination form lands separately)"
+        )
     assert response.status == 200
     found = violations(tab)
     assert found == [], json.dumps(found, ensure_ascii=False, indent=2)
@@ -137,7 +139,8 @@ def _focused(page: Any) -> dict[str, Any]:
           const box = el.getBoundingClientRect();
           return {
             tag: el.tagName.toLowerCase(),
-            text: (el.getAttribute("aria-label") || el.innerText || el.value || el.placeholder || "").trim(),
+            text: (el.getAttribute("aria-label") || el.innerText || el.value
+                   || el.placeholder || "").trim(),
             id: el.id,
             outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
             visible: box.width > 0 && box.height > 0 && box.top >= 0 && box.bottom <= innerHeight,
@@ -149,7 +152,9 @@ def _focused(page: Any) -> dict[str, Any]:
 
 @pytest.mark.browser
 def test_axe_harness_reports_a_violation(tab: Any) -> None:
-    tab.set_content('<!DOCTYPE html><html lang="sv"><title>t</title><main><img src="x.png"></main></html>')
+    tab.set_content(
+        '<!DOCTYPE html><html lang="sv"><title>t</title><main><img src="x.png"></main></html>'
+    )
 
     assert [v["rule"] for v in violations(tab)] == ["image-alt"]
 
@@ -167,7 +172,11 @@ def test_keyboard_skip_link_comes_first_is_visible_and_moves_focus_to_content(
     tab.keyboard.press("Tab")
     after = _focused(tab)
 
-    assert (first["text"], first["outline"], first["visible"]) == ("Hoppa till innehållet", True, True)
+    assert (first["text"], first["outline"], first["visible"]) == (
+        "Hoppa till innehållet",
+        True,
+        True,
+    )
     assert (landed["tag"], landed["id"]) == ("main", "main")
     # The first thing in the content: the link to the map beside the list of winners.
     assert after["text"] == "Karta över Sverige med alla vinnare" or after["tag"] == "a"

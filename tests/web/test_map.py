@@ -39,9 +39,18 @@ EXPECTED = {
     "0181": ("f1", "Södertälje – finalist Sveriges DigitaliseringsKommun 2019"),
     "0139": ("f1", "Upplands-Bro – finalist Sveriges DigitaliseringsKommun 2021"),
     "0780": ("f1", "Växjö – finalist Sveriges DigitaliseringsKommun 2021"),
-    "2062": ("f1", "Mora – finalist Sveriges DigitaliseringsKommun 2023, tillsammans med Orsa och Älvdalen"),
-    "2034": ("f1", "Orsa – finalist Sveriges DigitaliseringsKommun 2023, tillsammans med Mora och Älvdalen"),
-    "2039": ("f1", "Älvdalen – finalist Sveriges DigitaliseringsKommun 2023, tillsammans med Mora och Orsa"),
+    "2062": (
+        "f1",
+        "Mora – finalist Sveriges DigitaliseringsKommun 2023, tillsammans med Orsa och Älvdalen",
+    ),
+    "2034": (
+        "f1",
+        "Orsa – finalist Sveriges DigitaliseringsKommun 2023, tillsammans med Mora och Älvdalen",
+    ),
+    "2039": (
+        "f1",
+        "Älvdalen – finalist Sveriges DigitaliseringsKommun 2023, tillsammans med Mora och Orsa",
+    ),
     "1230": ("n1", "Staffanstorp – nominerad Sveriges DigitaliseringsKommun 2023"),
     "2380": ("n1", "Östersund – nominerad Sveriges DigitaliseringsKommun 2023"),
 }
@@ -110,7 +119,10 @@ def test_map_legend_counts_each_colour(client: Client, archive: Award) -> None:
     legend = re.search(r'<ul class="legend-list">(.*?)</ul>', html, re.S)
     assert legend is not None
 
-    items = [" ".join(re.sub(r"<[^>]+>", " ", li).split()) for li in re.findall(r"<li>(.*?)</li>", legend[1], re.S)]
+    items = [
+        " ".join(re.sub(r"<[^>]+>", " ", li).split())
+        for li in re.findall(r"<li>(.*?)</li>", legend[1], re.S)
+    ]
 
     assert items == [
         "Vinnare, Sveriges IT-kommun (8)",
@@ -150,7 +162,10 @@ def test_map_in_english_links_to_english_pages(client: Client, archive: Award) -
     shapes = _shapes(_main_map(html))
 
     assert shapes["0120"][:2] == ("w1", "Värmdö – winner Sveriges DigitaliseringsKommun 2023")
-    assert shapes["2062"][1] == "Mora – finalist Sveriges DigitaliseringsKommun 2023, jointly with Orsa and Älvdalen"
+    assert (
+        shapes["2062"][1]
+        == "Mora – finalist Sveriges DigitaliseringsKommun 2023, jointly with Orsa and Älvdalen"
+    )
     assert '<a href="/en/kommun/0120/">' in html
     assert "<h1>Map of winners and finalists</h1>" in html
 

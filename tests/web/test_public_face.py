@@ -134,7 +134,8 @@ def test_print_stylesheet_hides_navigation_and_keeps_motivations(client: Client)
 
     path = finders.find("web/site.css")
     assert path is not None
-    css = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as stylesheet:
+        css = stylesheet.read()
     print_rules = css.split("@media print", 1)[1]
 
     for selector in (".site-header nav", ".site-search", ".skip-link", ".site-footer", ".side-map"):
@@ -144,8 +145,15 @@ def test_print_stylesheet_hides_navigation_and_keeps_motivations(client: Client)
 
 @pytest.mark.parametrize(
     ("path", "limit"),
-    [("/", 40_000), ("/vinnare/", 70_000), ("/vinnare/2023/", 30_000), ("/lan/01/", 60_000),
-     ("/kommun/0120/", 45_000), ("/teman/", 60_000), ("/sok/?q=samarbete", 30_000)],
+    [
+        ("/", 40_000),
+        ("/vinnare/", 70_000),
+        ("/vinnare/2023/", 30_000),
+        ("/lan/01/", 60_000),
+        ("/kommun/0120/", 45_000),
+        ("/teman/", 60_000),
+        ("/sok/?q=samarbete", 30_000),
+    ],
 )
 def test_pages_stay_light(client: Client, archive: Award, path: str, limit: int) -> None:
     assert len(client.get(path).content) < limit

@@ -20,7 +20,9 @@ def _hits(html: str) -> dict[str, list[str]]:
     ):
         sections[kind] = [
             " ".join(re.sub(r"<[^>]+>", "", title).split())
-            for title in re.findall(r'<li class="hit[^"]*">\s*<a href="[^"]+">(.*?)</a>', body, re.S)
+            for title in re.findall(
+                r'<li class="hit[^"]*">\s*<a href="[^"]+">(.*?)</a>', body, re.S
+            )
         ]
     return sections
 
@@ -141,11 +143,15 @@ def test_search_without_query_shows_just_the_form(client: Client, archive: Award
     html = client.get("/sok/").content.decode()
 
     assert 'id="search-q"' in html
-    assert "<label for=\"search-q\">Sök bland motiveringar, kommuner, län och upplagor</label>" in html
+    assert (
+        '<label for="search-q">Sök bland motiveringar, kommuner, län och upplagor</label>' in html
+    )
     assert "Skriv ett ord" not in _text(html)
 
 
-def test_search_never_reveals_an_embargoed_decision(client: Client, embargoed_2025: Edition) -> None:
+def test_search_never_reveals_an_embargoed_decision(
+    client: Client, embargoed_2025: Edition
+) -> None:
     for query in ("gruvstadens", "hemlig motivering", "samverkanskultur", "demokratin"):
         html = _search(client, query)
         # Words of the embargoed motivation that the query does not contain never show.
@@ -161,7 +167,9 @@ def test_search_finds_the_decision_once_public(client: Client, published_2025: E
     assert _hits(_search(client, "gruvstadens")) == {
         "motivation": ["Sveriges DigitaliseringsKommun 2025: Kiruna kommun"]
     }
-    assert _hits(_search(client, "Kiruna kommun"))["edition"] == ["Sveriges DigitaliseringsKommun 2025"]
+    assert _hits(_search(client, "Kiruna kommun"))["edition"] == [
+        "Sveriges DigitaliseringsKommun 2025"
+    ]
 
 
 def test_search_query_count_is_small(

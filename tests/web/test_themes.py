@@ -97,9 +97,15 @@ def test_themes_page_shows_chart_table_and_each_motivation(client: Client, archi
     assert 'role="img"' in chart.group(0)
     assert "Samverkan och delning: 6 av 12 motiveringar" in chart.group(0)
     assert len(re.findall(r'<circle class="dot"', chart.group(0))) == sum(map(len, READER.values()))
-    row = re.search(r'<th scope="row"><a href="/teman/samverkan/">Samverkan och delning</a></th>(.*?)</tr>', html, re.S)
+    row = re.search(
+        r'<th scope="row"><a href="/teman/samverkan/">Samverkan och delning</a></th>(.*?)</tr>',
+        html,
+        re.S,
+    )
     assert row is not None
-    assert re.findall(r'<td class="num">([^<]*(?:<span[^>]*>–</span>)?)</td>', row.group(1))[-1] == "6"
+    assert (
+        re.findall(r'<td class="num">([^<]*(?:<span[^>]*>–</span>)?)</td>', row.group(1))[-1] == "6"
+    )
     assert "Sveriges DigitaliseringsKommun 2019 : Lidingö stad" in text
     assert "Samverkan och delning : samverkanskultur" in text
 
@@ -136,7 +142,11 @@ def test_themes_method_page_lists_the_words_behind_each_theme(
 
     assert "Snowball" in text
     assert "”samverkanskultur” är ”samverkan” + ”kultur”" in text
-    assert re.search(r'<dt id="theme-samverkan">.*?</dt>\s*<dd lang="sv">samverkan, samverka, samarbete', html, re.S)
+    assert re.search(
+        r'<dt id="theme-samverkan">.*?</dt>\s*<dd lang="sv">samverkan, samverka, samarbete',
+        html,
+        re.S,
+    )
     assert len(re.findall(r'<dt id="theme-', html)) == 7
 
 
@@ -147,7 +157,9 @@ def test_themes_pages_hide_an_embargoed_motivation(client: Client, embargoed_202
         assert "2025" not in body, path
 
 
-def test_themes_pages_count_a_motivation_once_public(client: Client, published_2025: Edition) -> None:
+def test_themes_pages_count_a_motivation_once_public(
+    client: Client, published_2025: Edition
+) -> None:
     html = client.get("/teman/demokrati/").content.decode()
 
     assert "gruvstadens" in html
@@ -160,7 +172,9 @@ def openapi(client: Client, archive: Award) -> dict[str, Any]:
 
 
 def _valid(openapi: dict[str, Any], template: str, body: Any) -> list[str]:
-    schema = openapi["paths"][template]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    schema = openapi["paths"][template]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
     validator = Draft202012Validator({**schema, "components": openapi["components"]})
     return [e.message for e in validator.iter_errors(body)]
 
@@ -169,14 +183,26 @@ def test_themes_api_lists_themes_with_years(client: Client, openapi: dict[str, A
     body = client.get("/api/v1/themes").json()
 
     assert _valid(openapi, "/api/v1/themes", body) == []
-    assert [t["key"] for t in body] == ["ledarskap", "kompetens", "nytta", "samverkan", "innovation", "resultat", "demokrati"]
+    assert [t["key"] for t in body] == [
+        "ledarskap",
+        "kompetens",
+        "nytta",
+        "samverkan",
+        "innovation",
+        "resultat",
+        "demokrati",
+    ]
     by_key = {t["key"]: t for t in body}
     assert by_key["samverkan"]["name"] == "Samverkan och delning"
     assert by_key["samverkan"]["name_en"] == "Collaboration and sharing"
     assert {t["key"]: t["motivations"] for t in body} == {
         key: sum(1 for themes in READER.values() if key in themes) for key in by_key
     }
-    assert {"year": 2019, "award_name": "Sveriges DigitaliseringsKommun", "words": ["samverkanskultur"]} in by_key["samverkan"]["years"]
+    assert {
+        "year": 2019,
+        "award_name": "Sveriges DigitaliseringsKommun",
+        "words": ["samverkanskultur"],
+    } in by_key["samverkan"]["years"]
 
 
 def test_themes_api_gives_each_motivation_with_word_offsets(

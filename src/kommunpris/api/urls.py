@@ -60,7 +60,9 @@ def _award(slug: str | None) -> Award:
 
 
 def _municipality(m: Municipality) -> MunicipalityOut:
-    return MunicipalityOut(code=m.code, name=m.name, county_code=m.county.code, county=m.county.name)
+    return MunicipalityOut(
+        code=m.code, name=m.name, county_code=m.county.code, county=m.county.name
+    )
 
 
 def _award_out(a: Award) -> AwardOut:
@@ -80,9 +82,7 @@ def _candidacy(c: Candidacy) -> CandidacyOut:
         stage=c.stage,
         name=c.name,
         municipalities=[
-            MunicipalityOut(
-                code=m.code, name=m.name, county_code=m.county_id, county=m.county.name
-            )
+            MunicipalityOut(code=m.code, name=m.name, county_code=m.county_id, county=m.county.name)
             for m in c.municipalities
         ],
         joint=c.is_joint,
@@ -122,17 +122,23 @@ def get_award(request: HttpRequest, slug: str) -> AwardOut:
 
 
 def _public_loaded(the_award: Award) -> dict[int, Edition]:
-    return {e.year: e for e in public_editions(award=the_award).select_related("winner__municipality__county")}
+    return {
+        e.year: e
+        for e in public_editions(award=the_award).select_related("winner__municipality__county")
+    }
 
 
-@api.get("/editions", response={200: list[EditionOut], 404: ErrorOut}, tags=["upplagor"], summary="Upplagor")
+@api.get(
+    "/editions",
+    response={200: list[EditionOut], 404: ErrorOut},
+    tags=["upplagor"],
+    summary="Upplagor",
+)
 def list_editions(request: HttpRequest, award: str | None = None) -> list[EditionOut]:
     the_award = _award(award)
     loaded = _public_loaded(the_award)
     return [
-        _edition_out(e, loaded.get(e.year))
-        for e in editions(the_award)
-        if may_view_edition_page(e)
+        _edition_out(e, loaded.get(e.year)) for e in editions(the_award) if may_view_edition_page(e)
     ]
 
 
@@ -155,7 +161,9 @@ def get_edition(request: HttpRequest, year: int, award: str | None = None) -> Ed
     return _edition_out(found, loaded)
 
 
-@api.get("/winners", response={200: list[WinnerOut], 404: ErrorOut}, tags=["vinnare"], summary="Vinnare")
+@api.get(
+    "/winners", response={200: list[WinnerOut], 404: ErrorOut}, tags=["vinnare"], summary="Vinnare"
+)
 def list_winners(request: HttpRequest, award: str | None = None) -> list[WinnerOut]:
     return [WinnerOut(**winner_row(w)) for w in public_winners(award=_award(award))]
 

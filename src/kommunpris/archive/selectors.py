@@ -22,9 +22,11 @@ def public_winners(*, award: Award | None = None, now: datetime | None = None) -
     winners = Winner.objects.filter(published_editions_q(now=now, prefix="edition__"))
     if award is not None:
         winners = winners.filter(edition__award=award)
-    return winners.select_related(
-        "edition__award", "municipality__county"
-    ).prefetch_related("edition__award__names").order_by("edition__award__slug", "-edition__year")
+    return (
+        winners.select_related("edition__award", "municipality__county")
+        .prefetch_related("edition__award__names")
+        .order_by("edition__award__slug", "-edition__year")
+    )
 
 
 def public_winner(edition: Edition, *, now: datetime | None = None) -> Winner | None:

@@ -43,7 +43,7 @@ def mark_paragraphs(text: str, spans: Iterable[tuple[int, int]]) -> list[SafeStr
     for line in text.splitlines(keepends=True):
         stripped = line.rstrip("\r\n")
         if stripped.strip():
-            paragraphs.append(mark_safe(_marked(stripped, merged, offset)))  # noqa: S308
+            paragraphs.append(mark_safe(_marked(stripped, merged, offset)))
         offset += len(line)
     return paragraphs
 
@@ -68,4 +68,4 @@ def snippet(text: str, spans: Iterable[tuple[int, int]], *, width: int = 220) ->
     body = _marked(text[start:end].replace("\n", " "), merged, start)
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(text) else ""
-    return mark_safe(f"{prefix}{body}{suffix}")  # noqa: S308 - _marked escapes the text
+    return mark_safe(f"{prefix}{body}{suffix}")

@@ -48,10 +48,13 @@ PREFIX_MIN_LENGTH = 4
 
 # Words too common to say anything; a query of nothing else gets an explanation instead.
 STOP_WORDS = frozenset(
-    "och i att det som en ett på är av för med till den de har inte om så men man kan från "
-    "vid sig sin sina sitt var när vi nu mer än där eller också hos ut upp alla över under "
-    "the and of in to a".split()
-)
+    (
+        "och", "i", "att", "det", "som", "en", "ett", "på", "är", "av", "för", "med", "till",
+        "den", "de", "har", "inte", "om", "så", "men", "man", "kan", "från", "vid", "sig", "sin",
+        "sina", "sitt", "var", "när", "vi", "nu", "mer", "än", "där", "eller", "också", "hos",
+        "ut", "upp", "alla", "över", "under", "the", "and", "of", "in", "to", "a",
+    )
+)  # fmt: skip
 
 KINDS = ("municipality", "county", "edition", "motivation")
 
@@ -75,7 +78,9 @@ def _analysed(text: str) -> tuple[_Token, ...]:
     for term in analyse(text):
         stems.setdefault((term.start, term.end), set()).add(term.stem)
     return tuple(
-        _Token(token.word, token.start, token.end, frozenset(stems.get((token.start, token.end), ())))
+        _Token(
+            token.word, token.start, token.end, frozenset(stems.get((token.start, token.end), ()))
+        )
         for token in tokenize(text)
     )
 
@@ -174,7 +179,9 @@ def public_documents(the_award: Award | None) -> list[Document]:
     documents: list[Document] = []
     for m in Municipality.objects.select_related("county").order_by("name"):
         documents.append(
-            Document("municipality", m.name, _url("municipality", m.code), m.name, m.county.name, 3.0)
+            Document(
+                "municipality", m.name, _url("municipality", m.code), m.name, m.county.name, 3.0
+            )
         )
     for c in County.objects.order_by("code"):
         documents.append(Document("county", c.name, _url("county", c.code), c.name, c.code, 2.0))
@@ -245,7 +252,9 @@ def search(
                 Hit(
                     document=document,
                     score=score,
-                    title=highlight.snippet(document.title, _title_spans(document, words), width=400),
+                    title=highlight.snippet(
+                        document.title, _title_spans(document, words), width=400
+                    ),
                     snippet=highlight.snippet(document.text, spans)
                     if document.kind == "motivation"
                     else None,
@@ -257,8 +266,8 @@ def search(
             found[document.kind].append(
                 Hit(document, document.boost * 10, highlight.snippet(document.title, []), None)
             )
-    for hits in found.values():
-        hits.sort(key=lambda hit: -hit.score)  # stable: ties keep name or newest-first order
+    for kind_hits in found.values():
+        kind_hits.sort(key=lambda hit: -hit.score)  # stable: ties keep name or newest-first order
     return found
 
 
@@ -286,7 +295,9 @@ def page(request: HttpRequest) -> HttpResponse:
     query = _clean(raw)
     context: dict[str, object] = {"q": query[:MAX_QUERY_LENGTH], "searched": False}
     if not query:
-        context["message"] = _("Write a word or a name to search for.") if "q" in request.GET else ""
+        context["message"] = (
+            _("Write a word or a name to search for.") if "q" in request.GET else ""
+        )
     elif len(query) > MAX_QUERY_LENGTH:
         context["message"] = _(
             "That search is longer than %(limit)s characters. Try a few words instead."

@@ -66,7 +66,6 @@ def municipalities_by_county() -> list[tuple[County, list[Municipality]]]:
     return [(counties[code], grouped.get(code, [])) for code in sorted(counties)]
 
 
-
 # ---------------------------------------------------------------------------------------------
 # The map: every municipality with its best public placing.
 
@@ -100,9 +99,7 @@ _STAGE_ORDER = {"winner": 3, "finalist": 2, "nominee": 1}
 
 
 def _best(placings: list[Placing]) -> Placing | None:
-    return max(
-        placings, key=lambda p: (_STAGE_ORDER.get(p.stage, 0), p.edition.year), default=None
-    )
+    return max(placings, key=lambda p: (_STAGE_ORDER.get(p.stage, 0), p.edition.year), default=None)
 
 
 def map_entries(

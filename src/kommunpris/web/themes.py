@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,7 +26,7 @@ def _renamed_in(found: list[MotivationThemes]) -> int | None:
     names = {m.winner.edition.year: m.winner.edition.name for m in found}
     years = sorted(names)
     return next(
-        (year for previous, year in zip(years, years[1:], strict=False) if names[year] != names[previous]),
+        (year for previous, year in itertools.pairwise(years) if names[year] != names[previous]),
         None,
     )
 
@@ -45,7 +47,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     editions = [
         {
             "winner": m.winner,
-            "themes": [(t.key, theme_name(t), m.themes[t.key]) for t in THEMES if t.key in m.themes],
+            "themes": [
+                (t.key, theme_name(t), m.themes[t.key]) for t in THEMES if t.key in m.themes
+            ],
         }
         for m in reversed(found)
     ]
