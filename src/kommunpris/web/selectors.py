@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -98,7 +99,7 @@ class MapEntry:
 _STAGE_ORDER = {"winner": 3, "finalist": 2, "nominee": 1}
 
 
-def _best(placings: list[Placing]) -> Placing | None:
+def _best(placings: Sequence[Placing]) -> Placing | None:
     return max(placings, key=lambda p: (_STAGE_ORDER.get(p.stage, 0), p.edition.year), default=None)
 
 
@@ -115,23 +116,25 @@ def map_entries(
         municipalities = municipalities.filter(county=county)
     rows = list(municipalities)
     placings = placings_of_municipalities([m.code for m in rows], now=now)
-    entries: list[MapEntry] = []
-    for m in rows:
-        own = [p for p in placings[m.code] if award is None or p.edition.award_id == award.pk]
-        best = _best(own)
-        partners: tuple[str, ...] = ()
-        if best is not None and best.candidacy is not None and best.candidacy.is_joint:
-            partners = tuple(
-                other.name for other in best.candidacy.municipalities if other.code != m.code
-            )
-        entries.append(
-            MapEntry(
-                municipality=m,
-                stage=best.stage if best else "",
-                year=best.edition.year if best else None,
-                award_name=best.edition.name if best else "",
-                partners=partners,
-                placings=tuple(own),
-            )
+    return [map_entry(m, placings[m.code], award=award) for m in rows]
+
+
+def map_entry(
+    municipality: Municipality, placings: Sequence[Placing], *, award: Award | None
+) -> MapEntry:
+    """A municipality's map entry from its public placings (as placings_of_municipalities gives)."""
+    own = [p for p in placings if award is None or p.edition.award_id == award.pk]
+    best = _best(own)
+    partners: tuple[str, ...] = ()
+    if best is not None and best.candidacy is not None and best.candidacy.is_joint:
+        partners = tuple(
+            other.name for other in best.candidacy.municipalities if other.code != municipality.code
         )
-    return entries
+    return MapEntry(
+        municipality=municipality,
+        stage=best.stage if best else "",
+        year=best.edition.year if best else None,
+        award_name=best.edition.name if best else "",
+        partners=partners,
+        placings=tuple(own),
+    )

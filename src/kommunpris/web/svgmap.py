@@ -20,11 +20,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kommunpris.archive.models import Winner
 from kommunpris.awards.models import Award
 from kommunpris.register.geometry import MapGeometry, sweden_map
-from kommunpris.register.models import County, Municipality
+from kommunpris.register.models import County
 
-from .selectors import MapEntry, map_entries
+from .selectors import MapEntry
 
 __all__ = [
     "LegendItem",
@@ -32,6 +33,7 @@ __all__ = [
     "legend",
     "locator_map",
     "palette",
+    "palette_of",
     "path_bounds",
     "render_map",
     "stage_rank",
@@ -60,6 +62,14 @@ def palette(award: Award | None) -> dict[str, int]:
         return {}
     names = sorted(award.names.all(), key=lambda n: n.from_year)
     return {n.name: index % _COLOUR_SETS for index, n in enumerate(names)}
+
+
+def palette_of(entries: Iterable[MapEntry]) -> dict[str, int]:
+    """The palette of the award the entries' placings belong to (its names come prefetched)."""
+    for entry in entries:
+        for placing in entry.placings:
+            return palette(placing.edition.award)
+    return {}
 
 
 def tier_class(entry: MapEntry, colours: dict[str, int]) -> str:
@@ -278,9 +288,19 @@ def render_map(
 # The small maps of the archive, county and municipality pages.
 
 
-def winners_map(award: Award) -> SafeString:
-    """Sweden with every public winner, each a link: the archive page's map."""
-    entries = [e for e in map_entries(award=award) if e.stage == "winner"]
+def winners_map(award: Award, winners: Sequence[Winner]) -> SafeString:
+    """Sweden with the given (public) winners, each a link: the archive page's map."""
+    entries = [
+        MapEntry(
+            municipality=w.municipality,
+            stage="winner",
+            year=w.edition.year,
+            award_name=w.edition.name,
+            partners=(),
+            placings=(),
+        )
+        for w in winners
+    ]
     return render_map(
         entries,
         colours=palette(award),
@@ -291,11 +311,11 @@ def winners_map(award: Award) -> SafeString:
     )
 
 
-def county_map(county: County, *, award: Award | None) -> SafeString:
+def county_map(county: County, entries: Sequence[MapEntry]) -> SafeString:
     """A county's municipalities, coloured by their results, each a link."""
     return render_map(
-        map_entries(award=award, county=county),
-        colours=palette(award),
+        entries,
+        colours=palette_of(entries),
         title=_("Map of the municipalities in %(county)s") % {"county": county.name},
         map_id="county-map",
         crop=True,
@@ -303,14 +323,12 @@ def county_map(county: County, *, award: Award | None) -> SafeString:
     )
 
 
-def locator_map(municipality: Municipality, *, award: Award | None) -> SafeString:
+def locator_map(entry: MapEntry) -> SafeString:
     """Where a municipality lies in Sweden, in the colour of its best result (a picture)."""
-    county = municipality.county
-    entry = next(e for e in map_entries(award=award, county=county) if e.code == municipality.code)
     return render_map(
         [entry],
-        colours=palette(award),
-        title=_("%(name)s on the map of Sweden") % {"name": municipality.name},
+        colours=palette_of([entry]),
+        title=_("%(name)s on the map of Sweden") % {"name": entry.municipality.name},
         map_id="locator-map",
         background=True,
         links=False,

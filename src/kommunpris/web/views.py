@@ -38,13 +38,6 @@ def _award() -> Award:
         raise Http404(_("The archive has not been loaded yet.")) from None
 
 
-def _award_or_none() -> Award | None:
-    try:
-        return award()
-    except AwardNotFound:
-        return None
-
-
 def home(request: HttpRequest) -> HttpResponse:
     the_award = _award()
     winners = list(public_winners(award=the_award)[:1])
@@ -70,7 +63,10 @@ def winners(request: HttpRequest) -> HttpResponse:
             "award": the_award,
             "page": archive_page(the_award),
             "editions": [e for e in editions if hasattr(e, "winner")],
-            "map": svgmap.winners_map(the_award),
+            "map": svgmap.winners_map(
+                editions[0].award if editions else the_award,
+                [e.winner for e in editions if hasattr(e, "winner")],
+            ),
         },
     )
 
@@ -139,13 +135,14 @@ def municipality(request: HttpRequest, code: str) -> HttpResponse:
     found = Municipality.objects.select_related("county").filter(code=code).first()
     if found is None:
         raise Http404(_("There is no municipality with code %(code)s.") % {"code": code})
+    placings = placings_of_municipalities([code])[code]
     return render(
         request,
         "web/municipality.html",
         {
             "municipality": found,
-            "placings": placings_of_municipalities([code])[code],
-            "map": svgmap.locator_map(found, award=_award_or_none()),
+            "placings": placings,
+            "map": svgmap.locator_map(selectors.map_entry(found, placings, award=None)),
         },
     )
 
@@ -160,14 +157,12 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
     found = County.objects.filter(code=code).first()
     if found is None:
         raise Http404(_("There is no county with code %(code)s.") % {"code": code})
+    rows = selectors.county_municipalities(found)
+    entries = [selectors.map_entry(row.municipality, row.placings, award=None) for row in rows]
     return render(
         request,
         "web/county.html",
-        {
-            "county": found,
-            "rows": selectors.county_municipalities(found),
-            "map": svgmap.county_map(found, award=_award_or_none()),
-        },
+        {"county": found, "rows": rows, "map": svgmap.county_map(found, entries)},
     )
 
 
