@@ -1078,6 +1078,7 @@ def personal_data_address(token: str, *, now: datetime | None = None) -> str:
     )
     email = (
         Nomination.objects.filter(pk=link.object_id)
+        .order_by()
         .values_list("nominator_email", flat=True)
         .first()
     )
@@ -1121,6 +1122,8 @@ def erase_personal_data(*, token: str, now: datetime | None = None) -> Erased:
             .filter(nominator_email=email)
             .order_by("id")
         )
+        if not nominations:  # a second request at the same moment found them gone
+            return Erased(0, 0, 0)
         removed = [n.pk for n in nominations if erasure_deletes_entirely(n, now=now)]
         anonymised = [n.pk for n in nominations if n.pk not in removed]
         Nomination.objects.filter(pk__in=removed).delete()
