@@ -21,7 +21,7 @@ from kommunpris.awards.services import close_nominations
 from kommunpris.mail.models import OutgoingMail
 from kommunpris.nominations.models import Nomination, NominationStatus
 from kommunpris.nominations.selectors import candidacies
-from kommunpris.nominations.services import request_personal_data_link
+from kommunpris.nominations.services import reject_nomination, request_personal_data_link
 
 REQUEST = "/personuppgifter/mina/"
 
@@ -409,3 +409,41 @@ def test_data_page_reads_in_a_few_queries(
     with django_assert_max_num_queries(6):
         page = client.get(link)
     assert visible_text(page.content.decode()).count("Status Bekräftad") == 5
+
+
+def test_unconfirmed_change_and_rejection_are_shown_copied_and_erased(
+    client, edition, nominate, confirm, link_in, ask, django_capture_on_commit_callbacks
+):
+    # Anna's confirmed Sundsvall with a change she never confirmed; her Lidingö marked as spam.
+    nominate()
+    confirm(link_in(mail.outbox[-1], "/nominera/bekrafta/"))
+    nominate(proud="En ny text om bygglov.", nominator_name="Anna A. Andersson")
+    nominate(municipality="Lidingö")
+    confirm(link_in(mail.outbox[-1], "/nominera/bekrafta/"))
+    lidingo = Nomination.objects.get(municipality__name="Lidingö")
+    reject_nomination(nomination=lidingo, reason="Samma text som tio andra", actor="org@example.se")
+    close_nominations(edition, actor="organiser@example.se")
+
+    ask()
+    link = link_in(mail.outbox[-1], REQUEST)
+    shown = visible_text(client.get(link).content.decode())
+    assert "Status Avvisad som skräp" in shown
+    assert "Samma text som tio andra" in shown
+    assert "org@example.se" not in shown  # the organiser's address is not the nominator's data
+    assert "Ändringar du har skickat som inte är bekräftade Ditt namn Anna A. Andersson" in shown
+    assert "En ny text om bygglov." in shown
+    copy = json.loads(client.get(link + "kopia.json").content)
+    lidingo_copy, sundsvall_copy = copy["nominations"]
+    assert (lidingo_copy["status"], lidingo_copy["rejection_reason"]) == (
+        "rejected",
+        "Samma text som tio andra",
+    )
+    assert sundsvall_copy["unconfirmed_change"]["proud"] == "En ny text om bygglov."
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link + "radera/")
+    # The rejected nomination never counted: gone. The confirmed one loses its pending change.
+    kept = Nomination.objects.get()
+    assert (kept.municipality.name, kept.status) == ("Sundsvall", NominationStatus.CONFIRMED)
+    assert (kept.nominator_name, kept.pending_update, kept.token_hash) == ("", None, "")
+    assert kept.proud == "E-tjänsterna för bygglov som invånarna faktiskt använder."
