@@ -1,20 +1,7 @@
-"""The privacy notice says what is kept, why and for how long, and the housekeeping command keeps
-that promise."""
+"""The privacy notice says what is kept, why and for how long (the housekeeping command that keeps
+that promise is tested in test_personal_data_purge.py), and where to ask for one's own data."""
 
 from __future__ import annotations
-
-import io
-from datetime import timedelta
-
-from django.core import mail
-from django.core.management import call_command
-from django.utils import timezone
-
-from kommunpris.audit.models import AuditEvent
-from kommunpris.awards.models import Edition, Phase
-from kommunpris.nominations.models import MunicipalityContact, Nomination, NominationStatus
-from kommunpris.nominations.services import register_contact, submit_nomination
-from kommunpris.register.models import Municipality
 
 
 def test_privacy_notice_says_what_why_and_how_long(client, award):
@@ -35,53 +22,33 @@ def test_form_links_to_the_privacy_notice(client, edition):
     assert page.count('href="/nominera/personuppgifter/"') >= 2
 
 
-def test_housekeeping_erases_what_the_notice_promises(
-    edition, nominate, confirm, link_in, django_capture_on_commit_callbacks
-):
-    nominate()
-    confirm(link_in(mail.outbox[-1], "/nominera/bekrafta/"))
-    with django_capture_on_commit_callbacks(execute=True):
-        register_contact(
-            edition=edition,
-            municipality=Municipality.objects.get(name="Sundsvall"),
-            email="kontakt@sundsvall.se",
-            actor="organiser@example.se",
-        )
-        submit_nomination(
-            edition=edition,
-            municipality=Municipality.objects.get(name="Lidingö"),
-            proud="Aldrig bekräftad.",
-            effect="-",
-            learned="-",
-            nominator_name="Glömsk Person",
-            nominator_email="glomsk@example.se",
-            now=timezone.now() - timedelta(days=31),
-        )
+def test_privacy_notice_states_the_schedule_from_the_setting(client, award, settings):
+    settings.KOMMUNPRIS_NOMINATOR_RETENTION_DAYS = 90
+    page = " ".join(client.get("/nominera/personuppgifter/").content.decode().split())
+    for promise in (
+        "En nominering som aldrig bekräftas raderas 30 dagar efter att den skickades",
+        "Ditt namn, din e-postadress och din organisation raderas 90 dagar efter att upplagans "
+        "vinnare har tillkännagetts. Svaren om kommunen sparas, utan ditt namn",
+        "Mejlen vi skickar till dig, med sina länkar, raderas ur vår e-postlogg 30 dagar efter "
+        "att de skickades.",
+        "deras uppgifter raderas 90 dagar efter tillkännagivandet",
+        "Den innehåller aldrig en nominerares namn eller e-postadress.",
+        "medan nomineringsperioden pågår raderas då din nominering och räknas inte längre",
+    ):
+        assert promise in page
 
-    # Nothing of this edition is old enough yet; only the forgotten unconfirmed nomination goes.
-    out = io.StringIO()
-    call_command("purge_nominator_data", stdout=out)
-    assert "1 obekräftade nomineringar raderade, 0 nominerares uppgifter raderade" in out.getvalue()
-    assert list(Nomination.objects.values_list("nominator_email", flat=True)) == ["anna@example.se"]
+    english = " ".join(client.get("/en/nominera/personuppgifter/").content.decode().split())
+    assert "erased 90 days after the edition's winner has been announced" in english
+    assert "deleted 30 days after it was sent" in english
 
-    # The jury's later phases belong to the jury's services; this moves the edition there
-    # directly, announced 181 days ago.
-    Edition.objects.filter(pk=edition.pk).update(
-        phase=Phase.ANNOUNCED, publish_at=timezone.now() - timedelta(days=181)
-    )
-    out = io.StringIO()
-    call_command("purge_nominator_data", stdout=out)
-    assert "1 nominerares uppgifter raderade, 1 kontaktpersoner raderade" in out.getvalue()
-    kept = Nomination.objects.get()
-    assert (kept.nominator_name, kept.nominator_email, kept.nominator_organisation) == ("", "", "")
-    assert kept.proud.startswith("E-tjänsterna för bygglov")
-    assert kept.status == NominationStatus.CONFIRMED
-    assert not MunicipalityContact.objects.exists()
-    event = AuditEvent.objects.filter(action="nominations.personal_data_purged").last()
-    assert event.after == {
-        "unconfirmed_deleted": 0,
-        "nominators_erased": 1,
-        "contact_rows_deleted": 1,
-    }
-    # Personal data never reached the append-only audit log.
-    assert not AuditEvent.objects.filter(after__icontains="anna@example.se").exists()
+
+def test_privacy_notice_links_to_the_request_page_in_its_language(client, award):
+    page = client.get("/nominera/personuppgifter/").content.decode()
+    assert '<a href="/personuppgifter/mina/">Se, ladda ner eller radera dina uppgifter</a>' in page
+    english = client.get("/en/nominera/personuppgifter/").content.decode()
+    assert '<a href="/en/personuppgifter/mina/">See, download or delete your data</a>' in english
+
+
+def test_personuppgifter_leads_to_the_privacy_notice(client, award):
+    assert client.get("/personuppgifter/")["Location"] == "/nominera/personuppgifter/"
+    assert client.get("/en/personuppgifter/")["Location"] == "/en/nominera/personuppgifter/"

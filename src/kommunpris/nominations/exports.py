@@ -1,16 +1,19 @@
-"""The organiser's CSV exports of an edition's field: UTF-8 with BOM and `;`, as Swedish
-spreadsheet programs expect."""
+"""The organiser's CSV exports of an edition's field (UTF-8 with BOM and `;`, as Swedish
+spreadsheet programs expect), and a nominator's copy of their own data (JSON)."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Candidacy, Nomination
+from .selectors import PersonalData
 
 
 def _csv(header: list[str], rows: Iterable[list[str]]) -> str:
@@ -91,3 +94,54 @@ def candidacies_csv(candidacies: Iterable[Candidacy]) -> str:
         for c in candidacies
     )
     return _csv(header, rows)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
+def _nomination_copy(n: Nomination) -> dict[str, Any]:
+    return {
+        "id": n.pk,
+        "edition": {
+            "award": n.edition.award.slug,
+            "year": n.edition.year,
+            "title": n.edition.title,
+        },
+        "municipality": {"code": n.municipality.code, "name": n.municipality.name},
+        "answers": {
+            "what_the_municipality_is_most_proud_of": n.proud,
+            "what_effect_it_has_had": n.effect,
+            "what_has_been_learned": n.learned,
+        },
+        "name": n.nominator_name,
+        "email": n.nominator_email,
+        "organisation": n.nominator_organisation,
+        "language": n.language,
+        "status": n.status,
+        "submitted_at": _iso(n.submitted_at),
+        "agreed_to_privacy_notice_at": _iso(n.consented_at),
+        "confirmed_at": _iso(n.confirmed_at),
+        "rejected_at": _iso(n.rejected_at),
+        "rejection_reason": n.rejected_reason,
+        "unconfirmed_change": n.pending_update,
+    }
+
+
+def personal_data_copy(data: PersonalData, *, now: datetime) -> dict[str, Any]:
+    """Everything the page lists about a nominator's address, for a program to read: codes
+    rather than translated labels, times in UTC (ISO 8601)."""
+    return {
+        "email": data.email,
+        "exported_at": _iso(now),
+        "nominations": [_nomination_copy(n) for n in data.nominations],
+        "emails_sent_to_you": [
+            {
+                "queued_at": _iso(m.created_at),
+                "sent_at": _iso(m.sent_at),
+                "subject": m.subject,
+                "language": m.language,
+            }
+            for m in data.mails
+        ],
+    }

@@ -11,6 +11,8 @@ from kommunpris.register.models import Municipality
 # Length limits of the free-text answers: a nominator writes a few paragraphs, a municipality more.
 NOMINATION_ANSWER_MAX_LENGTH = 3000
 CONTRIBUTION_ANSWER_MAX_LENGTH = 6000
+# The messages sent to nominators (not to municipality contacts): part of what is kept about them.
+NOMINATOR_MAIL_TEMPLATES = ("nominations/confirm", "nominations/personal_data_link")
 
 
 class Stage(models.TextChoices):

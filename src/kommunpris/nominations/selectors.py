@@ -10,10 +10,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from kommunpris.awards.models import Award, Edition, Phase
+from kommunpris.mail.models import OutgoingMail
 from kommunpris.permissions import decision_is_public
 from kommunpris.permissions.nominations import nominations_are_open
 
 from .models import (
+    NOMINATOR_MAIL_TEMPLATES,
     Attachment,
     Candidacy,
     CandidacyMember,
@@ -246,3 +248,34 @@ def contact(pk: int) -> MunicipalityContact | None:
         .filter(pk=pk)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """Everything kept about one nominator's address: their nominations (with the edition and
+    municipality) and the messages the platform sent to it."""
+
+    email: str
+    nominations: list[Nomination]
+    mails: list[OutgoingMail]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.nominations and not self.mails
+
+
+def personal_data(email: str) -> PersonalData:
+    if "@" not in email:  # "" would match every erased nomination
+        return PersonalData(email="", nominations=[], mails=[])
+    nominations = list(
+        Nomination.objects.filter(nominator_email=email)
+        .select_related("edition__award", "municipality")
+        .prefetch_related("edition__award__names")
+        .order_by("-edition__year", "municipality__name", "id")
+    )
+    mails = list(
+        OutgoingMail.objects.filter(to__iexact=email, template__in=NOMINATOR_MAIL_TEMPLATES)
+        .only("to", "subject", "template", "language", "status", "created_at", "sent_at")
+        .order_by("created_at", "id")
+    )
+    return PersonalData(email=email, nominations=nominations, mails=mails)

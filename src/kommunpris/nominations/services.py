@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from kommunpris.audit.services import record_event
 from kommunpris.awards.models import Edition, Phase
+from kommunpris.mail.models import OutgoingMail
 from kommunpris.mail.services import queue_mail
 from kommunpris.permissions.nominations import (
     contact_speaks_for,
@@ -38,6 +40,7 @@ from . import storage
 from .models import (
     CONTRIBUTION_ANSWER_MAX_LENGTH,
     NOMINATION_ANSWER_MAX_LENGTH,
+    NOMINATOR_MAIL_TEMPLATES,
     Attachment,
     Candidacy,
     CandidacyMember,
@@ -50,9 +53,11 @@ from .models import (
 )
 from .tokens import (
     NOMINATION_SALT,
+    PERSONAL_DATA_SALT,
     LinkExpired,
     LinkInvalid,
     LinkUsed,
+    address_key,
     hash_secret,
     new_secret,
     read_link,
@@ -886,56 +891,261 @@ def remove_attachment(
         transaction.on_commit(lambda: storage.delete(stored))
 
 
-# --- personal-data housekeeping ------------------------------------------------------------
+# --- personal data: the retention schedule and a nominator's own requests ------------------
+
+UNCONFIRMED_KEPT_DAYS = 30
+# How long the mail log keeps a message of the call (links, notices) after it was queued: long
+# enough to answer "was it sent?", far longer than any link in it works.
+MAIL_KEPT_DAYS = 30
+PERSONAL_DATA_LINK_HOURS = 72
+
+_ERASED_NOMINATOR: dict[str, Any] = {
+    "nominator_name": "",
+    "nominator_email": "",
+    "nominator_organisation": "",
+    "pending_update": None,
+    "token_hash": "",
+}
 
 
 @dataclass(frozen=True)
 class Purged:
     unconfirmed_deleted: int
+    updates_dropped: int
     nominators_erased: int
     contacts_deleted: int
+    uploaders_erased: int
+    mails_deleted: int
+    # Titles of announced editions without a publication time that still hold personal data:
+    # their retention clock cannot start, so the command warns instead.
+    without_publish_at: tuple[str, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "unconfirmed_deleted": self.unconfirmed_deleted,
+            "updates_dropped": self.updates_dropped,
+            "nominators_erased": self.nominators_erased,
+            "contacts_deleted": self.contacts_deleted,
+            "uploaders_erased": self.uploaders_erased,
+            "mails_deleted": self.mails_deleted,
+        }
 
 
-UNCONFIRMED_KEPT_DAYS = 30
+def _deleted(counts: dict[str, int], model: type[Any]) -> int:
+    return counts.get(model._meta.label, 0)
 
 
 def purge_personal_data(*, actor: str, now: datetime | None = None) -> Purged:
-    """Keep what the privacy notice promises: unconfirmed nominations go after 30 days;
-    nominators' names and addresses and the municipality contacts go once the retention
-    period after the edition's announcement has passed. The nominations' texts stay."""
+    """Keep what the privacy notice promises; safe to run every day (a second run finds nothing).
+
+    Unconfirmed nominations, and unconfirmed changes to confirmed ones, go after 30 days; the
+    mail log's messages of the call after 30 days. Once the retention period has passed since an
+    edition was announced, its nominators' names, addresses and organisations are erased (the
+    nominations' texts stay), and its municipality contacts go, with their addresses on the
+    attachments they uploaded. An edition counts as announced from its publication time, whether
+    the organiser marked it announced or it is decided with that time passed (the embargo rule);
+    imported archive editions have no publication time and hold no nominators.
+    """
     now = now or timezone.now()
     retention = timedelta(days=settings.KOMMUNPRIS_NOMINATOR_RETENTION_DAYS)
+    unconfirmed_before = now - timedelta(days=UNCONFIRMED_KEPT_DAYS)
     with transaction.atomic():
-        unconfirmed, _deleted = Nomination.objects.filter(
-            status=NominationStatus.PENDING,
-            submitted_at__lt=now - timedelta(days=UNCONFIRMED_KEPT_DAYS),
+        _total, deleted = Nomination.objects.filter(
+            status=NominationStatus.PENDING, submitted_at__lt=unconfirmed_before
         ).delete()
+        unconfirmed = _deleted(deleted, Nomination)
+        updates = Nomination.objects.filter(
+            pending_update__isnull=False, submitted_at__lt=unconfirmed_before
+        ).update(pending_update=None, token_hash="")
         expired = Edition.objects.filter(
             phase__in=(Phase.DECIDED, Phase.ANNOUNCED), publish_at__lte=now - retention
         )
-        erased = (
-            Nomination.objects.filter(edition__in=expired, anonymised_at__isnull=True)
-            .exclude(nominator_email="")
-            .update(
-                nominator_name="",
-                nominator_email="",
-                nominator_organisation="",
-                pending_update=None,
-                token_hash="",
-                anonymised_at=now,
-            )
+        erased = Nomination.objects.filter(edition__in=expired, anonymised_at__isnull=True).update(
+            **_ERASED_NOMINATOR, anonymised_at=now
+        )
+        uploaders = (
+            Attachment.objects.filter(candidacy__edition__in=expired)
+            .exclude(uploaded_by="")
+            .update(uploaded_by="")
         )
         _total, deleted = MunicipalityContact.objects.filter(edition__in=expired).delete()
-        contacts = deleted.get(MunicipalityContact._meta.label, 0)
-        if unconfirmed or erased or contacts:
+        contacts = _deleted(deleted, MunicipalityContact)
+        _total, deleted = OutgoingMail.objects.filter(
+            template__startswith="nominations/",
+            created_at__lt=now - timedelta(days=MAIL_KEPT_DAYS),
+        ).delete()
+        purged = Purged(
+            unconfirmed_deleted=unconfirmed,
+            updates_dropped=updates,
+            nominators_erased=erased,
+            contacts_deleted=contacts,
+            uploaders_erased=uploaders,
+            mails_deleted=_deleted(deleted, OutgoingMail),
+            without_publish_at=_announced_without_publish_at(),
+        )
+        if any(purged.counts().values()):
             record_event(
                 action="nominations.personal_data_purged",
                 actor=actor,
                 target="nominations",
                 after={
-                    "unconfirmed_deleted": unconfirmed,
-                    "nominators_erased": erased,
-                    "contact_rows_deleted": contacts,
+                    **purged.counts(),
+                    "retention_days": settings.KOMMUNPRIS_NOMINATOR_RETENTION_DAYS,
                 },
             )
-    return Purged(unconfirmed, erased, contacts)
+    return purged
+
+
+def _announced_without_publish_at() -> tuple[str, ...]:
+    editions = (
+        Edition.objects.filter(phase=Phase.ANNOUNCED, publish_at__isnull=True)
+        .filter(
+            Exists(Nomination.objects.filter(edition=OuterRef("pk"), anonymised_at__isnull=True))
+            | Exists(MunicipalityContact.objects.filter(edition=OuterRef("pk")))
+        )
+        .select_related("award")
+        .prefetch_related("award__names")
+        .order_by("year")
+    )
+    return tuple(edition.title for edition in editions)
+
+
+def _personal_data_link_lifetime() -> timedelta:
+    return timedelta(hours=PERSONAL_DATA_LINK_HOURS)
+
+
+def request_personal_data_link(
+    *, email: str, language: str = "sv", now: datetime | None = None
+) -> int:
+    """E-mail a link to everything kept about an address, if nominations were sent from it.
+
+    Returns how many nominations the address has, for tests and logs only: the page a person
+    sees says the same whether or not there are any, so nobody learns who has nominated.
+    """
+    now = now or timezone.now()
+    email = email.strip().lower()
+    language = language if language in ("sv", "en") else "sv"
+    if "@" not in email:  # also keeps "" from matching erased nominations
+        return 0
+    with transaction.atomic():
+        held = list(
+            Nomination.objects.filter(nominator_email=email)
+            .order_by("-submitted_at", "-id")
+            .values_list("pk", flat=True)
+        )
+        if not held:
+            return 0
+        # The newest nomination anchors the link: it is the last to be erased on schedule.
+        token = sign_link(
+            object_id=held[0],
+            secret=address_key(email),
+            issued_at=now,
+            salt=PERSONAL_DATA_SALT,
+        )
+        with translation.override(language):
+            expires = date_format(
+                timezone.localtime(now + _personal_data_link_lifetime()), "j F Y, H:i"
+            )
+        queue_mail(
+            to=email,
+            template="nominations/personal_data_link",
+            language=language,
+            context={
+                "link": _url("personal-data", language=language, token=token),
+                "request_link": _url("personal-data-request", language=language),
+                "privacy_link": _url("nominate-privacy", language=language),
+                "valid_hours": PERSONAL_DATA_LINK_HOURS,
+                "expires": expires,
+                "count": len(held),
+            },
+        )
+        record_event(
+            action="nominations.personal_data_link_sent",
+            actor=PUBLIC_ACTOR,
+            target=f"nomination:{held[0]}",
+            after={"nominations": len(held), "language": language},
+        )
+    return len(held)
+
+
+def personal_data_address(token: str, *, now: datetime | None = None) -> str:
+    """The address a personal-data link was sent to, or "" once nothing is kept about it (its
+    owner deleted it, or it was erased on schedule). Raises LinkInvalid (forged or damaged) or
+    LinkExpired (older than its lifetime)."""
+    now = now or timezone.now()
+    link = read_link(
+        token, salt=PERSONAL_DATA_SALT, now=now, valid_for=_personal_data_link_lifetime()
+    )
+    email = (
+        Nomination.objects.filter(pk=link.object_id)
+        .order_by()
+        .values_list("nominator_email", flat=True)
+        .first()
+    )
+    if not email or not constant_time_compare(address_key(email), link.secret):
+        return ""
+    return email
+
+
+def erasure_deletes_entirely(nomination: Nomination, *, now: datetime | None = None) -> bool:
+    """Whether a nominator's deletion request removes this nomination altogether: it never
+    counted (unconfirmed or rejected), or the call is still open so it can simply be withdrawn.
+    Otherwise the jury has had it: the texts stay in its record without name or address."""
+    return nomination.status != NominationStatus.CONFIRMED or nominations_are_open(
+        nomination.edition, now=now
+    )
+
+
+@dataclass(frozen=True)
+class Erased:
+    nominations_deleted: int
+    nominations_anonymised: int
+    mails_deleted: int
+
+
+def erase_personal_data(*, token: str, now: datetime | None = None) -> Erased:
+    """A nominator's request, through their link, to delete what is kept about their address.
+
+    Nominations that never counted, or whose call is still open, are deleted (a candidacy's
+    count follows); confirmed nominations the jury has had lose name, address and organisation
+    and are marked anonymised. The messages sent to the address go from the mail log. The audit
+    event names the nominations and counts, never the address. A second request finds nothing.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        email = personal_data_address(token, now=now)
+        if not email:
+            return Erased(0, 0, 0)
+        nominations = list(
+            Nomination.objects.select_for_update()
+            .select_related("edition")
+            .filter(nominator_email=email)
+            .order_by("id")
+        )
+        if not nominations:  # a second request at the same moment found them gone
+            return Erased(0, 0, 0)
+        removed = [n.pk for n in nominations if erasure_deletes_entirely(n, now=now)]
+        anonymised = [n.pk for n in nominations if n.pk not in removed]
+        Nomination.objects.filter(pk__in=removed).delete()
+        Nomination.objects.filter(pk__in=anonymised).update(**_ERASED_NOMINATOR, anonymised_at=now)
+        _total, deleted = OutgoingMail.objects.filter(
+            to__iexact=email, template__in=NOMINATOR_MAIL_TEMPLATES
+        ).delete()
+        erased = Erased(
+            nominations_deleted=len(removed),
+            nominations_anonymised=len(anonymised),
+            mails_deleted=_deleted(deleted, OutgoingMail),
+        )
+        record_event(
+            action="nominations.personal_data_erased",
+            actor=PUBLIC_ACTOR,
+            target="nominations",
+            after={
+                "nominations_deleted": erased.nominations_deleted,
+                "nominations_anonymised": erased.nominations_anonymised,
+                "mails_deleted": erased.mails_deleted,
+                "deleted": removed,
+                "anonymised": anonymised,
+            },
+        )
+    return erased

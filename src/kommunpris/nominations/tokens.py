@@ -9,8 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core import signing
+from django.utils.crypto import salted_hmac
 
 NOMINATION_SALT = "kommunpris.nominations.confirm"
+# A nominator's link to their own data: it names one of their nominations and a keyed hash of
+# their address, never the address itself (links end up in browser histories and server logs).
+PERSONAL_DATA_SALT = "kommunpris.nominations.personal_data"
 
 
 class LinkError(ValueError):
@@ -41,6 +45,11 @@ def new_secret() -> str:
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def address_key(email: str) -> str:
+    """A keyed hash of an e-mail address: equal for equal addresses, useless without the key."""
+    return salted_hmac(PERSONAL_DATA_SALT, email.strip().lower(), algorithm="sha256").hexdigest()
 
 
 @dataclass(frozen=True)

@@ -138,8 +138,11 @@ KOMMUNPRIS_NOMINATION_RATE_LIMITS = {"ip": (20, 3600), "email": (5, 3600)}
 KOMMUNPRIS_CONTACT_LINK_RATE_LIMIT = (5, 3600)
 KOMMUNPRIS_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 KOMMUNPRIS_ATTACHMENT_MAX_COUNT = 5
-# Nominators' names and addresses are erased this many days after the edition is announced.
-KOMMUNPRIS_NOMINATOR_RETENTION_DAYS = 180
+# Nominators' names and addresses, and municipality contacts, are erased this many days after
+# the edition is announced (`kommunpris purge_personal_data`, run daily).
+KOMMUNPRIS_NOMINATOR_RETENTION_DAYS = int(
+    os.environ.get("KOMMUNPRIS_NOMINATOR_RETENTION_DAYS", "180")
+)
 # Who answers questions about personal data (shown on the privacy notice when set).
 KOMMUNPRIS_PRIVACY_CONTACT = os.environ.get("KOMMUNPRIS_PRIVACY_CONTACT", "")
 # A refused form (expired page, blocked cookies) explains itself instead of a bare 403.

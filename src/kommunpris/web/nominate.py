@@ -23,6 +23,8 @@ from kommunpris.awards.selectors import AwardNotFound, award
 from kommunpris.nominations import selectors, throttle
 from kommunpris.nominations.models import NOMINATION_ANSWER_MAX_LENGTH
 from kommunpris.nominations.services import (
+    MAIL_KEPT_DAYS,
+    UNCONFIRMED_KEPT_DAYS,
     NominationError,
     NominationsClosed,
     confirm_nomination,
@@ -366,6 +368,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
         {
             "award": _award(),
             "retention_days": settings.KOMMUNPRIS_NOMINATOR_RETENTION_DAYS,
+            "unconfirmed_days": UNCONFIRMED_KEPT_DAYS,
+            "mail_kept_days": MAIL_KEPT_DAYS,
             "valid_hours": settings.KOMMUNPRIS_NOMINATION_LINK_HOURS,
             "privacy_contact": settings.KOMMUNPRIS_PRIVACY_CONTACT,
         },
