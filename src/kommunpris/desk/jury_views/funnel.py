@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kommunpris.archive.models import Winner
 from kommunpris.awards.models import Phase
 from kommunpris.jury import selectors, services
+from kommunpris.jury.labels import ROUND_NAMES, STAGE_PLURALS
 from kommunpris.jury.models import Decision
 from kommunpris.nominations.models import Stage
 from kommunpris.permissions import decision_is_public
@@ -47,7 +48,10 @@ def edition(request: HttpRequest, year: int) -> HttpResponse:
         "edition.html",
         jury,
         {
-            "stages": [(stage, label, counts[stage], rounds.get(stage)) for stage, label in Stage.choices],
+            "stages": [
+                (stage, STAGE_PLURALS[stage], counts[stage], rounds.get(stage), ROUND_NAMES[stage])
+                for stage in Stage.values
+            ],
             "criteria_count": len(selectors.criteria(jury.edition)),
             "members": selectors.jury_members(jury.edition),
             "decision": decision,
@@ -108,7 +112,9 @@ def candidacy(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         jury,
         {
             "candidacy": found,
-            "rounds": sorted(rounds, key=lambda r: Stage.rank(r.stage)),
+            "rounds": [
+                (r, ROUND_NAMES[r.stage]) for r in sorted(rounds, key=lambda r: Stage.rank(r.stage))
+            ],
             "notes": selectors.site_visit_notes(found) if found.stage == Stage.FINALIST else [],
             "visit_form": SiteVisitForm()
             if found.stage == Stage.FINALIST and not is_frozen(jury.edition)
@@ -169,7 +175,7 @@ def site_visit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         jury,
         {
             "candidacy": found,
-            "rounds": rounds,
+            "rounds": [(r, ROUND_NAMES[r.stage]) for r in rounds],
             "notes": selectors.site_visit_notes(found),
             "visit_form": form,
             "may_move": False,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kommunpris.awards.models import Phase
 from kommunpris.jury import selectors, services
+from kommunpris.jury.labels import ROUND_NAMES
 from kommunpris.jury.models import ScoringRound
 from kommunpris.nominations.models import Stage
 from kommunpris.permissions.jury import JURY_PHASES, in_round, may_score
@@ -40,7 +41,7 @@ def round_page(request: HttpRequest, year: int, stage: str) -> HttpResponse:
         jury,
         {
             "stage": stage,
-            "stage_label": Stage(stage).label,
+            "round_name": ROUND_NAMES[stage],
             "round": scoring_round,
             "rows": rows,
             "may_open": jury.is_chair and jury.edition.phase in JURY_PHASES,
@@ -119,6 +120,7 @@ def sheet(request: HttpRequest, year: int, stage: str, pk: int) -> HttpResponse:
         jury,
         {
             "stage": stage,
+            "round_name": ROUND_NAMES[stage],
             "round": scoring_round,
             "candidacy": candidacy,
             "form": form,
@@ -140,6 +142,7 @@ def results(request: HttpRequest, year: int, stage: str) -> HttpResponse:
         jury,
         {
             "stage": stage,
+            "round_name": ROUND_NAMES[stage],
             "round": scoring_round,
             "results": selectors.round_results(scoring_round, request.user),
             "may_move": jury.edition.phase == Phase.JURY_REVIEW,
