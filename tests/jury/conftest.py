@@ -33,9 +33,7 @@ def make_candidacy(edition: Edition, *codes: str, stage: str = Stage.CANDIDACY) 
 
 
 def make_organiser(email: str = "organisator@kvalitetsmassan.se") -> User:
-    return User.objects.create_user(
-        username=email, email=email, password=PASSWORD, is_staff=True
-    )
+    return User.objects.create_user(username=email, email=email, password=PASSWORD, is_staff=True)
 
 
 def seat(edition: Edition, email: str, role: str = Role.JUROR) -> User:
@@ -154,7 +152,9 @@ def jury(award: Award) -> Jury:
 
 @pytest.fixture
 def full_marks() -> Callable[[list[Criterion], int], dict[int, services.EntryInput]]:
-    def sheet(criteria: list[Criterion], value: int, comment: str = "") -> dict[int, services.EntryInput]:
+    def sheet(
+        criteria: list[Criterion], value: int, comment: str = ""
+    ) -> dict[int, services.EntryInput]:
         return {c.pk: services.EntryInput(value, comment) for c in criteria}
 
     return sheet  # type: ignore[return-value]

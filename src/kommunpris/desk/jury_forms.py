@@ -1,4 +1,4 @@
-"""Forms of the jury's desk pages: they parse what was typed; the services decide what is allowed."""
+"""Forms of the jury's desk pages: they parse what was typed; the services decide the rest."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ class InviteForm(forms.Form):
 
 
 class TieForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of tie"), choices=TieKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("Kind of tie"), choices=TieKind.choices, widget=forms.RadioSelect
+    )
     municipality = forms.CharField(
         label=_("Municipality (name or four-digit code)"), required=False, max_length=100
     )
@@ -112,7 +114,7 @@ class ScoreSheetForm(forms.Form):
     def __init__(
         self, *args: Any, criteria: list[Criterion], sheet: ScoreSheet | None, **kwargs: Any
     ) -> None:
-        initial: dict[str, Any] = {}
+        initial: dict[str, Any] = kwargs.pop("initial", None) or {}
         if sheet is not None:
             initial["comment"] = sheet.comment
             for entry in sheet.entries.all():
@@ -120,7 +122,8 @@ class ScoreSheetForm(forms.Form):
                     "" if entry.value is None else str(entry.value)
                 )
                 initial[f"comment_{entry.criterion_id}"] = entry.comment
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         self.criteria = criteria
         for criterion in criteria:
             levels = {level.value: level.description for level in criterion.levels.all()}
@@ -144,7 +147,8 @@ class ScoreSheetForm(forms.Form):
     def entries(self) -> dict[int, EntryInput]:
         return {
             c.pk: EntryInput(
-                self.cleaned_data.get(f"value_{c.pk}"), self.cleaned_data.get(f"comment_{c.pk}") or ""
+                self.cleaned_data.get(f"value_{c.pk}"),
+                self.cleaned_data.get(f"comment_{c.pk}") or "",
             )
             for c in self.criteria
         }

@@ -1,1 +1,1 @@
-"""The jury: membership, conflicts of interest, rubric, scoring rounds, final ballot and decision."""
+"""The jury: membership, conflicts of interest, rubric, scoring rounds, ballot and decision."""

@@ -30,9 +30,9 @@ def user_for_token(token: str) -> User | None:
         data = signing.loads(token, salt=_SALT, max_age=INVITATION_MAX_AGE)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
         return None
-    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    user = User.objects.filter(pk=data["u"], is_active=True).first()
     if user is None or data.get("f") != _fingerprint(user):
         return None
     return user

@@ -1,4 +1,4 @@
-"""The jury's records: members, declared ties, the rubric, score sheets, site visits, ballots, decision."""
+"""The jury's records: members, ties, the rubric, score sheets, site visits, ballots, decision."""
 
 from __future__ import annotations
 
@@ -35,7 +35,9 @@ class Membership(models.Model):
         verbose_name = _("jury member")
         verbose_name_plural = _("jury members")
         constraints = [
-            models.UniqueConstraint(fields=["edition", "user"], name="one_seat_per_edition_and_person"),
+            models.UniqueConstraint(
+                fields=["edition", "user"], name="one_seat_per_edition_and_person"
+            ),
             models.UniqueConstraint(
                 fields=["edition"], condition=models.Q(role="chair"), name="one_chair_per_edition"
             ),
@@ -74,7 +76,9 @@ class Tie(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     county_wide = models.BooleanField(
         default=False, help_text="The tie covers every municipality of the county."
     )
@@ -162,8 +166,12 @@ class Criterion(models.Model):
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
         constraints = [
-            models.UniqueConstraint(fields=["edition", "name"], name="criterion_name_unique_in_edition"),
-            models.CheckConstraint(condition=models.Q(weight__gte=0), name="criterion_weight_not_negative"),
+            models.UniqueConstraint(
+                fields=["edition", "name"], name="criterion_name_unique_in_edition"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=0), name="criterion_weight_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -184,7 +192,9 @@ class CriterionLevel(models.Model):
     class Meta:
         ordering = ["value"]
         constraints = [
-            models.UniqueConstraint(fields=["criterion", "value"], name="one_description_per_level"),
+            models.UniqueConstraint(
+                fields=["criterion", "value"], name="one_description_per_level"
+            ),
             models.CheckConstraint(condition=models.Q(value__lte=4), name="level_on_scale"),
         ]
 
@@ -264,7 +274,8 @@ class ScoreEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["sheet", "criterion"], name="one_entry_per_criterion"),
             models.CheckConstraint(
-                condition=models.Q(value__isnull=True) | models.Q(value__lte=4), name="score_on_scale"
+                condition=models.Q(value__isnull=True) | models.Q(value__lte=4),
+                name="score_on_scale",
             ),
         ]
 
@@ -275,7 +286,9 @@ class ScoreEntry(models.Model):
 class SiteVisitNote(models.Model):
     """What a juror saw on a finalist's site visit, shared with the jury."""
 
-    candidacy = models.ForeignKey(Candidacy, on_delete=models.PROTECT, related_name="site_visit_notes")
+    candidacy = models.ForeignKey(
+        Candidacy, on_delete=models.PROTECT, related_name="site_visit_notes"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     visited_on = models.DateField(null=True, blank=True)
     body = models.TextField()
@@ -294,7 +307,9 @@ class Ballot(models.Model):
     """One juror's ranking of the finalists in the final ballot."""
 
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="ballots")
-    juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ballots")
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ballots"
+    )
     submitted_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -331,7 +346,9 @@ class BallotRank(models.Model):
 class TieBreak(models.Model):
     """The chair's order for finalists the ballot left tied (candidacy ids, best first)."""
 
-    edition = models.OneToOneField(Edition, on_delete=models.PROTECT, related_name="ballot_tie_break")
+    edition = models.OneToOneField(
+        Edition, on_delete=models.PROTECT, related_name="ballot_tie_break"
+    )
     order = models.JSONField(default=list)
     note = models.TextField(blank=True)
     recorded_by = models.CharField(max_length=200)

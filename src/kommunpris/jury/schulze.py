@@ -70,7 +70,9 @@ def schulze(
         abstained = set(abstentions[number - 1]) if abstentions is not None else set()
         unknown = abstained - known
         if unknown:
-            raise ValueError(f"Ballot {number} abstains on unknown candidate {_names(list(unknown))}.")
+            raise ValueError(
+                f"Ballot {number} abstains on unknown candidate {_names(list(unknown))}."
+            )
         listed = abstained & position.keys()
         if listed:
             raise ValueError(f"Ballot {number} both ranks and abstains on {_names(list(listed))}.")

@@ -71,10 +71,8 @@ def criteria(edition: Edition) -> list[Criterion]:
     )
 
 
-def _members_prefetch(lookup: str = "members") -> Prefetch[CandidacyMember]:
-    return Prefetch(
-        lookup, queryset=CandidacyMember.objects.select_related("municipality__county")
-    )
+def _members_prefetch(lookup: str = "members") -> Prefetch:  # type: ignore[type-arg]
+    return Prefetch(lookup, queryset=CandidacyMember.objects.select_related("municipality__county"))
 
 
 def _candidacies(edition: Edition) -> QuerySet[Candidacy]:
@@ -120,7 +118,9 @@ def scoring_rounds(edition: Edition) -> dict[str, ScoringRound]:
 
 
 def scoring_round(edition: Edition, stage: str) -> ScoringRound | None:
-    return ScoringRound.objects.filter(edition=edition, stage=stage).select_related("edition").first()
+    return (
+        ScoringRound.objects.filter(edition=edition, stage=stage).select_related("edition").first()
+    )
 
 
 # --- score sheets ------------------------------------------------------------------------
@@ -179,7 +179,9 @@ def sheets_for(scoring_round: ScoringRound, candidacy: Candidacy, viewer: AnyUse
     sheets = list(_sheets(scoring_round).filter(candidacy=candidacy).select_related("juror"))
     own = next((s for s in sheets if s.juror_id == viewer.pk), None)
     visible = may_see_others_scores(
-        viewer, own_sheet_submitted=own is not None and own.is_submitted, edition=scoring_round.edition
+        viewer,
+        own_sheet_submitted=own is not None and own.is_submitted,
+        edition=scoring_round.edition,
     )
     others: list[ScoreSheet] = []
     if visible:
@@ -240,7 +242,9 @@ def round_results(scoring_round: ScoringRound, viewer: AnyUser) -> RoundResults:
         for entry in sheet.entries.all():
             if entry.value is None:
                 continue
-            scores.append(Score(sheet.juror_id, sheet.candidacy_id, entry.criterion_id, entry.value))
+            scores.append(
+                Score(sheet.juror_id, sheet.candidacy_id, entry.criterion_id, entry.value)
+            )
             values[(sheet.candidacy_id, entry.criterion_id)].append(entry.value)
     aggregated = aggregate_round(
         criteria=[CriterionWeight(c.pk, float(c.weight)) for c in rubric], scores=scores
@@ -314,9 +318,7 @@ def site_visit_notes(candidacy: Candidacy) -> list[SiteVisitNote]:
 
 
 def finalists(edition: Edition) -> list[Candidacy]:
-    return sorted(
-        _candidacies(edition).filter(stage=Stage.FINALIST), key=lambda c: (c.name, c.pk)
-    )
+    return sorted(_candidacies(edition).filter(stage=Stage.FINALIST), key=lambda c: (c.name, c.pk))
 
 
 def ballot_of(edition: Edition, juror: AnyUser) -> Ballot | None:
@@ -389,5 +391,6 @@ def ballot_count(edition: Edition) -> BallotCount:
 
 
 def chair_of(edition: Edition) -> Membership | None:
-    return Membership.objects.filter(edition=edition, role=Role.CHAIR).select_related("user").first()
-
+    return (
+        Membership.objects.filter(edition=edition, role=Role.CHAIR).select_related("user").first()
+    )

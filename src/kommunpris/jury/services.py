@@ -30,7 +30,6 @@ from kommunpris.nominations.models import Candidacy, Stage
 from kommunpris.permissions import decision_is_public
 from kommunpris.permissions.jury import (
     JURY_PHASES,
-    MUNICIPALITY_TIES,
     conflicted_candidacy_ids,
     in_round,
     is_chair,
@@ -47,6 +46,7 @@ from . import selectors
 from .defaults import DEFAULT_RUBRIC
 from .invitations import make_token
 from .models import (
+    MUNICIPALITY_TIES,
     SCALE,
     Ballot,
     BallotRank,
@@ -108,7 +108,8 @@ def _require_chair(user: User, edition: Edition, doing: str) -> None:
 def _require_not_frozen(edition: Edition) -> None:
     if is_frozen(edition):
         raise JuryError(
-            f"Juryn har fattat sitt beslut för {edition.title}; bedömningar och omröstning är låsta."
+            f"Juryn har fattat sitt beslut för {edition.title}; "
+            "bedömningar och omröstning är låsta."
         )
 
 
@@ -143,7 +144,9 @@ def invite_member(
         if user is not None and Membership.objects.filter(edition=edition, user=user).exists():
             raise JuryError(f"{address} sitter redan i juryn för {edition.title}.")
         if role == Role.CHAIR:
-            chair = Membership.objects.filter(edition=edition, role=Role.CHAIR).select_related("user")
+            chair = Membership.objects.filter(edition=edition, role=Role.CHAIR).select_related(
+                "user"
+            )
             current = chair.first()
             if current is not None:
                 raise JuryError(
@@ -317,7 +320,9 @@ class CriterionInput:
     description: str = ""
 
 
-def _clean_criterion(edition: Edition, data: CriterionInput, *, exclude: int | None = None) -> dict[str, Any]:
+def _clean_criterion(
+    edition: Edition, data: CriterionInput, *, exclude: int | None = None
+) -> dict[str, Any]:
     name = " ".join(data.name.split())
     if not name:
         raise JuryError("Kriteriet behöver ett namn.")
@@ -499,11 +504,11 @@ def start_deliberation(*, edition: Edition, by: User) -> Edition:
         if r.stage != Stage.FINALIST
     ]
     if still_open:
-        raise JuryError(
-            "Stäng först bedömningsomgången för " + " och ".join(still_open) + "."
-        )
+        raise JuryError("Stäng först bedömningsomgången för " + " och ".join(still_open) + ".")
     with transaction.atomic():
-        _set_phase(edition, Phase.DELIBERATION, actor=actor_of(by), action="edition.deliberation_started")
+        _set_phase(
+            edition, Phase.DELIBERATION, actor=actor_of(by), action="edition.deliberation_started"
+        )
         for seat in Membership.objects.filter(edition=edition).select_related("user"):
             queue_mail(
                 to=seat.user.email,
@@ -563,7 +568,9 @@ def open_round(*, edition: Edition, stage: str, by: User) -> ScoringRound:
     if not Criterion.objects.filter(edition=edition, weight__gt=0).exists():
         raise JuryError("Bedömningsmallen behöver minst ett kriterium med vikt över 0.")
     reached = [
-        c for c in Candidacy.objects.filter(edition=edition) if Stage.rank(c.stage) >= Stage.rank(stage)
+        c
+        for c in Candidacy.objects.filter(edition=edition)
+        if Stage.rank(c.stage) >= Stage.rank(stage)
     ]
     if not reached:
         raise JuryError(f"Ingen kandidatur har nått steget {STAGE_WORDS[stage]} ännu.")
@@ -755,7 +762,9 @@ def _sheet_record(
     return {
         "comment": sheet.comment if comment is None else comment,
         "scores": {
-            rubric[pk].name: [e.value, e.comment] for pk, e in sorted(entries.items()) if pk in rubric
+            rubric[pk].name: [e.value, e.comment]
+            for pk, e in sorted(entries.items())
+            if pk in rubric
         },
     }
 
@@ -822,7 +831,9 @@ def cast_ballot(*, edition: Edition, juror: User, ranks: Mapping[int, int]) -> B
         ballot = Ballot.objects.select_for_update().filter(edition=edition, juror=juror).first()
         before = None
         if ballot is None:
-            ballot = Ballot.objects.create(edition=edition, juror=juror, submitted_at=now, updated_at=now)
+            ballot = Ballot.objects.create(
+                edition=edition, juror=juror, submitted_at=now, updated_at=now
+            )
         else:
             before = {str(r.candidacy_id): r.rank for r in ballot.ranks.all()}
             ballot.ranks.all().delete()
@@ -885,7 +896,11 @@ def break_tie(*, edition: Edition, order: Sequence[int], by: User, note: str = "
             actor=actor_of(by),
             target=edition_target(edition),
             before=before,
-            after={"order": list(order), "names": [names[pk] for pk in order], "note": note.strip()},
+            after={
+                "order": list(order),
+                "names": [names[pk] for pk in order],
+                "note": note.strip(),
+            },
         )
     return tie_break
 
@@ -897,9 +912,7 @@ def suggested_display_name(candidacy: Candidacy) -> str:
     """How the winner is likely to write itself: as it did when it last won, else 'X kommun'."""
     places = candidacy.municipalities
     if len(places) == 1:
-        earlier = (
-            Winner.objects.filter(municipality=places[0]).order_by("-edition__year").first()
-        )
+        earlier = Winner.objects.filter(municipality=places[0]).order_by("-edition__year").first()
         if earlier is not None:
             return earlier.display_name
         return f"{_genitive(places[0].name)} kommun"
@@ -924,7 +937,8 @@ def _check_publish_at(edition: Edition, publish_at: datetime, *, publish_at_once
     if publish_at <= timezone.now() and not publish_at_once:
         raise JuryError(
             f"Publiceringstiden {local:%Y-%m-%d %H:%M} har redan passerat: vinnaren skulle bli "
-            "offentlig direkt. Ange en senare tid, eller bekräfta att beslutet ska publiceras genast."
+            "offentlig direkt. Ange en senare tid, eller bekräfta att beslutet ska "
+            "publiceras genast."
         )
 
 

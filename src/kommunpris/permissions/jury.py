@@ -65,7 +65,9 @@ def is_frozen(edition: Edition) -> bool:
 # --- the conflict rule ------------------------------------------------------------------
 
 
-def conflicting_ties(ties: Iterable[Tie], *, candidacy_id: int, places: Sequence[Place]) -> list[Tie]:
+def conflicting_ties(
+    ties: Iterable[Tie], *, candidacy_id: int, places: Sequence[Place]
+) -> list[Tie]:
     """The ties that conflict a member out of one candidacy (`places`: its municipalities)."""
     codes = {p.municipality for p in places}
     counties = {p.county for p in places}

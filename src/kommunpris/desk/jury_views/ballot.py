@@ -46,7 +46,9 @@ def ballot(request: HttpRequest, year: int) -> HttpResponse:
             except services.JuryError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("Your ballot is cast. You can change it until the decision."))
+                messages.success(
+                    request, _("Your ballot is cast. You can change it until the decision.")
+                )
                 return redirect("desk:jury-ballot", year=year)
     ranked = sorted(
         ((current[c.pk], c) for c in finalists if c.pk in current), key=lambda pair: pair[0]
@@ -60,8 +62,12 @@ def ballot(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-def _matrix(count: selectors.BallotCount, visible: list[int], table: dict[int, dict[int, int]]) -> list:  # type: ignore[type-arg]
-    return [(row, [table[row].get(col) if row != col else None for col in visible]) for row in visible]
+def _matrix(
+    count: selectors.BallotCount, visible: list[int], table: dict[int, dict[int, int]]
+) -> list:  # type: ignore[type-arg]
+    return [
+        (row, [table[row].get(col) if row != col else None for col in visible]) for row in visible
+    ]
 
 
 @login_required
@@ -75,17 +81,19 @@ def count(request: HttpRequest, year: int) -> HttpResponse:
     visible = [pk for pk in tally.result.candidates if pk in names]
     ties = [[names[pk] for pk in tier if pk in names] for tier in tally.result.ties]
     form = TieBreakForm(request.POST or None, ties=ties)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.break_tie(
-                    edition=jury.edition, order=form.order(), by=jury.user, note=form.cleaned_data["note"]
-                )
-            except services.JuryError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("The tie is broken; the order is recorded."))
-                return redirect("desk:jury-count", year=year)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_tie(
+                edition=jury.edition,
+                order=form.order(),
+                by=jury.user,
+                note=form.cleaned_data["note"],
+            )
+        except services.JuryError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The tie is broken; the order is recorded."))
+            return redirect("desk:jury-count", year=year)
     return page(
         request,
         "count.html",
@@ -95,9 +103,12 @@ def count(request: HttpRequest, year: int) -> HttpResponse:
             "names": names,
             "visible": [names[pk] for pk in visible],
             "order": [[names[pk] for pk in tier if pk in names] for tier in tally.order],
-            "pairwise": [(names[r], cells) for r, cells in _matrix(tally, visible, tally.result.pairwise)],
+            "pairwise": [
+                (names[r], cells) for r, cells in _matrix(tally, visible, tally.result.pairwise)
+            ],
             "paths": [
-                (names[r], cells) for r, cells in _matrix(tally, visible, tally.result.strongest_paths)
+                (names[r], cells)
+                for r, cells in _matrix(tally, visible, tally.result.strongest_paths)
             ],
             "ties": ties,
             "form": form,
@@ -176,7 +187,9 @@ def decision(request: HttpRequest, year: int) -> HttpResponse:
             "form": form,
             "reschedule": reschedule,
             "decided": decided,
-            "winner": winner if decided and decided.candidacy_id not in conflicted_candidacy_ids(jury.user, edition) else None,
+            "winner": winner
+            if decided and decided.candidacy_id not in conflicted_candidacy_ids(jury.user, edition)
+            else None,
             "public": decision_is_public(edition),
             "may_decide": edition.phase == Phase.DELIBERATION,
             "tally": tally,

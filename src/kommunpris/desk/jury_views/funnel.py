@@ -1,4 +1,4 @@
-"""The edition's jury overview, its phases, and the funnel: candidacies, their stages, site visits."""
+"""The jury's overview of an edition, its phases, and the funnel: stages and site visits."""
 
 from __future__ import annotations
 
@@ -23,13 +23,15 @@ from ._common import Jury, jury_for, page
 
 
 def _decision_for(jury: Jury) -> tuple[Decision | None, Winner | None]:
-    """The decision and winner, if the viewer may see them (never one they are conflicted out of)."""
+    """The decision and winner, if the viewer may see them (not if conflicted out of it)."""
     decision = Decision.objects.filter(edition=jury.edition).first()
     if decision is None or not jury.is_member:
         return None, None
     if selectors.visible_candidacy(jury.edition, jury.user, decision.candidacy_id) is None:
         return None, None
-    return decision, Winner.objects.filter(edition=jury.edition).select_related("municipality").first()
+    return decision, Winner.objects.filter(edition=jury.edition).select_related(
+        "municipality"
+    ).first()
 
 
 @login_required

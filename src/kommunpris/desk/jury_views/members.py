@@ -22,6 +22,10 @@ from ..jury_forms import InviteForm, TieForm
 from ._common import jury_for, page
 
 
+def _number(text: str | None) -> int:
+    return int(text) if text and text.isdigit() else 0
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The editions the person serves on; organisers also see every edition's jury."""
@@ -68,20 +72,26 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
 def members(request: HttpRequest, year: int) -> HttpResponse:
     jury = jury_for(request, year)
     manage = may_manage_jury(request.user, jury.edition)
-    form = InviteForm(request.POST if request.method == "POST" and "email" in request.POST else None)
+    form = InviteForm(
+        request.POST if request.method == "POST" and "email" in request.POST else None
+    )
     if request.method == "POST":
         if not manage:
             raise Http404(_("There is no such page."))
         if "resend" in request.POST:
-            seat = Membership.objects.filter(
-                edition=jury.edition, pk=request.POST.get("resend", "")
-            ).select_related("user", "edition__award")
-            found = seat.first()
+            found = (
+                Membership.objects.filter(
+                    edition=jury.edition, pk=_number(request.POST.get("resend"))
+                )
+                .select_related("user", "edition__award")
+                .first()
+            )
             if found is None:
                 raise Http404(_("There is no such member."))
             services.resend_invitation(seat=found, actor=services.actor_of(jury.user))
             messages.success(
-                request, _("The invitation was sent again to %(email)s.") % {"email": found.user.email}
+                request,
+                _("The invitation was sent again to %(email)s.") % {"email": found.user.email},
             )
             return redirect("desk:jury-members", year=year)
         if form.is_valid():
@@ -97,9 +107,7 @@ def members(request: HttpRequest, year: int) -> HttpResponse:
             except services.JuryError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(
-                    request, _("%(email)s is invited.") % {"email": seat.user.email}
-                )
+                messages.success(request, _("%(email)s is invited.") % {"email": seat.user.email})
                 return redirect("desk:jury-members", year=year)
     return page(
         request,
@@ -162,9 +170,7 @@ def recusals(request: HttpRequest, year: int) -> HttpResponse:
     visible = {c.pk for c in selectors.candidacies_for(jury.edition, request.user)}
     everything = jury.is_organiser and not jury.is_member
     record = [
-        r
-        for r in selectors.recusal_record(jury.edition)
-        if everything or r.candidacy.pk in visible
+        r for r in selectors.recusal_record(jury.edition) if everything or r.candidacy.pk in visible
     ]
     # A tie to a candidacy the viewer is conflicted out of is listed without its name.
     declared = [

@@ -27,11 +27,14 @@ def rubric(request: HttpRequest, year: int) -> HttpResponse:
             raise Http404(_("There is no such page."))
         try:
             if "seed" in request.POST:
-                services.seed_default_rubric(edition=jury.edition, actor=services.actor_of(jury.user))
+                services.seed_default_rubric(
+                    edition=jury.edition, actor=services.actor_of(jury.user)
+                )
                 messages.success(request, _("The default rubric is in place."))
             elif "remove" in request.POST:
                 criterion = Criterion.objects.filter(
-                    edition=jury.edition, pk=request.POST.get("remove", "")
+                    edition=jury.edition,
+                    pk=int(request.POST["remove"]) if request.POST["remove"].isdigit() else 0,
                 ).first()
                 if criterion is None:
                     raise Http404(_("There is no such criterion."))

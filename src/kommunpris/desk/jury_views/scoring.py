@@ -1,4 +1,4 @@
-"""Scoring rounds: the round's list, a juror's score sheet, and the chair's results table and CSV."""
+"""Scoring rounds: the round's list, a juror's score sheet, the chair's results table and CSV."""
 
 from __future__ import annotations
 
