@@ -55,7 +55,9 @@ COMMENTS = {
 PRAISE = {
     "Ledarskap och styrning": "ett starkt och tydligt ledarskap",
     "Kultur, kompetens och förmåga": "en förflyttning av kultur, kompetens och förmåga",
-    "Nytta för invånare, medarbetare och företag": "värdet för invånare och medarbetare i första rummet",
+    "Nytta för invånare, medarbetare och företag": (
+        "värdet för invånare och medarbetare i första rummet"
+    ),
     "Samverkan och delning": "en samverkan som delar med sig brett",
     "Innovation och mod": "mod och nyfikenhet",
     "Resultat och hållbarhet": "resultat på riktigt",
