@@ -368,3 +368,14 @@ def test_jury_list_pages_query_count(scored, factories, django_assert_max_num_qu
     for name in ("candidacies", "round", "results", "recusals", "edition"):
         with django_assert_max_num_queries(20):
             assert chair.get(urls[name]).status_code == 200
+
+
+def test_round_page_chair_sees_each_members_progress(scored, factories):
+    url = f"/arbetsyta/jury/{scored.edition.year}/omgang/kandidatur/"
+    page = _text(factories.signed_in(scored.chair).get(url))
+    assert (
+        "Juryns framsteg Ledamot Inlämnade Utkast Kvar att göra "
+        "ordforande@example.se 4 0 1 anna@example.se 1 0 4 bo@example.se 0 0 4 "
+        "cia@example.se 0 0 3"
+    ) in page
+    assert "Juryns framsteg" not in _text(factories.signed_in(scored.anna).get(url))

@@ -166,6 +166,49 @@ def round_rows(scoring_round: ScoringRound, viewer: AnyUser) -> list[RoundRow]:
 
 
 @dataclass(frozen=True)
+class Progress:
+    """How far one member has come in a round (for the chair chasing the last sheets)."""
+
+    membership: Membership
+    submitted: int
+    drafts: int
+    eligible: int  # candidacies of the round the member is not conflicted out of
+
+    @property
+    def remaining(self) -> int:
+        return self.eligible - self.submitted
+
+
+def round_progress(scoring_round: ScoringRound) -> list[Progress]:
+    edition = scoring_round.edition
+    places = places_of_candidacies(edition)
+    conflicts = conflicts_by_member(edition, places=places)
+    in_round = [
+        c.pk
+        for c in Candidacy.objects.filter(edition=edition)
+        if Stage.rank(c.stage) >= Stage.rank(scoring_round.stage)
+    ]
+    counts: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for juror_id, candidacy_id, submitted_at in ScoreSheet.objects.filter(
+        round=scoring_round
+    ).values_list("juror_id", "candidacy_id", "submitted_at"):
+        if candidacy_id in conflicts.get(juror_id, {}) or candidacy_id not in in_round:
+            continue
+        counts[juror_id][0 if submitted_at else 1] += 1
+    return [
+        Progress(
+            membership=seat,
+            submitted=counts[seat.user_id][0],
+            drafts=counts[seat.user_id][1],
+            eligible=sum(1 for pk in in_round if pk not in conflicts.get(seat.user_id, {})),
+        )
+        for seat in Membership.objects.filter(edition=edition)
+        .select_related("user")
+        .order_by("role", "user__email")
+    ]
+
+
+@dataclass(frozen=True)
 class SheetsView:
     """A juror's own sheet and, when blind scoring allows, everyone else's submitted ones."""
 
@@ -337,6 +380,7 @@ class BallotCount:
     result: SchulzeResult[int]
     ballots_cast: int
     eligible: int
+    not_voted: list[Membership]
     tie_break: TieBreak | None  # only while it orders exactly the current ties
     stale_tie_break: bool
     order: list[list[int]]  # tiers, best first, after the tie-break (one id per tier if broken)
@@ -378,12 +422,16 @@ def ballot_count(edition: Edition) -> BallotCount:
         else:
             tie_break = stored
             order = [[pk] for pk in strict]
-    eligible = Membership.objects.filter(edition=edition).count()
+    voters = set(Ballot.objects.filter(edition=edition).values_list("juror_id", flat=True))
+    members = list(
+        Membership.objects.filter(edition=edition).select_related("user").order_by("user__email")
+    )
     return BallotCount(
         finalists=shortlist,
         result=result,
         ballots_cast=len(tiers_per_ballot),
-        eligible=eligible,
+        eligible=len(members),
+        not_voted=[m for m in members if m.user_id not in voters],
         tie_break=tie_break,
         stale_tie_break=stored is not None and tie_break is None and bool(result.ties),
         order=order,

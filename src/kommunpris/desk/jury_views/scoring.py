@@ -44,6 +44,9 @@ def round_page(request: HttpRequest, year: int, stage: str) -> HttpResponse:
             "round_name": ROUND_NAMES[stage],
             "round": scoring_round,
             "rows": rows,
+            "progress": selectors.round_progress(scoring_round)
+            if scoring_round and jury.is_chair
+            else [],
             "may_open": jury.is_chair and jury.edition.phase in JURY_PHASES,
             "open_count": len(selectors.candidacies_for(jury.edition, request.user, stage=stage))
             if scoring_round is None
