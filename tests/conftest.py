@@ -17,7 +17,9 @@ def _bootstrap() -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+def django_db_setup(
+    django_db_setup: None, django_db_blocker: pytest.FixtureRequest
+) -> Iterator[None]:
     """Every test database starts with the 290 municipalities and the 2001–2023 archive."""
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         _bootstrap()

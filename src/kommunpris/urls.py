@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from kommunpris.api.urls import api
 from kommunpris.desk.urls import auth_urlpatterns
 from kommunpris.web import views
 from kommunpris.web.feeds import WinnersFeed
+from kommunpris.web.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("feed/", WinnersFeed(), name="feed"),
     path("admin/", admin.site.urls),
 ]

@@ -6,14 +6,14 @@ work); everything the jury does goes through kommunpris.jury.services.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kommunpris.awards.models import Award, Edition, Phase
 from kommunpris.jury import services
@@ -21,6 +21,13 @@ from kommunpris.jury.models import Criterion, Membership, Role, ScoringRound, Ti
 from kommunpris.nominations.models import Candidacy, CandidacyMember, Stage
 
 PASSWORD = "rätt-häst-batteri-häftstift"
+
+
+@pytest.fixture(autouse=True)
+def swedish() -> Iterator[None]:
+    """Each test starts in Swedish, whatever language an earlier request left active."""
+    with translation.override("sv"):
+        yield
 
 
 def make_candidacy(edition: Edition, *codes: str, stage: str = Stage.CANDIDACY) -> Candidacy:

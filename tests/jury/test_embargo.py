@@ -76,6 +76,11 @@ def crawl(year: int) -> dict[str, str]:
         "/api/v1/openapi.json",
         "/api/v1/docs",
         "/api/v1/municipalities?q=Ovanåker",
+        "/sok/?q=Ovanåker",
+        "/sok/?q=Ovanåkers+kommun",
+        "/sok/?q=2121",
+        "/sok/?q=finalist+2029",
+        "/en/sok/?q=Ovanåker",
         "/api/v1/editions?award=digitaliseringskommun",
         *api_paths,
     ]
@@ -113,8 +118,8 @@ _PHASE = re.compile(
     r"Jury review|Deliberation|Decided"
 )
 _ANNOUNCEMENT = re.compile(
-    r"(The winner will be announced on|Vinnaren tillkännages)[^<]*|"
-    r"(The winner is announced at the gala\.|Vinnaren tillkännages på galan\.)"
+    r"(The winner will be announced|The winner is announced|Vinnaren offentliggörs|"
+    r"Vinnaren tillkännages)[^<]*"
 )
 
 

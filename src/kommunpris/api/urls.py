@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.errors import HttpError
 
 from kommunpris.archive.exports import winner_row
@@ -49,7 +49,9 @@ def _award(slug: str | None) -> Award:
 
 
 def _municipality(m: Municipality) -> MunicipalityOut:
-    return MunicipalityOut(code=m.code, name=m.name, county_code=m.county.code, county=m.county.name)
+    return MunicipalityOut(
+        code=m.code, name=m.name, county_code=m.county.code, county=m.county.name
+    )
 
 
 def _award_out(a: Award) -> AwardOut:
@@ -69,9 +71,7 @@ def _candidacy(c: Candidacy) -> CandidacyOut:
         stage=c.stage,
         name=c.name,
         municipalities=[
-            MunicipalityOut(
-                code=m.code, name=m.name, county_code=m.county_id, county=m.county.name
-            )
+            MunicipalityOut(code=m.code, name=m.name, county_code=m.county_id, county=m.county.name)
             for m in c.municipalities
         ],
         joint=c.is_joint,
@@ -111,17 +111,23 @@ def get_award(request: HttpRequest, slug: str) -> AwardOut:
 
 
 def _public_loaded(the_award: Award) -> dict[int, Edition]:
-    return {e.year: e for e in public_editions(award=the_award).select_related("winner__municipality__county")}
+    return {
+        e.year: e
+        for e in public_editions(award=the_award).select_related("winner__municipality__county")
+    }
 
 
-@api.get("/editions", response={200: list[EditionOut], 404: ErrorOut}, tags=["upplagor"], summary="Upplagor")
+@api.get(
+    "/editions",
+    response={200: list[EditionOut], 404: ErrorOut},
+    tags=["upplagor"],
+    summary="Upplagor",
+)
 def list_editions(request: HttpRequest, award: str | None = None) -> list[EditionOut]:
     the_award = _award(award)
     loaded = _public_loaded(the_award)
     return [
-        _edition_out(e, loaded.get(e.year))
-        for e in editions(the_award)
-        if may_view_edition_page(e)
+        _edition_out(e, loaded.get(e.year)) for e in editions(the_award) if may_view_edition_page(e)
     ]
 
 
@@ -144,7 +150,9 @@ def get_edition(request: HttpRequest, year: int, award: str | None = None) -> Ed
     return _edition_out(found, loaded)
 
 
-@api.get("/winners", response={200: list[WinnerOut], 404: ErrorOut}, tags=["vinnare"], summary="Vinnare")
+@api.get(
+    "/winners", response={200: list[WinnerOut], 404: ErrorOut}, tags=["vinnare"], summary="Vinnare"
+)
 def list_winners(request: HttpRequest, award: str | None = None) -> list[WinnerOut]:
     return [WinnerOut(**winner_row(w)) for w in public_winners(award=_award(award))]
 
@@ -157,14 +165,14 @@ def list_winners(request: HttpRequest, award: str | None = None) -> list[WinnerO
 )
 def list_municipalities(
     request: HttpRequest, q: str | None = None
-) -> list[MunicipalityOut] | tuple[int, ErrorOut]:
+) -> list[MunicipalityOut] | Status[ErrorOut]:
     """All 290 municipalities; `q` ("Sundsvalls kommun", "Falu kommun") narrows to one."""
     rows = municipalities()
     if q is not None and q.strip():
         try:
             match = resolver().resolve(q[:200])
         except MunicipalityNotFound as exc:
-            return 404, ErrorOut(detail=exc.message, candidates=exc.candidates)
+            return Status(404, ErrorOut(detail=exc.message, candidates=exc.candidates))
         rows = rows.filter(code=match.code)
     return [_municipality(m) for m in rows]
 

@@ -110,8 +110,7 @@ def parse(text: str) -> Announcement:
             errors.append(
                 LineError(
                     i + 1,
-                    "Rubriken är ofullständig. Skriv den som "
-                    f"'{HEADING_PHRASE}'.",
+                    f"Rubriken är ofullständig. Skriv den som '{HEADING_PHRASE}'.",
                 )
             )
     if not headings:

@@ -37,7 +37,9 @@ def winner_row(winner: Winner) -> dict[str, Any]:
         "county": municipality.county.name,
         "motivation": winner.motivation,
         "ceremony_date": (
-            timezone.localtime(edition.ceremony_at).date().isoformat() if edition.ceremony_at else None
+            timezone.localtime(edition.ceremony_at).date().isoformat()
+            if edition.ceremony_at
+            else None
         ),
     }
 

@@ -20,20 +20,24 @@ def public_winners(*, award: Award | None = None, now: datetime | None = None) -
     winners = Winner.objects.filter(published_editions_q(now=now, prefix="edition__"))
     if award is not None:
         winners = winners.filter(edition__award=award)
-    return winners.select_related(
-        "edition__award", "municipality__county"
-    ).prefetch_related("edition__award__names").order_by("edition__award__slug", "-edition__year")
+    return (
+        winners.select_related("edition__award", "municipality__county")
+        .prefetch_related("edition__award__names")
+        .order_by("edition__award__slug", "-edition__year")
+    )
 
 
 def public_winner(edition: Edition, *, now: datetime | None = None) -> Winner | None:
     return public_winners(now=now).filter(edition=edition).first()
 
 
-def _candidacies_prefetch() -> Prefetch[Candidacy]:
+def _candidacies_prefetch() -> Prefetch:  # type: ignore[type-arg]
     return Prefetch(
         "candidacies",
         queryset=Candidacy.objects.exclude(stage=Stage.CANDIDACY).prefetch_related(
-            Prefetch("members", queryset=CandidacyMember.objects.select_related("municipality"))
+            Prefetch(
+                "members", queryset=CandidacyMember.objects.select_related("municipality__county")
+            )
         ),
         to_attr="shortlisted",
     )

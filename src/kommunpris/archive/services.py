@@ -42,7 +42,9 @@ def _validate_winners(
     seen: dict[int, int] = {}
     resolved: list[tuple[AnnouncedWinner, str]] = []
     live_years = set(
-        Edition.objects.filter(award=award).exclude(phase=Phase.ANNOUNCED).values_list("year", flat=True)
+        Edition.objects.filter(award=award)
+        .exclude(phase=Phase.ANNOUNCED)
+        .values_list("year", flat=True)
     )
     for w in announcement.winners:
         if w.award_name not in names:
@@ -115,7 +117,9 @@ def import_winners(
     with transaction.atomic():
         page = ArchivePage.objects.filter(award=award).first()
         if page is None:
-            ArchivePage.objects.create(award=award, title=announcement.title, intro=announcement.intro)
+            ArchivePage.objects.create(
+                award=award, title=announcement.title, intro=announcement.intro
+            )
             record_event(
                 action="archive.page_created",
                 actor=actor,
@@ -299,7 +303,9 @@ def import_finalists(data: bytes | str, *, award: Award, actor: str = "system") 
                 else:
                     unchanged += 1
                 continue
-            candidacy = Candidacy.objects.create(edition=edition, stage=row.stage, source_url=row.source)
+            candidacy = Candidacy.objects.create(
+                edition=edition, stage=row.stage, source_url=row.source
+            )
             for position, code in enumerate(row.codes):
                 CandidacyMember.objects.create(
                     candidacy=candidacy, edition=edition, municipality_id=code, position=position
@@ -343,4 +349,3 @@ def record_known_ceremonies(data: bytes | str, *, award: Award, actor: str = "sy
         )
         changed += 1
     return changed
-

@@ -7,7 +7,9 @@ from django.db import models
 
 class AuditEvent(models.Model):
     created_at = models.DateTimeField()
-    actor = models.CharField(max_length=200, help_text="Who did it: a user's e-mail, 'cli' or 'system'.")
+    actor = models.CharField(
+        max_length=200, help_text="Who did it: a user's e-mail, 'cli' or 'system'."
+    )
     action = models.CharField(max_length=100)
     target = models.CharField(max_length=200, help_text="What it was done to, e.g. 'edition:2027'.")
     before = models.JSONField(null=True, blank=True)

@@ -24,7 +24,9 @@ class Award(models.Model):
                 condition=models.Q(is_default=True),
                 name="one_default_award",
             ),
-            models.CheckConstraint(condition=models.Q(cadence_years__gte=1), name="cadence_positive"),
+            models.CheckConstraint(
+                condition=models.Q(cadence_years__gte=1), name="cadence_positive"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.db import transaction
+from django.utils import timezone
 
 from kommunpris.audit.services import record_event
 
@@ -11,7 +14,9 @@ from .models import Award, AwardName, Edition, Phase
 
 
 @transaction.atomic
-def ensure_award(definition: AwardDefinition = DIGITALISERINGSKOMMUN, *, actor: str = "system") -> Award:
+def ensure_award(
+    definition: AwardDefinition = DIGITALISERINGSKOMMUN, *, actor: str = "system"
+) -> Award:
     """Create the award and its name history if missing; an existing award is left as it is."""
     existing = Award.objects.filter(slug=definition.slug).first()
     if existing is not None:
@@ -41,7 +46,9 @@ def get_or_create_announced_edition(award: Award, year: int, *, actor: str) -> t
     edition = Edition.objects.filter(award=award, year=year).first()
     if edition is not None:
         return edition, False
-    edition = Edition.objects.create(award=award, year=year, phase=Phase.ANNOUNCED, venue=award.venue)
+    edition = Edition.objects.create(
+        award=award, year=year, phase=Phase.ANNOUNCED, venue=award.venue
+    )
     record_event(
         action="edition.imported",
         actor=actor,
@@ -49,3 +56,227 @@ def get_or_create_announced_edition(award: Award, year: int, *, actor: str) -> t
         after={"phase": edition.phase},
     )
     return edition, True
+
+
+class EditionError(ValueError):
+    """An edition cannot be created or change phase; the message says why and what to do."""
+
+
+def _edition_target(edition: Edition) -> str:
+    return f"edition:{edition.award.slug}:{edition.year}"
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(UTC) if moment else None
+
+
+def _dates(edition: Edition) -> dict[str, object]:
+    """The edition's times for the audit log, in UTC as they are stored."""
+    return {
+        "nominations_close_at": _utc(edition.nominations_close_at),
+        "supplement_close_at": _utc(edition.supplement_close_at),
+        "ceremony_at": _utc(edition.ceremony_at),
+        "publish_at": _utc(edition.publish_at),
+    }
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _check_dates(
+    *,
+    year: int,
+    nominations_close_at: datetime,
+    supplement_close_at: datetime,
+    ceremony_at: datetime,
+) -> None:
+    for moment in (nominations_close_at, supplement_close_at, ceremony_at):
+        if timezone.is_naive(moment):
+            raise EditionError("Tider måste ha en tidszon (de lagras i UTC).")
+    if supplement_close_at < nominations_close_at:
+        raise EditionError(
+            f"Sista dag för kommunernas komplettering ({_local(supplement_close_at)}) ligger före "
+            f"sista dag för nomineringar ({_local(nominations_close_at)}). "
+            "Välj en kompletteringsfrist efter nomineringsfristen."
+        )
+    if ceremony_at < supplement_close_at:
+        raise EditionError(
+            f"Galan ({_local(ceremony_at)}) ligger före kompletteringsfristen "
+            f"({_local(supplement_close_at)}). Välj en galadag efter fristerna."
+        )
+    if not 1900 <= year <= 2999:
+        raise EditionError(f"Året {year} är inte rimligt. Ange ett årtal som 2027.")
+
+
+def _check_cadence(award: Award, year: int, *, allow_off_cadence: bool) -> None:
+    if award.is_on_cadence(year) or allow_off_cadence:
+        return
+    every = {1: "varje år", 2: "vartannat år"}.get(
+        award.cadence_years, f"vart {award.cadence_years}:e år"
+    )
+    raise EditionError(
+        f"{award.name_in(year)} delas ut {every} från {award.founded_year}; {year} hör inte dit. "
+        "Välj ett år i ordningen, eller gör ett uttryckligt undantag (--off-cadence)."
+    )
+
+
+def create_edition(
+    *,
+    award: Award,
+    year: int,
+    nominations_close_at: datetime,
+    supplement_close_at: datetime,
+    ceremony_at: datetime,
+    venue: str | None = None,
+    allow_off_cadence: bool = False,
+    actor: str,
+) -> Edition:
+    """A new edition in draft; a year off the award's cadence needs `allow_off_cadence`."""
+    _check_dates(
+        year=year,
+        nominations_close_at=nominations_close_at,
+        supplement_close_at=supplement_close_at,
+        ceremony_at=ceremony_at,
+    )
+    _check_cadence(award, year, allow_off_cadence=allow_off_cadence)
+    with transaction.atomic():
+        if Edition.objects.filter(award=award, year=year).exists():
+            raise EditionError(
+                f"{award.name_in(year)} {year} finns redan. "
+                "Ändra den befintliga upplagan i stället."
+            )
+        edition = Edition.objects.create(
+            award=award,
+            year=year,
+            phase=Phase.DRAFT,
+            nominations_close_at=nominations_close_at,
+            supplement_close_at=supplement_close_at,
+            ceremony_at=ceremony_at,
+            publish_at=ceremony_at,
+            venue=award.venue if venue is None else venue,
+        )
+        record_event(
+            action="edition.created",
+            actor=actor,
+            target=_edition_target(edition),
+            before=None,
+            after={
+                "phase": edition.phase,
+                "venue": edition.venue,
+                "off_cadence": not award.is_on_cadence(year),
+                **_dates(edition),
+            },
+        )
+    return edition
+
+
+def change_edition_dates(
+    edition: Edition,
+    *,
+    nominations_close_at: datetime,
+    supplement_close_at: datetime,
+    ceremony_at: datetime,
+    actor: str,
+) -> Edition:
+    """Move an edition's deadlines (e.g. to extend the call); the gala stays the publication."""
+    _check_dates(
+        year=edition.year,
+        nominations_close_at=nominations_close_at,
+        supplement_close_at=supplement_close_at,
+        ceremony_at=ceremony_at,
+    )
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().select_related("award").get(pk=edition.pk)
+        if edition.phase not in (Phase.DRAFT, Phase.NOMINATIONS_OPEN, Phase.NOMINATIONS_CLOSED):
+            raise EditionError(
+                f"{edition.award.name_in(edition.year)} {edition.year} är redan hos juryn; "
+                "fristerna kan inte längre ändras."
+            )
+        before = _dates(edition)
+        moved_publication = edition.publish_at == edition.ceremony_at
+        edition.nominations_close_at = nominations_close_at
+        edition.supplement_close_at = supplement_close_at
+        edition.ceremony_at = ceremony_at
+        if moved_publication or edition.publish_at is None:
+            edition.publish_at = ceremony_at
+        edition.save(
+            update_fields=[
+                "nominations_close_at",
+                "supplement_close_at",
+                "ceremony_at",
+                "publish_at",
+            ]
+        )
+        record_event(
+            action="edition.dates_changed",
+            actor=actor,
+            target=_edition_target(edition),
+            before=before,
+            after=_dates(edition),
+        )
+    return edition
+
+
+def open_nominations(
+    edition: Edition,
+    *,
+    actor: str,
+    allow_off_cadence: bool = False,
+    now: datetime | None = None,
+) -> Edition:
+    """draft → nominations_open: only once, only before the deadline, only on the cadence."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().select_related("award").get(pk=edition.pk)
+        title = f"{edition.award.name_in(edition.year)} {edition.year}"
+        if edition.phase == Phase.NOMINATIONS_OPEN:
+            raise EditionError(f"Nomineringen till {title} är redan öppen.")
+        if edition.phase != Phase.DRAFT:
+            raise EditionError(
+                f"Nomineringen till {title} har redan varit öppen (fas: {edition.phase}) "
+                "och kan inte öppnas igen. Förläng fristen i stället om den stängdes för tidigt."
+            )
+        if edition.nominations_close_at is None:
+            raise EditionError(f"{title} har ingen sista dag för nomineringar. Ange en först.")
+        if edition.nominations_close_at <= now:
+            raise EditionError(
+                f"Sista dag för nomineringar till {title} ({_local(edition.nominations_close_at)}) "
+                "har redan passerat. Flytta fristen framåt innan nomineringen öppnas."
+            )
+        _check_cadence(edition.award, edition.year, allow_off_cadence=allow_off_cadence)
+        edition.phase = Phase.NOMINATIONS_OPEN
+        edition.save(update_fields=["phase"])
+        record_event(
+            action="edition.nominations_opened",
+            actor=actor,
+            target=_edition_target(edition),
+            before={"phase": Phase.DRAFT},
+            after={
+                "phase": edition.phase,
+                "nominations_close_at": _utc(edition.nominations_close_at),
+            },
+        )
+    return edition
+
+
+def close_nominations(edition: Edition, *, actor: str) -> Edition:
+    """nominations_open → nominations_closed (the form stops taking nominations at the deadline
+    anyway; this records that the call is over and lets the organiser end it early)."""
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().select_related("award").get(pk=edition.pk)
+        title = f"{edition.award.name_in(edition.year)} {edition.year}"
+        if edition.phase == Phase.DRAFT:
+            raise EditionError(f"Nomineringen till {title} har inte öppnats och kan inte stängas.")
+        if edition.phase != Phase.NOMINATIONS_OPEN:
+            raise EditionError(f"Nomineringen till {title} är redan stängd.")
+        edition.phase = Phase.NOMINATIONS_CLOSED
+        edition.save(update_fields=["phase"])
+        record_event(
+            action="edition.nominations_closed",
+            actor=actor,
+            target=_edition_target(edition),
+            before={"phase": Phase.NOMINATIONS_OPEN},
+            after={"phase": edition.phase},
+        )
+    return edition

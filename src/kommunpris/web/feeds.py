@@ -45,7 +45,8 @@ class WinnersFeed(Feed[Winner, None]):
             return edition.publish_at
         if edition.ceremony_at:
             return edition.ceremony_at
-        # Atom needs a date; for early editions only the year is on record (the fair is in November).
+        # Atom needs a date; early editions have only their year on record (the fair is held
+        # in November).
         return timezone.make_aware(datetime(edition.year, 11, 1, 12, 0))
 
     def item_updateddate(self, item: Winner) -> datetime:

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from . import nominate
+
+urlpatterns: list[URLPattern] = [
+    path("nominera/", nominate.nominate, name="nominate"),
+    path("nominera/skickad/", nominate.nominate_sent, name="nominate-sent"),
+    path("nominera/bekrafta/<str:token>/", nominate.confirm, name="nominate-confirm"),
+    path("nominera/bekraftad/", nominate.confirmed, name="nominate-confirmed"),
+    path("nominera/personuppgifter/", nominate.privacy, name="nominate-privacy"),
+]

@@ -64,4 +64,3 @@ def municipalities_by_county() -> list[tuple[County, list[Municipality]]]:
     for m in Municipality.objects.order_by("name"):
         grouped.setdefault(m.county_id, []).append(m)
     return [(counties[code], grouped.get(code, [])) for code in sorted(counties)]
-

@@ -160,3 +160,15 @@ def open_data(request: HttpRequest) -> HttpResponse:
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     message = exception.args[0] if exception.args and isinstance(exception.args[0], str) else ""
     return render(request, "web/404.html", {"message": message}, status=404)
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Everything public may be indexed; the desk and the admin may not."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /arbetsyta/",
+        "Disallow: /admin/",
+        "Disallow: /logga-in/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -6,8 +6,10 @@ from pathlib import Path
 
 from django.core.management.base import CommandError, CommandParser
 
+from kommunpris.awards.defaults import DIGITALISERINGSKOMMUN
 from kommunpris.awards.models import Award
 from kommunpris.awards.selectors import AwardNotFound, award
+from kommunpris.awards.services import ensure_award
 
 
 def add_award_argument(parser: CommandParser) -> None:
@@ -17,8 +19,12 @@ def add_award_argument(parser: CommandParser) -> None:
 
 
 def award_from_options(options: dict[str, object]) -> Award:
+    """The named award; the flagship award is created on first use, so a fresh database works."""
+    slug = str(options["award"]) if options.get("award") else None
+    if slug in (None, DIGITALISERINGSKOMMUN.slug):
+        ensure_award(actor="cli")
     try:
-        return award(str(options["award"]) if options.get("award") else None)
+        return award(slug)
     except AwardNotFound as exc:
         raise CommandError(str(exc)) from None
 

@@ -11,7 +11,10 @@ from ._common import add_award_argument, award_from_options, read_file
 
 
 class Command(BaseCommand):
-    help = "Importerar tidigare upplagors finalister och nominerade (CSV: year,stage,municipalities,source)."
+    help = (
+        "Importerar tidigare upplagors finalister och nominerade "
+        "(CSV: year,stage,municipalities,source)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", metavar="PATH")

@@ -1,0 +1,180 @@
+"""Forms of the nominations desk: the organiser's editions, contacts and rejections, and the
+municipality contact's answers and attachments. They validate input; services do the writing."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kommunpris.nominations.models import (
+    CONTRIBUTION_ANSWER_MAX_LENGTH,
+    NominationStatus,
+    Response,
+)
+from kommunpris.register.models import County, Municipality
+from kommunpris.register.resolver import MunicipalityNotFound
+from kommunpris.register.selectors import resolve
+from kommunpris.web.nominate import QUESTIONS, AnswerField
+
+
+def _end_of_day(day: Any) -> datetime:
+    """A deadline given as a day lasts the whole day, Swedish time."""
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
+class EditionForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=1900, max_value=2999)
+    nominations_close = forms.DateField(
+        label=gettext_lazy("Last day for nominations"),
+        help_text=gettext_lazy("Nominations are taken until the end of this day."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    supplement_close = forms.DateField(
+        label=gettext_lazy("Last day for the municipalities' own answers and attachments"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    ceremony = forms.DateTimeField(
+        label=gettext_lazy("Ceremony (date and time)"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    venue = forms.CharField(
+        label=gettext_lazy("Venue (optional)"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Leave empty for the award's usual venue."),
+    )
+    off_cadence = forms.BooleanField(
+        label=gettext_lazy("This year is off the award's cadence and I make an exception"),
+        required=False,
+    )
+
+    def deadlines(self) -> dict[str, datetime]:
+        data = self.cleaned_data
+        return {
+            "nominations_close_at": _end_of_day(data["nominations_close"]),
+            "supplement_close_at": _end_of_day(data["supplement_close"]),
+            "ceremony_at": data["ceremony"],
+        }
+
+
+class OpenNominationsForm(forms.Form):
+    off_cadence = forms.BooleanField(
+        label=gettext_lazy("Open although the year is off the cadence"), required=False
+    )
+
+
+class MunicipalityField(forms.CharField):
+    """A municipality written as people write it, resolved through the register."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"list": "municipality-names", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> Any:
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            match = resolve(text)
+        except MunicipalityNotFound as exc:
+            raise forms.ValidationError(exc.message) from None
+        return Municipality.objects.get(code=match.code)
+
+
+class ContactForm(forms.Form):
+    municipality = MunicipalityField(label=gettext_lazy("Municipality"))
+    email = forms.EmailField(label=gettext_lazy("Contact's e-mail address"))
+    name = forms.CharField(label=gettext_lazy("Contact's name (optional)"), required=False)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why is this nomination spam?"),
+        max_length=500,
+        widget=forms.TextInput(),
+    )
+
+
+class FieldFilterForm(forms.Form):
+    county = forms.ChoiceField(label=gettext_lazy("County"), required=False)
+    response = forms.ChoiceField(
+        label=gettext_lazy("Answer"),
+        required=False,
+        choices=[("", gettext_lazy("All")), *Response.choices],
+    )
+    q = forms.CharField(label=gettext_lazy("Municipality name"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        county_field = self.fields["county"]
+        assert isinstance(county_field, forms.ChoiceField)
+        county_field.choices = [("", _("All counties"))] + [
+            (c.code, c.name) for c in County.objects.order_by("name")
+        ]
+
+
+class NominationFilterForm(FieldFilterForm):
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["response"]
+        self.fields["q"].label = gettext_lazy("Search the texts")
+        status_field = self.fields["status"]
+        assert isinstance(status_field, forms.ChoiceField)
+        status_field.choices = [("", _("All")), *NominationStatus.choices]
+
+
+class ContactSignInForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("Your e-mail address"),
+        help_text=gettext_lazy("The address the organiser registered for your municipality."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+def _contribution_field(name: str) -> forms.CharField:
+    return AnswerField(
+        label=QUESTIONS[name],
+        required=False,
+        max_length=CONTRIBUTION_ANSWER_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+
+class ContributionForm(forms.Form):
+    proud = _contribution_field("proud")
+    effect = _contribution_field("effect")
+    learned = _contribution_field("learned")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("PDF document"),
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+        error_messages={"required": gettext_lazy("Choose a PDF file to add.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "A PDF file of at most %(size)s MB; at most %(count)s documents in all."
+        ) % {
+            "size": settings.KOMMUNPRIS_ATTACHMENT_MAX_BYTES // 1024 // 1024,
+            "count": settings.KOMMUNPRIS_ATTACHMENT_MAX_COUNT,
+        }

@@ -1,0 +1,667 @@
+"""The nominations desk: the organiser's editions and field, and the municipality contact's
+own candidacy. Thin views: they ask kommunpris.permissions.nominations, read through the
+nominations selectors and change things only through services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kommunpris.awards.models import Award, Edition
+from kommunpris.awards.selectors import AwardNotFound, award
+from kommunpris.awards.services import (
+    EditionError,
+    close_nominations,
+    create_edition,
+    open_nominations,
+)
+from kommunpris.nominations import exports, selectors, storage, throttle
+from kommunpris.nominations.models import Candidacy, MunicipalityContact
+from kommunpris.nominations.services import (
+    CandidacyError,
+    ContributionError,
+    SupplementClosed,
+    add_attachment,
+    contact_link_state,
+    join_candidacies,
+    register_contact,
+    reject_nomination,
+    remove_attachment,
+    request_contact_link,
+    respond_to_candidacy,
+    save_contribution,
+    sign_in_contact,
+)
+from kommunpris.nominations.tokens import LinkError
+from kommunpris.permissions.nominations import (
+    contact_may_edit,
+    contact_speaks_for,
+    may_manage_nominations,
+    may_read_candidacy_material,
+    supplement_is_open,
+)
+from kommunpris.register.models import Municipality
+from kommunpris.web.nominate import client_ip
+
+from .nominations_forms import (
+    AttachmentForm,
+    ContactForm,
+    ContactSignInForm,
+    ContributionForm,
+    EditionForm,
+    FieldFilterForm,
+    NominationFilterForm,
+    OpenNominationsForm,
+    RejectForm,
+)
+
+CONTACT_SESSION_KEY = "nominations_contact"
+View = Callable[..., HttpResponse]
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, "desk/nominations/forbidden.html", {}, status=403)
+
+
+def organiser_required(view: View) -> View:
+    """Signed-in organisers only: others are sent to sign in, or told they may not."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not may_manage_nominations(request.user):
+            return _forbidden(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _actor(request: HttpRequest) -> str:
+    user = request.user
+    return str(getattr(user, "email", "") or user.get_username())
+
+
+def _award() -> Award:
+    try:
+        return award()
+    except AwardNotFound:
+        raise Http404(_("The archive has not been loaded yet.")) from None
+
+
+def _edition(year: int) -> Edition:
+    found = selectors.editions_with_a_call(_award()).filter(year=year).first()
+    if found is None:
+        raise Http404(
+            _("There is no edition %(year)s with a call for nominations.") % {"year": year}
+        )
+    return found
+
+
+def _municipality_names() -> Any:
+    return Municipality.objects.order_by("name").values_list("name", flat=True)
+
+
+# --- editions ------------------------------------------------------------------------------
+
+
+def _editions_page(
+    request: HttpRequest, form: EditionForm | None = None, status: int = 200
+) -> HttpResponse:
+    the_award = _award()
+    editions = [
+        (e, the_award.is_on_cadence(e.year)) for e in selectors.editions_with_a_call(the_award)
+    ]
+    return render(
+        request,
+        "desk/nominations/editions.html",
+        {
+            "award": the_award,
+            "editions": editions,
+            "form": form or EditionForm(),
+            "open_form": OpenNominationsForm(),
+        },
+        status=status,
+    )
+
+
+@organiser_required
+def editions(request: HttpRequest) -> HttpResponse:
+    return _editions_page(request)
+
+
+@organiser_required
+@require_POST
+def edition_create(request: HttpRequest) -> HttpResponse:
+    form = EditionForm(request.POST)
+    if not form.is_valid():
+        return _editions_page(request, form, status=400)
+    try:
+        edition = create_edition(
+            award=_award(),
+            year=form.cleaned_data["year"],
+            venue=form.cleaned_data["venue"] or None,
+            allow_off_cadence=form.cleaned_data["off_cadence"],
+            actor=_actor(request),
+            **form.deadlines(),
+        )
+    except EditionError as exc:
+        form.add_error(None, str(exc))
+        return _editions_page(request, form, status=400)
+    messages.success(
+        request,
+        _("%(title)s is created as a draft. Open the call for nominations when you are ready.")
+        % {"title": edition.title},
+    )
+    return redirect("desk:nominations")
+
+
+@organiser_required
+@require_POST
+def edition_open(request: HttpRequest, year: int) -> HttpResponse:
+    edition = _edition(year)
+    form = OpenNominationsForm(request.POST)
+    form.is_valid()
+    try:
+        open_nominations(
+            edition,
+            actor=_actor(request),
+            allow_off_cadence=bool(form.cleaned_data.get("off_cadence")),
+        )
+    except EditionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("The call for nominations for %(title)s is open.") % {"title": edition.title}
+        )
+    return redirect("desk:nominations")
+
+
+@organiser_required
+@require_POST
+def edition_close(request: HttpRequest, year: int) -> HttpResponse:
+    edition = _edition(year)
+    try:
+        close_nominations(edition, actor=_actor(request))
+    except EditionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("The call for nominations for %(title)s is closed.") % {"title": edition.title},
+        )
+    return redirect("desk:nominations")
+
+
+# --- the field -----------------------------------------------------------------------------
+
+
+def _filters(form: FieldFilterForm) -> dict[str, str]:
+    if not form.is_valid():
+        return {}
+    return {k: v for k, v in form.cleaned_data.items() if v}
+
+
+@organiser_required
+def field(request: HttpRequest, year: int) -> HttpResponse:
+    edition = _edition(year)
+    form = FieldFilterForm(request.GET or None)
+    chosen = _filters(form)
+    rows = list(
+        selectors.candidacies(
+            edition,
+            county=chosen.get("county"),
+            response=chosen.get("response"),
+            search=chosen.get("q"),
+        )
+    )
+    contacts = {c.municipality_id: c for c in selectors.contacts(edition)}
+    return render(
+        request,
+        "desk/nominations/field.html",
+        {
+            "edition": edition,
+            "rows": [(c, [contacts.get(m.code) for m in c.municipalities]) for c in rows],
+            "counts": selectors.counts(edition),
+            "form": form,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@organiser_required
+@require_POST
+def join(request: HttpRequest, year: int) -> HttpResponse:
+    edition = _edition(year)
+    ids = [int(pk) for pk in request.POST.getlist("candidacy") if pk.isdigit()]
+    chosen = sorted(
+        selectors.candidacies(edition).filter(pk__in=ids),
+        key=lambda c: [m.name for m in c.municipalities],
+    )
+    try:
+        joined = join_candidacies(candidacies=chosen, actor=_actor(request))
+    except CandidacyError as exc:
+        messages.error(request, str(exc))
+        return redirect("desk:nominations-field", year=year)
+    messages.success(request, _("%(name)s now stand together.") % {"name": joined.name})
+    return redirect("desk:nominations-candidacy", year=year, pk=joined.pk)
+
+
+@organiser_required
+def candidacy_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    edition = _edition(year)
+    found = selectors.candidacy(edition, pk)
+    if found is None:
+        raise Http404(_("There is no such candidacy in %(title)s.") % {"title": edition.title})
+    codes = [m.code for m in found.municipalities]
+    return render(
+        request,
+        "desk/nominations/candidacy.html",
+        {
+            "edition": edition,
+            "candidacy": found,
+            "contribution": selectors.contribution_of(found),
+            "contacts": list(selectors.contacts(edition).filter(municipality_id__in=codes)),
+            "nominations": list(selectors.nominations(edition, candidacy=found)),
+            "reject_form": RejectForm(),
+        },
+    )
+
+
+@organiser_required
+def nomination_list(request: HttpRequest, year: int) -> HttpResponse:
+    edition = _edition(year)
+    form = NominationFilterForm(request.GET or None)
+    chosen = _filters(form)
+    rows = list(
+        selectors.nominations(
+            edition,
+            status=chosen.get("status"),
+            county=chosen.get("county"),
+            search=chosen.get("q"),
+        )
+    )
+    return render(
+        request,
+        "desk/nominations/nominations.html",
+        {
+            "edition": edition,
+            "nominations": rows,
+            "counts": selectors.counts(edition),
+            "form": form,
+            "reject_form": RejectForm(),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@organiser_required
+@require_POST
+def reject(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    edition = _edition(year)
+    found = selectors.nomination(edition, pk)
+    if found is None:
+        raise Http404(_("There is no such nomination in %(title)s.") % {"title": edition.title})
+    form = RejectForm(request.POST)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("desk:nominations-list", kwargs={"year": year})
+    if not form.is_valid():
+        messages.error(request, _("Write why the nomination is rejected."))
+        return redirect(back)
+    try:
+        reject_nomination(
+            nomination=found, reason=form.cleaned_data["reason"], actor=_actor(request)
+        )
+    except CandidacyError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("The nomination of %(name)s by %(by)s is rejected as spam and no longer counts.")
+            % {"name": found.municipality.name, "by": found.nominator_name},
+        )
+    return redirect(back)
+
+
+def _csv_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@organiser_required
+def nominations_csv(request: HttpRequest, year: int) -> HttpResponse:
+    edition = _edition(year)
+    chosen = _filters(NominationFilterForm(request.GET or None))
+    rows = selectors.nominations(
+        edition, status=chosen.get("status"), county=chosen.get("county"), search=chosen.get("q")
+    )
+    return _csv_response(exports.nominations_csv(rows), f"nomineringar-{year}.csv")
+
+
+@organiser_required
+def candidacies_csv(request: HttpRequest, year: int) -> HttpResponse:
+    edition = _edition(year)
+    chosen = _filters(FieldFilterForm(request.GET or None))
+    rows = selectors.candidacies(
+        edition,
+        county=chosen.get("county"),
+        response=chosen.get("response"),
+        search=chosen.get("q"),
+    )
+    return _csv_response(exports.candidacies_csv(rows), f"kandidaturer-{year}.csv")
+
+
+def _contacts_page(
+    request: HttpRequest, edition: Edition, form: ContactForm, status: int = 200
+) -> HttpResponse:
+    contacts = list(selectors.contacts(edition))
+    with_contact = {c.municipality_id for c in contacts}
+    waiting = [
+        m
+        for c in selectors.candidacies(edition)
+        if c.nomination_count  # type: ignore[attr-defined]
+        for m in c.municipalities
+        if m.code not in with_contact
+    ]
+    return render(
+        request,
+        "desk/nominations/contacts.html",
+        {
+            "edition": edition,
+            "contacts": contacts,
+            "waiting": sorted(waiting, key=lambda m: m.name),
+            "form": form,
+            "names": _municipality_names(),
+        },
+        status=status,
+    )
+
+
+@organiser_required
+@require_http_methods(["GET", "POST"])
+def contacts(request: HttpRequest, year: int) -> HttpResponse:
+    edition = _edition(year)
+    if request.method != "POST":
+        return _contacts_page(request, edition, ContactForm())
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _contacts_page(request, edition, form, status=400)
+    try:
+        contact = register_contact(
+            edition=edition,
+            municipality=form.cleaned_data["municipality"],
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            actor=_actor(request),
+        )
+    except CandidacyError as exc:
+        form.add_error(None, str(exc))
+        return _contacts_page(request, edition, form, status=400)
+    if contact.notified_at:
+        note = _("%(email)s is the contact for %(name)s and has been told of the candidacy.")
+    else:
+        note = _(
+            "%(email)s is the contact for %(name)s. They are told when the first nomination "
+            "is confirmed."
+        )
+    messages.success(request, note % {"email": contact.email, "name": contact.municipality.name})
+    return redirect("desk:nominations-contacts", year=year)
+
+
+@require_http_methods(["GET"])
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A municipality's PDF, for organisers and the jury only."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    found = selectors.attachment(pk)
+    if found is None:
+        raise Http404(_("There is no such attachment."))
+    if not may_read_candidacy_material(request.user, found.candidacy):
+        return _forbidden(request)
+    try:
+        handle = storage.open_file(found.stored_name)
+    except FileNotFoundError:
+        raise Http404(_("The attachment's file is missing.")) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=found.original_name, content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- the municipality contact --------------------------------------------------------------
+
+
+def _signed_in_contact(request: HttpRequest) -> MunicipalityContact | None:
+    signed = request.session.get(CONTACT_SESSION_KEY)
+    if not isinstance(signed, dict):
+        return None
+    contact = selectors.contact(int(signed.get("id", 0)))
+    # A new address for the municipality ends the previous contact's session.
+    if contact is None or contact.email != signed.get("email"):
+        return None
+    return contact
+
+
+def contact_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        contact = _signed_in_contact(request)
+        if contact is None:
+            messages.info(request, _("Sign in with the link we e-mail you."))
+            return redirect("desk:nominations-contact-signin")
+        return view(request, contact, *args, **kwargs)
+
+    return wrapper
+
+
+@require_http_methods(["GET", "POST"])
+def contact_signin(request: HttpRequest) -> HttpResponse:
+    sent = False
+    refusal = ""
+    form = ContactSignInForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        limit, window = settings.KOMMUNPRIS_CONTACT_LINK_RATE_LIMIT
+        ip = client_ip(request)
+        if throttle.is_limited("contact-link-ip", ip, limit=limit) or throttle.is_limited(
+            "contact-link-email", email, limit=limit
+        ):
+            refusal = _(
+                "No link was sent: many links have been asked for in a short time. Wait an hour "
+                "and try again, or use the latest link you received."
+            )
+            status = 429
+        else:
+            request_contact_link(email=email)
+            throttle.count("contact-link-ip", ip, window_seconds=window)
+            throttle.count("contact-link-email", email, window_seconds=window)
+            sent = True
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "desk/nominations/contact_signin.html",
+        {
+            "form": form,
+            "sent": sent,
+            "refusal": refusal,
+            "valid_hours": settings.KOMMUNPRIS_CONTACT_LINK_HOURS,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_link(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows whose link it is (scanners that open links spend nothing); POST signs in."""
+    try:
+        if request.method != "POST":
+            link = contact_link_state(token)
+            return render(request, "desk/nominations/contact_link.html", {"link": link})
+        contact = sign_in_contact(token=token)
+    except LinkError as exc:
+        return render(
+            request,
+            "desk/nominations/contact_link_problem.html",
+            {"kind": exc.kind, "valid_hours": settings.KOMMUNPRIS_CONTACT_LINK_HOURS},
+        )
+    request.session.cycle_key()
+    request.session[CONTACT_SESSION_KEY] = {"id": contact.pk, "email": contact.email}
+    request.session.set_expiry(settings.KOMMUNPRIS_CONTACT_SESSION_HOURS * 3600)
+    return redirect("desk:nominations-contact")
+
+
+@require_POST
+def contact_signout(request: HttpRequest) -> HttpResponse:
+    request.session.pop(CONTACT_SESSION_KEY, None)
+    messages.info(request, _("You are signed out."))
+    return redirect("desk:nominations-contact-signin")
+
+
+def _contact_page(
+    request: HttpRequest,
+    contact: MunicipalityContact,
+    *,
+    contribution_form: ContributionForm | None = None,
+    attachment_form: AttachmentForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    edition = contact.edition
+    candidacy = selectors.candidacy_of(edition, contact.municipality_id)
+    editable = candidacy is not None and contact_may_edit(contact, candidacy)
+    if contribution_form is None and candidacy is not None:
+        contribution_form = ContributionForm(
+            initial={
+                "proud": candidacy.own_proud,
+                "effect": candidacy.own_effect,
+                "learned": candidacy.own_learned,
+            }
+        )
+    return render(
+        request,
+        "desk/nominations/contact.html",
+        {
+            "contact": contact,
+            "edition": edition,
+            "candidacy": candidacy,
+            "contribution": selectors.contribution_of(candidacy) if candidacy else None,
+            "editable": editable,
+            "supplement_open": supplement_is_open(edition),
+            "contribution_form": contribution_form,
+            "attachment_form": attachment_form or AttachmentForm(),
+            "answer_limit": ContributionForm.base_fields["proud"].max_length,  # type: ignore[attr-defined]
+            "max_count": settings.KOMMUNPRIS_ATTACHMENT_MAX_COUNT,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def _contact_candidacy(contact: MunicipalityContact) -> Candidacy:
+    found = selectors.candidacy_of(contact.edition, contact.municipality_id)
+    if found is None or not contact_speaks_for(contact, found):
+        raise Http404(_("Your municipality has no confirmed nomination yet."))
+    return found
+
+
+def _refused(exc: ContributionError) -> int:
+    return 403 if isinstance(exc, SupplementClosed) else 400
+
+
+@contact_required
+def contact_home(request: HttpRequest, contact: MunicipalityContact) -> HttpResponse:
+    return _contact_page(request, contact)
+
+
+@contact_required
+@require_POST
+def contact_respond(request: HttpRequest, contact: MunicipalityContact) -> HttpResponse:
+    candidacy = _contact_candidacy(contact)
+    accept = request.POST.get("response") == "accept"
+    try:
+        respond_to_candidacy(candidacy=candidacy, contact=contact, accept=accept)
+    except ContributionError as exc:
+        return _contact_page(request, contact, error=str(exc), status=_refused(exc))
+    if accept:
+        messages.success(
+            request,
+            _("Thank you: %(name)s accepts the candidacy. Add your own answers below.")
+            % {"name": contact.municipality.name},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(name)s declines the candidacy. You can change your mind until the deadline.")
+            % {"name": contact.municipality.name},
+        )
+    return redirect("desk:nominations-contact")
+
+
+@contact_required
+@require_POST
+def contact_contribution(request: HttpRequest, contact: MunicipalityContact) -> HttpResponse:
+    candidacy = _contact_candidacy(contact)
+    form = ContributionForm(request.POST)
+    if not form.is_valid():
+        return _contact_page(request, contact, contribution_form=form, status=400)
+    try:
+        save_contribution(candidacy=candidacy, contact=contact, **form.cleaned_data)
+    except ContributionError as exc:
+        return _contact_page(
+            request, contact, contribution_form=form, error=str(exc), status=_refused(exc)
+        )
+    messages.success(request, _("Your answers are saved. You can change them until the deadline."))
+    return redirect("desk:nominations-contact")
+
+
+@contact_required
+@require_POST
+def contact_upload(request: HttpRequest, contact: MunicipalityContact) -> HttpResponse:
+    candidacy = _contact_candidacy(contact)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _contact_page(request, contact, attachment_form=form, status=400)
+    try:
+        added = add_attachment(
+            candidacy=candidacy, contact=contact, upload=form.cleaned_data["file"]
+        )
+    except ContributionError as exc:
+        return _contact_page(
+            request, contact, attachment_form=form, error=str(exc), status=_refused(exc)
+        )
+    messages.success(request, _("“%(name)s” is added.") % {"name": added.original_name})
+    return redirect("desk:nominations-contact")
+
+
+@contact_required
+@require_POST
+def contact_remove(request: HttpRequest, contact: MunicipalityContact, pk: int) -> HttpResponse:
+    candidacy = _contact_candidacy(contact)
+    found = next((a for a in candidacy.attachments.all() if a.pk == pk), None)
+    if found is None:
+        raise Http404(_("There is no such attachment."))
+    try:
+        remove_attachment(attachment=found, contact=contact)
+    except ContributionError as exc:
+        return _contact_page(request, contact, error=str(exc), status=_refused(exc))
+    messages.success(request, _("“%(name)s” is removed.") % {"name": found.original_name})
+    return redirect("desk:nominations-contact")

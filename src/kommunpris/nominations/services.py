@@ -1,0 +1,941 @@
+"""Every state change of the call for nominations, from a nominator's form to a municipality's
+attachments. Each function validates, writes in one transaction, records the audit event and
+queues its e-mail to be sent after commit. Messages reach nominators and municipalities in their
+own language, so they go through gettext."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from kommunpris.audit.services import record_event
+from kommunpris.awards.models import Edition, Phase
+from kommunpris.mail.services import queue_mail
+from kommunpris.permissions.nominations import (
+    contact_speaks_for,
+    nominations_are_open,
+    nominations_may_be_confirmed,
+    supplement_is_open,
+)
+from kommunpris.register.models import Municipality
+
+from . import storage
+from .models import (
+    CONTRIBUTION_ANSWER_MAX_LENGTH,
+    NOMINATION_ANSWER_MAX_LENGTH,
+    Attachment,
+    Candidacy,
+    CandidacyMember,
+    ContactLink,
+    MunicipalityContact,
+    Nomination,
+    NominationStatus,
+    Response,
+    Stage,
+)
+from .tokens import (
+    NOMINATION_SALT,
+    LinkExpired,
+    LinkInvalid,
+    LinkUsed,
+    hash_secret,
+    new_secret,
+    read_link,
+    sign_link,
+)
+
+PUBLIC_ACTOR = "public"
+NOMINATOR_FIELDS = ("proud", "effect", "learned", "nominator_name", "nominator_organisation")
+
+
+class NominationError(ValueError):
+    """A nomination that cannot be taken as sent; the message tells the nominator what to do."""
+
+
+class NominationsClosed(NominationError):
+    pass
+
+
+class ContributionError(ValueError):
+    """A municipality's answer, text or attachment that cannot be taken."""
+
+
+class SupplementClosed(ContributionError):
+    pass
+
+
+class AttachmentRejected(ContributionError):
+    pass
+
+
+class CandidacyError(ValueError):
+    """An organiser's change to candidacies or nominations that cannot be made."""
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def site_url(path: str) -> str:
+    return settings.KOMMUNPRIS_SITE_URL.rstrip("/") + path
+
+
+def _url(viewname: str, *, language: str, **kwargs: Any) -> str:
+    with translation.override(language):
+        return site_url(reverse(viewname, kwargs=kwargs or None))
+
+
+def _local_day(moment: datetime | None) -> str:
+    return date_format(timezone.localtime(moment), "j F Y") if moment else ""
+
+
+def _edition_target(edition: Edition) -> str:
+    return f"edition:{edition.award.slug}:{edition.year}"
+
+
+def _link_lifetime() -> timedelta:
+    return timedelta(hours=settings.KOMMUNPRIS_NOMINATION_LINK_HOURS)
+
+
+def _contact_link_lifetime() -> timedelta:
+    return timedelta(hours=settings.KOMMUNPRIS_CONTACT_LINK_HOURS)
+
+
+def _clean_text(value: str) -> str:
+    """Text as written, with line endings unified and outer space removed."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _check_answers(answers: dict[str, str], *, limit: int, required: bool) -> None:
+    for text in answers.values():
+        if required and not text:
+            raise NominationError(_("Answer all three questions."))
+        if len(text) > limit:
+            raise NominationError(
+                _("Each answer may be at most %(limit)s characters; one has %(length)s.")
+                % {"limit": limit, "length": len(text)}
+            )
+
+
+# --- nominating ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Submitted:
+    nomination: Nomination
+    is_update: bool
+
+
+def submit_nomination(
+    *,
+    edition: Edition,
+    municipality: Municipality,
+    proud: str,
+    effect: str,
+    learned: str,
+    nominator_name: str,
+    nominator_email: str,
+    nominator_organisation: str = "",
+    language: str = "sv",
+    now: datetime | None = None,
+) -> Submitted:
+    """Take a nomination and e-mail its confirmation link; nothing counts until it is followed.
+
+    The same address, municipality and edition update the earlier nomination instead of adding
+    one: an unconfirmed one at once, a confirmed one when the new link is followed.
+    """
+    now = now or timezone.now()
+    if not nominations_are_open(edition, now=now):
+        raise NominationsClosed(
+            _("Nominations for %(title)s are not open, so the nomination was not saved.")
+            % {"title": edition.title}
+        )
+    content = {
+        "proud": _clean_text(proud),
+        "effect": _clean_text(effect),
+        "learned": _clean_text(learned),
+        "nominator_name": " ".join(nominator_name.split()),
+        "nominator_organisation": " ".join(nominator_organisation.split()),
+    }
+    _check_answers(
+        {k: content[k] for k in ("proud", "effect", "learned")},
+        limit=NOMINATION_ANSWER_MAX_LENGTH,
+        required=True,
+    )
+    if not content["nominator_name"]:
+        raise NominationError(_("Write your name."))
+    email = nominator_email.strip().lower()
+    if "@" not in email:
+        raise NominationError(_("Write your e-mail address, e.g. name@example.se."))
+    language = language if language in ("sv", "en") else "sv"
+    secret = new_secret()
+    with transaction.atomic():
+        earlier = Nomination.objects.select_for_update().filter(
+            edition=edition, municipality=municipality, nominator_email=email
+        )
+        nomination = earlier.first()
+        created = False
+        if nomination is None:
+            try:
+                with transaction.atomic():
+                    nomination = Nomination.objects.create(
+                        edition=edition,
+                        municipality=municipality,
+                        nominator_email=email,
+                        language=language,
+                        consented_at=now,
+                        submitted_at=now,
+                        token_hash=hash_secret(secret),
+                        **content,
+                    )
+                created = True
+            except IntegrityError:
+                # The same form sent twice at once: the other request created it; update that.
+                nomination = earlier.get()
+        is_update = not created
+        before = {"status": nomination.status} if is_update else None
+        if is_update and nomination.status == NominationStatus.PENDING:
+            # Never confirmed: the newer text simply replaces it (and the older link stops working).
+            for field, value in content.items():
+                setattr(nomination, field, value)
+            nomination.language = language
+            nomination.consented_at = nomination.submitted_at = now
+            nomination.token_hash = hash_secret(secret)
+            nomination.save(
+                update_fields=[
+                    *NOMINATOR_FIELDS,
+                    "language",
+                    "consented_at",
+                    "submitted_at",
+                    "token_hash",
+                ]
+            )
+        elif is_update:
+            nomination.pending_update = {**content, "language": language}
+            nomination.submitted_at = now
+            nomination.token_hash = hash_secret(secret)
+            nomination.save(update_fields=["pending_update", "submitted_at", "token_hash"])
+        record_event(
+            action="nomination.submitted",
+            actor=PUBLIC_ACTOR,
+            target=f"nomination:{nomination.pk}",
+            before=before,
+            after={
+                "edition": _edition_target(edition),
+                "municipality": municipality.code,
+                "status": nomination.status,
+                "awaits_confirmation": True,
+            },
+        )
+        token = sign_link(
+            object_id=nomination.pk, secret=secret, issued_at=now, salt=NOMINATION_SALT
+        )
+        expires_at = now + _link_lifetime()
+        with translation.override(language):
+            expires_text = date_format(timezone.localtime(expires_at), "j F Y, H:i")
+        queue_mail(
+            to=email,
+            template="nominations/confirm",
+            language=language,
+            context={
+                "name": content["nominator_name"],
+                "municipality": municipality.name,
+                "edition_title": edition.title,
+                "link": _url("nominate-confirm", language=language, token=token),
+                "form_link": _url("nominate", language=language),
+                "privacy_link": _url("nominate-privacy", language=language),
+                "valid_hours": settings.KOMMUNPRIS_NOMINATION_LINK_HOURS,
+                "expires": expires_text,
+                "is_update": is_update,
+            },
+        )
+    return Submitted(nomination=nomination, is_update=is_update)
+
+
+def nomination_from_link(token: str, *, now: datetime | None = None) -> Nomination:
+    """The nomination a confirmation link belongs to, if the link can still be used.
+
+    Raises LinkInvalid (forged or damaged), LinkExpired (older than its lifetime) or LinkUsed
+    (followed already, or replaced by a newer link; `.nomination` says which).
+    """
+    now = now or timezone.now()
+    link = read_link(token, salt=NOMINATION_SALT, now=now, valid_for=_link_lifetime())
+    nomination = (
+        Nomination.objects.select_related("edition__award", "municipality", "candidacy")
+        .prefetch_related("edition__award__names")
+        .filter(pk=link.object_id)
+        .first()
+    )
+    if nomination is None:
+        raise LinkInvalid(token)
+    if not nomination.token_hash or not constant_time_compare(
+        nomination.token_hash, hash_secret(link.secret)
+    ):
+        raise LinkUsed(token, nomination)
+    return nomination
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    nomination: Nomination
+    candidacy: Candidacy
+    first_time: bool
+
+
+def confirm_nomination(*, token: str, now: datetime | None = None) -> Confirmed:
+    """Follow a confirmation link: the nomination counts (or its update applies) and joins its
+    municipality's candidacy; the municipality's contact is told of the first one."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        found = nomination_from_link(token, now=now)
+        nomination = (
+            Nomination.objects.select_for_update()
+            .select_related("edition__award", "municipality")
+            .get(pk=found.pk)
+        )
+        if nomination.token_hash != found.token_hash:
+            raise LinkUsed(token, nomination)
+        edition = nomination.edition
+        if not nominations_may_be_confirmed(edition):
+            raise NominationsClosed(
+                _(
+                    "The jury's work on %(title)s has begun, so nominations can no longer be "
+                    "confirmed."
+                )
+                % {"title": edition.title}
+            )
+        before = {"status": nomination.status}
+        first_time = nomination.status == NominationStatus.PENDING
+        fields = ["token_hash", "candidacy"]
+        if nomination.pending_update:
+            update = dict(nomination.pending_update)
+            for field in NOMINATOR_FIELDS:
+                setattr(nomination, field, update.get(field, getattr(nomination, field)))
+            nomination.language = update.get("language", nomination.language)
+            nomination.consented_at = nomination.submitted_at
+            nomination.pending_update = None
+            fields += [*NOMINATOR_FIELDS, "language", "consented_at", "pending_update"]
+        if first_time:
+            nomination.status = NominationStatus.CONFIRMED
+            nomination.confirmed_at = now
+            fields += ["status", "confirmed_at"]
+        candidacy = _candidacy_of(edition, nomination.municipality, now=now)
+        nomination.candidacy = candidacy
+        nomination.token_hash = ""
+        nomination.save(update_fields=fields)
+        record_event(
+            action="nomination.confirmed" if first_time else "nomination.updated",
+            actor=PUBLIC_ACTOR,
+            target=f"nomination:{nomination.pk}",
+            before=before,
+            after={
+                "status": nomination.status,
+                "candidacy": candidacy.pk,
+                "municipality": nomination.municipality.code,
+            },
+        )
+        if first_time:
+            _tell_contact_if_due(edition, nomination.municipality, now=now)
+    return Confirmed(nomination=nomination, candidacy=candidacy, first_time=first_time)
+
+
+def _candidacy_of(edition: Edition, municipality: Municipality, *, now: datetime) -> Candidacy:
+    """The candidacy the municipality stands in, created with its first confirmed nomination."""
+    member = (
+        CandidacyMember.objects.select_related("candidacy")
+        .filter(edition=edition, municipality=municipality)
+        .first()
+    )
+    if member is not None:
+        return member.candidacy
+    try:
+        with transaction.atomic():
+            candidacy = Candidacy.objects.create(edition=edition)
+            CandidacyMember.objects.create(
+                candidacy=candidacy, edition=edition, municipality=municipality, position=0
+            )
+    except IntegrityError:
+        # Another confirmation created it a moment ago.
+        return (
+            CandidacyMember.objects.select_related("candidacy")
+            .get(edition=edition, municipality=municipality)
+            .candidacy
+        )
+    record_event(
+        action="candidacy.created",
+        actor="system",
+        target=f"candidacy:{candidacy.pk}",
+        after={"edition": _edition_target(edition), "municipalities": [municipality.code]},
+    )
+    return candidacy
+
+
+# --- organiser's work on the field ---------------------------------------------------------
+
+
+def reject_nomination(
+    *, nomination: Nomination, reason: str, actor: str, now: datetime | None = None
+) -> Nomination:
+    """Mark a nomination as spam: it no longer counts, and its link stops working."""
+    now = now or timezone.now()
+    reason = " ".join(reason.split())
+    if len(reason) < 3:
+        raise CandidacyError("Skriv varför nomineringen avvisas (minst några ord).")
+    with transaction.atomic():
+        nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        if nomination.status == NominationStatus.REJECTED:
+            raise CandidacyError(f"Nominering {nomination.pk} är redan avvisad.")
+        before = {"status": nomination.status}
+        nomination.status = NominationStatus.REJECTED
+        nomination.rejected_at = now
+        nomination.rejected_by = actor
+        nomination.rejected_reason = reason
+        nomination.token_hash = ""
+        nomination.pending_update = None
+        nomination.save(
+            update_fields=[
+                "status",
+                "rejected_at",
+                "rejected_by",
+                "rejected_reason",
+                "token_hash",
+                "pending_update",
+            ]
+        )
+        record_event(
+            action="nomination.rejected",
+            actor=actor,
+            target=f"nomination:{nomination.pk}",
+            before=before,
+            after={"status": nomination.status, "reason": reason},
+        )
+    return nomination
+
+
+def join_candidacies(*, candidacies: Sequence[Candidacy], actor: str) -> Candidacy:
+    """Several municipalities standing together (2023: Mora, Orsa and Älvdalen): the first
+    candidacy keeps its identity and takes the others' members, nominations and attachments."""
+    ids = list(dict.fromkeys(c.pk for c in candidacies))
+    if len(ids) < 2:
+        raise CandidacyError("Välj minst två kandidaturer att slå ihop.")
+    with transaction.atomic():
+        locked = {
+            c.pk: c
+            for c in Candidacy.objects.select_for_update()
+            .filter(pk__in=ids)
+            .select_related("edition__award")
+            .prefetch_related("members__municipality")
+        }
+        if len(locked) != len(ids):
+            raise CandidacyError("En av kandidaturerna finns inte längre. Ladda om sidan.")
+        ordered = [locked[pk] for pk in ids]
+        if len({c.edition_id for c in ordered}) > 1:
+            raise CandidacyError("Bara kandidaturer i samma upplaga kan slås ihop.")
+        if any(c.stage != Stage.CANDIDACY for c in ordered):
+            raise CandidacyError(
+                "Juryn har redan gått vidare med någon av kandidaturerna; de kan inte slås ihop."
+            )
+        target, others = ordered[0], ordered[1:]
+        before = {"candidacies": [_candidacy_summary(c) for c in ordered]}
+        position = max((m.position for m in target.members.all()), default=-1) + 1
+        target_fields: set[str] = set()
+        for other in others:
+            for member in sorted(other.members.all(), key=lambda m: m.position):
+                member.candidacy = target
+                member.position = position
+                member.save(update_fields=["candidacy", "position"])
+                position += 1
+            Nomination.objects.filter(candidacy=other).update(candidacy=target)
+            Attachment.objects.filter(candidacy=other).update(candidacy=target)
+            if not target.has_contribution and other.has_contribution:
+                target.own_proud, target.own_effect = other.own_proud, other.own_effect
+                target.own_learned = other.own_learned
+                target.contribution_updated_at = other.contribution_updated_at
+                target_fields |= {"own_proud", "own_effect", "own_learned"}
+                target_fields.add("contribution_updated_at")
+            if other.response != target.response:
+                # The municipalities answered differently: the joint candidacy is answered anew.
+                target.response, target.responded_at = Response.PENDING, None
+                target_fields |= {"response", "responded_at"}
+            other.delete()
+        if target_fields:
+            target.save(update_fields=sorted(target_fields))
+        joined = (
+            Candidacy.objects.select_related("edition__award")
+            .prefetch_related("members__municipality")
+            .get(pk=target.pk)
+        )
+        record_event(
+            action="candidacy.joined",
+            actor=actor,
+            target=f"candidacy:{joined.pk}",
+            before=before,
+            after=_candidacy_summary(joined),
+        )
+    return joined
+
+
+def _candidacy_summary(candidacy: Candidacy) -> dict[str, Any]:
+    return {
+        "id": candidacy.pk,
+        "municipalities": [m.code for m in candidacy.municipalities],
+        "response": candidacy.response,
+    }
+
+
+# --- municipality contacts -----------------------------------------------------------------
+
+
+def register_contact(
+    *,
+    edition: Edition,
+    municipality: Municipality,
+    email: str,
+    name: str = "",
+    actor: str,
+    now: datetime | None = None,
+) -> MunicipalityContact:
+    """The organiser names who speaks for a municipality; if it already has a confirmed
+    nomination, the (new) contact is told at once."""
+    now = now or timezone.now()
+    email = email.strip().lower()
+    name = " ".join(name.split())
+    if "@" not in email:
+        raise CandidacyError("Ange kontaktpersonens e-postadress, t.ex. namn@kommun.se.")
+    with transaction.atomic():
+        contact = (
+            MunicipalityContact.objects.select_for_update()
+            .filter(edition=edition, municipality=municipality)
+            .first()
+        )
+        before = {"email": contact.email, "name": contact.name} if contact else None
+        if contact is None:
+            contact = MunicipalityContact.objects.create(
+                edition=edition, municipality=municipality, email=email, name=name
+            )
+        elif (contact.email, contact.name) != (email, name):
+            if contact.email != email:
+                # The old address's links stop working; the new address has not been told yet.
+                ContactLink.objects.filter(contact=contact, used_at__isnull=True).delete()
+                contact.notified_at = None
+            contact.email, contact.name = email, name
+            contact.save(update_fields=["email", "name", "notified_at"])
+        else:
+            return contact
+        record_event(
+            action="contact.registered" if before is None else "contact.changed",
+            actor=actor,
+            target=f"contact:{_edition_target(edition)}:{municipality.code}",
+            before=before,
+            after={"email": email, "name": name},
+        )
+        _tell_contact_if_due(edition, municipality, now=now)
+        contact.refresh_from_db(fields=["notified_at"])
+    return contact
+
+
+def _tell_contact_if_due(edition: Edition, municipality: Municipality, *, now: datetime) -> None:
+    """Tell the contact once that the municipality is a candidate (if there is a contact yet and
+    a confirmed nomination); otherwise the notice waits for whichever comes second."""
+    contact = (
+        MunicipalityContact.objects.select_for_update()
+        .select_related("edition__award", "municipality")
+        .filter(edition=edition, municipality=municipality, notified_at__isnull=True)
+        .first()
+    )
+    if contact is None:
+        return
+    if not Nomination.objects.filter(
+        edition=edition, municipality=municipality, status=NominationStatus.CONFIRMED
+    ).exists():
+        return
+    link = _new_contact_link(contact, now=now)
+    queue_mail(
+        to=contact.email,
+        template="nominations/candidacy_notice",
+        language="sv",
+        context=_contact_mail_context(contact, link),
+    )
+    contact.notified_at = now
+    contact.save(update_fields=["notified_at"])
+    record_event(
+        action="contact.notified",
+        actor="system",
+        target=f"contact:{_edition_target(edition)}:{municipality.code}",
+        after={"email": contact.email, "notified_at": now},
+    )
+
+
+def _contact_mail_context(contact: MunicipalityContact, link: str) -> dict[str, Any]:
+    edition = contact.edition
+    return {
+        "name": contact.name,
+        "municipality": contact.municipality.name,
+        "edition_title": edition.title,
+        "link": link,
+        "signin_link": _url("desk:nominations-contact-signin", language="sv"),
+        "valid_hours": settings.KOMMUNPRIS_CONTACT_LINK_HOURS,
+        "supplement_close": _local_day(edition.supplement_close_at),
+    }
+
+
+def _new_contact_link(contact: MunicipalityContact, *, now: datetime) -> str:
+    secret = new_secret()
+    ContactLink.objects.create(
+        contact=contact,
+        token_hash=hash_secret(secret),
+        created_at=now,
+        expires_at=now + _contact_link_lifetime(),
+    )
+    return _url("desk:nominations-contact-link", language="sv", token=secret)
+
+
+CONTACT_PHASES = (
+    Phase.NOMINATIONS_OPEN,
+    Phase.NOMINATIONS_CLOSED,
+    Phase.JURY_REVIEW,
+    Phase.DELIBERATION,
+    Phase.DECIDED,
+)
+
+
+def request_contact_link(*, email: str, now: datetime | None = None) -> int:
+    """E-mail a one-time sign-in link to every current contact with this address; how many
+    were sent is for logs only (the page says the same whether or not the address is known)."""
+    now = now or timezone.now()
+    email = email.strip().lower()
+    with transaction.atomic():
+        contacts = list(
+            MunicipalityContact.objects.select_related("edition__award", "municipality")
+            .prefetch_related("edition__award__names")
+            .filter(email=email, edition__phase__in=CONTACT_PHASES)
+        )
+        for contact in contacts:
+            link = _new_contact_link(contact, now=now)
+            queue_mail(
+                to=contact.email,
+                template="nominations/contact_link",
+                language="sv",
+                context=_contact_mail_context(contact, link),
+            )
+            record_event(
+                action="contact.link_sent",
+                actor=PUBLIC_ACTOR,
+                target=f"contact:{_edition_target(contact.edition)}:{contact.municipality.code}",
+                after={"email": contact.email},
+            )
+    return len(contacts)
+
+
+def contact_link_state(token: str, *, now: datetime | None = None) -> ContactLink:
+    """The link if it can still be used; raises LinkInvalid, LinkUsed or LinkExpired."""
+    now = now or timezone.now()
+    link = (
+        ContactLink.objects.select_related("contact__municipality", "contact__edition__award")
+        .filter(token_hash=hash_secret(token))
+        .first()
+    )
+    if link is None:
+        raise LinkInvalid(token)
+    if link.used_at is not None:
+        raise LinkUsed(token)
+    if link.expires_at <= now:
+        raise LinkExpired(token)
+    return link
+
+
+def sign_in_contact(*, token: str, now: datetime | None = None) -> MunicipalityContact:
+    """Use a one-time link (it is spent); the caller starts the contact's session."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        link = contact_link_state(token, now=now)
+        locked = ContactLink.objects.select_for_update().get(pk=link.pk)
+        if locked.used_at is not None:
+            raise LinkUsed(token)
+        locked.used_at = now
+        locked.save(update_fields=["used_at"])
+        contact = link.contact
+        record_event(
+            action="contact.signed_in",
+            actor=f"contact:{contact.email}",
+            target=f"contact:{_edition_target(contact.edition)}:{contact.municipality.code}",
+            after={"link": link.pk},
+        )
+    return contact
+
+
+# --- the municipality's own contribution ---------------------------------------------------
+
+
+def _lock_for_contact(
+    candidacy: Candidacy, contact: MunicipalityContact, *, now: datetime
+) -> Candidacy:
+    locked = (
+        Candidacy.objects.select_for_update()
+        .select_related("edition__award")
+        .prefetch_related("members__municipality")
+        .get(pk=candidacy.pk)
+    )
+    if not contact_speaks_for(contact, locked):
+        raise ContributionError(_("You can only change your own municipality's candidacy."))
+    if not supplement_is_open(locked.edition, now=now):
+        raise SupplementClosed(
+            _(
+                "The deadline for municipalities' own answers and attachments (%(date)s) has "
+                "passed. The candidacy can no longer be changed; the jury reads what was sent in."
+            )
+            % {"date": _local_day(locked.edition.supplement_close_at)}
+        )
+    return locked
+
+
+def respond_to_candidacy(
+    *,
+    candidacy: Candidacy,
+    contact: MunicipalityContact,
+    accept: bool,
+    now: datetime | None = None,
+) -> Candidacy:
+    """The municipality accepts or declines being a candidate (it may change its mind until
+    the supplement deadline)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_for_contact(candidacy, contact, now=now)
+        response = Response.ACCEPTED if accept else Response.DECLINED
+        if locked.response == response:
+            return locked
+        before = {"response": locked.response}
+        locked.response, locked.responded_at = response, now
+        locked.save(update_fields=["response", "responded_at"])
+        record_event(
+            action="candidacy.accepted" if accept else "candidacy.declined",
+            actor=f"contact:{contact.email}",
+            target=f"candidacy:{locked.pk}",
+            before=before,
+            after={"response": response, "municipality": contact.municipality_id},
+        )
+    return locked
+
+
+def _require_accepted(candidacy: Candidacy) -> None:
+    if candidacy.response != Response.ACCEPTED:
+        raise ContributionError(
+            _("Accept the candidacy first; then you can add your own answers and attachments.")
+        )
+
+
+def save_contribution(
+    *,
+    candidacy: Candidacy,
+    contact: MunicipalityContact,
+    proud: str,
+    effect: str,
+    learned: str,
+    now: datetime | None = None,
+) -> Candidacy:
+    """The municipality's own answers to the three questions."""
+    now = now or timezone.now()
+    answers = {
+        "own_proud": _clean_text(proud),
+        "own_effect": _clean_text(effect),
+        "own_learned": _clean_text(learned),
+    }
+    try:
+        _check_answers(answers, limit=CONTRIBUTION_ANSWER_MAX_LENGTH, required=False)
+    except NominationError as exc:
+        raise ContributionError(str(exc)) from None
+    with transaction.atomic():
+        locked = _lock_for_contact(candidacy, contact, now=now)
+        _require_accepted(locked)
+        before = {field: getattr(locked, field) for field in answers}
+        if before == answers:
+            return locked
+        for field, value in answers.items():
+            setattr(locked, field, value)
+        locked.contribution_updated_at = now
+        locked.save(update_fields=[*answers, "contribution_updated_at"])
+        record_event(
+            action="candidacy.contribution_saved",
+            actor=f"contact:{contact.email}",
+            target=f"candidacy:{locked.pk}",
+            before=before,
+            after=answers,
+        )
+    return locked
+
+
+_PDF_HEADER = re.compile(rb"%PDF-[12]\.[0-9]")
+
+
+def _is_pdf(upload: UploadedFile) -> bool:
+    """A PDF by its content: the header near the start and an end-of-file marker near the end."""
+    upload.seek(0)
+    head = upload.read(1024)
+    size = upload.size or 0
+    upload.seek(max(0, size - 2048))
+    tail = upload.read()
+    upload.seek(0)
+    return bool(_PDF_HEADER.search(head)) and b"%%EOF" in tail
+
+
+def _display_name(name: str) -> str:
+    """What the uploader called the file, safe to show: no folders, no control characters."""
+    base = os.path.basename(name.replace("\\", "/"))
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    return (base or "bilaga.pdf")[:255]
+
+
+def add_attachment(
+    *,
+    candidacy: Candidacy,
+    contact: MunicipalityContact,
+    upload: UploadedFile,
+    now: datetime | None = None,
+) -> Attachment:
+    """A PDF of at most the size limit, checked by its content; at most the count limit."""
+    now = now or timezone.now()
+    max_bytes = settings.KOMMUNPRIS_ATTACHMENT_MAX_BYTES
+    max_count = settings.KOMMUNPRIS_ATTACHMENT_MAX_COUNT
+    name = _display_name(upload.name or "")
+    with transaction.atomic():
+        locked = _lock_for_contact(candidacy, contact, now=now)
+        _require_accepted(locked)
+        if locked.attachments.count() >= max_count:
+            raise AttachmentRejected(
+                _(
+                    "The candidacy already has %(count)s attachments, the most allowed. Remove "
+                    "one before adding “%(name)s”."
+                )
+                % {"count": max_count, "name": name}
+            )
+        size = upload.size or 0
+        if size > max_bytes:
+            raise AttachmentRejected(
+                _("“%(name)s” is %(size)s MB; an attachment may be at most %(limit)s MB.")
+                % {
+                    "name": name,
+                    "size": f"{size / 1024 / 1024:.1f}".replace(".", ","),
+                    "limit": max_bytes // 1024 // 1024,
+                }
+            )
+        if size == 0 or not _is_pdf(upload):
+            raise AttachmentRejected(
+                _(
+                    "“%(name)s” is not a PDF file (its content says otherwise, whatever its name). "
+                    "Save the document as PDF and try again."
+                )
+                % {"name": name}
+            )
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        stored = storage.save(upload, year=locked.edition.year)
+        try:
+            attachment = Attachment.objects.create(
+                candidacy=locked,
+                stored_name=stored,
+                original_name=name,
+                size=size,
+                sha256=digest.hexdigest(),
+                uploaded_at=now,
+                uploaded_by=contact.email,
+            )
+            record_event(
+                action="attachment.added",
+                actor=f"contact:{contact.email}",
+                target=f"candidacy:{locked.pk}",
+                after={"attachment": attachment.pk, "name": name, "size": size},
+            )
+        except Exception:
+            storage.delete(stored)
+            raise
+    return attachment
+
+
+def remove_attachment(
+    *, attachment: Attachment, contact: MunicipalityContact, now: datetime | None = None
+) -> None:
+    """Remove an attachment before the deadline; the file goes once the removal is committed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock_for_contact(attachment.candidacy, contact, now=now)
+        locked = Attachment.objects.select_for_update().get(pk=attachment.pk)
+        stored = locked.stored_name
+        record_event(
+            action="attachment.removed",
+            actor=f"contact:{contact.email}",
+            target=f"candidacy:{locked.candidacy_id}",
+            before={"attachment": locked.pk, "name": locked.original_name, "size": locked.size},
+        )
+        locked.delete()
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+# --- personal-data housekeeping ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Purged:
+    unconfirmed_deleted: int
+    nominators_erased: int
+    contacts_deleted: int
+
+
+UNCONFIRMED_KEPT_DAYS = 30
+
+
+def purge_personal_data(*, actor: str, now: datetime | None = None) -> Purged:
+    """Keep what the privacy notice promises: unconfirmed nominations go after 30 days;
+    nominators' names and addresses and the municipality contacts go once the retention
+    period after the edition's announcement has passed. The nominations' texts stay."""
+    now = now or timezone.now()
+    retention = timedelta(days=settings.KOMMUNPRIS_NOMINATOR_RETENTION_DAYS)
+    with transaction.atomic():
+        unconfirmed, _deleted = Nomination.objects.filter(
+            status=NominationStatus.PENDING,
+            submitted_at__lt=now - timedelta(days=UNCONFIRMED_KEPT_DAYS),
+        ).delete()
+        expired = Edition.objects.filter(
+            phase__in=(Phase.DECIDED, Phase.ANNOUNCED), publish_at__lte=now - retention
+        )
+        erased = (
+            Nomination.objects.filter(edition__in=expired, anonymised_at__isnull=True)
+            .exclude(nominator_email="")
+            .update(
+                nominator_name="",
+                nominator_email="",
+                nominator_organisation="",
+                pending_update=None,
+                token_hash="",
+                anonymised_at=now,
+            )
+        )
+        _total, deleted = MunicipalityContact.objects.filter(edition__in=expired).delete()
+        contacts = deleted.get(MunicipalityContact._meta.label, 0)
+        if unconfirmed or erased or contacts:
+            record_event(
+                action="nominations.personal_data_purged",
+                actor=actor,
+                target="nominations",
+                after={
+                    "unconfirmed_deleted": unconfirmed,
+                    "nominators_erased": erased,
+                    "contact_rows_deleted": contacts,
+                },
+            )
+    return Purged(unconfirmed, erased, contacts)

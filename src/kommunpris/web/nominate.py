@@ -1,0 +1,377 @@
+"""The public call for nominations: the form, the confirmation link and the privacy notice.
+
+Thin views over kommunpris.nominations: the form resolves the municipality through the register,
+refuses spam (honeypot, cache-backed rate limits, CSRF) with a message a person can act on, and
+leaves every write to the nominations services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kommunpris.awards.models import Award
+from kommunpris.awards.selectors import AwardNotFound, award
+from kommunpris.nominations import selectors, throttle
+from kommunpris.nominations.models import NOMINATION_ANSWER_MAX_LENGTH
+from kommunpris.nominations.services import (
+    NominationError,
+    NominationsClosed,
+    confirm_nomination,
+    nomination_from_link,
+    submit_nomination,
+)
+from kommunpris.nominations.tokens import LinkError, LinkUsed
+from kommunpris.register.models import Municipality
+from kommunpris.register.resolver import MunicipalityNotFound
+from kommunpris.register.selectors import resolve
+
+SENT_SESSION_KEY = "nomination_sent"
+CONFIRMED_SESSION_KEY = "nomination_confirmed"
+HONEYPOT_FIELD = "website"
+
+QUESTIONS = {
+    "proud": gettext_lazy("What is the municipality most proud of?"),
+    "effect": gettext_lazy("What effect has it had?"),
+    "learned": gettext_lazy("What has been learned?"),
+}
+QUESTION_REQUIRED = {
+    "proud": gettext_lazy("Write what the municipality is most proud of."),
+    "effect": gettext_lazy("Write what effect it has had."),
+    "learned": gettext_lazy("Write what has been learned."),
+}
+QUESTION_HINTS = {
+    "proud": gettext_lazy(
+        "The digital change you think stands out: a service, a way of working, a decision."
+    ),
+    "effect": gettext_lazy("For residents, staff or businesses: what became better, and how?"),
+    "learned": gettext_lazy("What the municipality, or others, learned from it."),
+}
+
+
+class AnswerField(forms.CharField):
+    """Free text whose line breaks count as one character, as the counter shows them."""
+
+    default_error_messages = {
+        "max_length": gettext_lazy(
+            "Shorten the answer to at most %(limit_value)d characters (it has %(show_value)d)."
+        )
+    }
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value) or ""
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _answer_field(name: str) -> forms.CharField:
+    return AnswerField(
+        label=QUESTIONS[name],
+        help_text=QUESTION_HINTS[name],
+        max_length=NOMINATION_ANSWER_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 7, "data-counter": NOMINATION_ANSWER_MAX_LENGTH}),
+        error_messages={"required": QUESTION_REQUIRED[name]},
+    )
+
+
+class NominationForm(forms.Form):
+    municipality = forms.CharField(
+        label=gettext_lazy("Municipality"),
+        help_text=gettext_lazy("Write the municipality's name, e.g. Sundsvall or Region Gotland."),
+        max_length=100,
+        error_messages={"required": gettext_lazy("Write which municipality you nominate.")},
+        widget=forms.TextInput(
+            attrs={"list": "municipality-names", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+    municipality_choice = forms.CharField(required=False, max_length=100)
+    proud = _answer_field("proud")
+    effect = _answer_field("effect")
+    learned = _answer_field("learned")
+    nominator_name = forms.CharField(
+        label=gettext_lazy("Your name"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Write your name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    nominator_email = forms.EmailField(
+        label=gettext_lazy("Your e-mail address"),
+        help_text=gettext_lazy("We send a link here; the nomination counts once you follow it."),
+        error_messages={
+            "required": gettext_lazy("Write your e-mail address."),
+            "invalid": gettext_lazy("Write an e-mail address like name@example.se."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    nominator_organisation = forms.CharField(
+        label=gettext_lazy("Your organisation (optional)"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    consent = forms.BooleanField(
+        label=gettext_lazy(
+            "I have read the privacy notice and agree that my name, e-mail address and "
+            "nomination are kept as it describes."
+        ),
+        error_messages={
+            "required": gettext_lazy(
+                "Tick the box to agree to the privacy notice; without it we cannot take the "
+                "nomination."
+            )
+        },
+    )
+    # Hidden from people by CSS; programs that fill in every field give themselves away.
+    website = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates: list[str] = []
+        self.municipality_found: Municipality | None = None
+        for field in ("proud", "effect", "learned"):
+            # The counter tells people the limit; the browser must not cut pasted text silently.
+            self.fields[field].widget.attrs.pop("maxlength", None)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        written = (data.get("municipality_choice") or data.get("municipality") or "").strip()
+        if not written:
+            return data
+        try:
+            match = resolve(written)
+        except MunicipalityNotFound as exc:
+            self.candidates = exc.candidates
+            if exc.ambiguous:
+                message = _("“%(name)s” could be several municipalities. Choose the one you mean.")
+            elif exc.candidates:
+                message = _(
+                    "There is no municipality called “%(name)s”. Choose one of the closest "
+                    "below, or correct the name."
+                )
+            else:
+                message = _(
+                    "There is no municipality called “%(name)s”. Write the municipality's name, "
+                    "e.g. Sundsvall."
+                )
+            self.add_error("municipality", message % {"name": written})
+            return data
+        self.municipality_found = Municipality.objects.get(code=match.code)
+        data["municipality"] = match.name
+        return data
+
+
+def _award() -> Award:
+    try:
+        return award()
+    except AwardNotFound:
+        raise Http404(_("The archive has not been loaded yet.")) from None
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address the request came from (the proxy in front sets REMOTE_ADDR)."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def _language() -> str:
+    return "en" if (get_language() or "sv").startswith("en") else "sv"
+
+
+def _form_page(
+    request: HttpRequest,
+    form: NominationForm,
+    edition: Any,
+    *,
+    refusal: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "web/nominate/form.html",
+        {
+            "form": form,
+            "edition": edition,
+            "refusal": refusal,
+            "names": Municipality.objects.order_by("name").values_list("name", flat=True),
+            "answer_limit": NOMINATION_ANSWER_MAX_LENGTH,
+            "honeypot": HONEYPOT_FIELD,
+            "valid_hours": settings.KOMMUNPRIS_NOMINATION_LINK_HOURS,
+        },
+        status=status,
+    )
+
+
+def _refusal_for_rate(request: HttpRequest, email: str) -> str:
+    limits = settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS
+    if throttle.is_limited("nominate-ip", client_ip(request), limit=limits["ip"][0]):
+        return _(
+            "Your nomination was not sent: very many nominations have come from your "
+            "connection in a short time. Wait an hour and send it again; what you wrote is "
+            "still in the form."
+        )
+    if email and throttle.is_limited("nominate-email", email.lower(), limit=limits["email"][0]):
+        return _(
+            "Your nomination was not sent: %(email)s has already sent many nominations within "
+            "an hour. Wait an hour and send it again; what you wrote is still in the form."
+        ) % {"email": email}
+    return ""
+
+
+def _count_submission(request: HttpRequest, email: str) -> None:
+    limits = settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS
+    throttle.count("nominate-ip", client_ip(request), window_seconds=limits["ip"][1])
+    throttle.count("nominate-email", email.lower(), window_seconds=limits["email"][1])
+
+
+@require_http_methods(["GET", "POST"])
+def nominate(request: HttpRequest) -> HttpResponse:
+    the_award = _award()
+    edition = selectors.open_edition(the_award)
+    if edition is None:
+        refused = request.method == "POST"
+        return render(
+            request,
+            "web/nominate/closed.html",
+            {"award": the_award, "call": selectors.next_call(the_award), "refused": refused},
+            status=403 if refused else 200,
+        )
+    if request.method != "POST":
+        return _form_page(request, NominationForm(), edition)
+
+    form = NominationForm(request.POST)
+    if request.POST.get(HONEYPOT_FIELD):
+        refusal = _(
+            "Your nomination was not sent: the field “Leave this field empty” was filled in, "
+            "which is what automated spam programs do. If you are a person, send the form "
+            "again — that field is empty now and what you wrote is still in the form."
+        )
+        form.is_valid()  # so the form shows what was written
+        return _form_page(request, form, edition, refusal=refusal, status=400)
+    refusal = _refusal_for_rate(request, request.POST.get("nominator_email", "").strip())
+    if refusal:
+        form.is_valid()
+        return _form_page(request, form, edition, refusal=refusal, status=429)
+    if not form.is_valid() or form.municipality_found is None:
+        return _form_page(request, form, edition, status=400)
+
+    data = form.cleaned_data
+    try:
+        submitted = submit_nomination(
+            edition=edition,
+            municipality=form.municipality_found,
+            proud=data["proud"],
+            effect=data["effect"],
+            learned=data["learned"],
+            nominator_name=data["nominator_name"],
+            nominator_email=data["nominator_email"],
+            nominator_organisation=data["nominator_organisation"],
+            language=_language(),
+        )
+    except NominationsClosed as exc:
+        return render(
+            request,
+            "web/nominate/closed.html",
+            {
+                "award": the_award,
+                "call": selectors.next_call(the_award),
+                "refused": True,
+                "message": str(exc),
+            },
+            status=403,
+        )
+    except NominationError as exc:
+        form.add_error(None, str(exc))
+        return _form_page(request, form, edition, status=400)
+    _count_submission(request, data["nominator_email"])
+    request.session[SENT_SESSION_KEY] = {
+        "municipality": form.municipality_found.name,
+        "email": submitted.nomination.nominator_email,
+        "edition": edition.title,
+        "is_update": submitted.is_update,
+    }
+    return redirect("nominate-sent")
+
+
+def nominate_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/nominate/sent.html",
+        {
+            "sent": request.session.get(SENT_SESSION_KEY),
+            "valid_hours": settings.KOMMUNPRIS_NOMINATION_LINK_HOURS,
+        },
+    )
+
+
+def _link_problem(request: HttpRequest, error: LinkError) -> HttpResponse:
+    nomination = error.nomination if isinstance(error, LinkUsed) else None
+    return render(
+        request,
+        "web/nominate/link_problem.html",
+        {
+            "kind": error.kind,
+            "nomination": nomination,
+            "valid_hours": settings.KOMMUNPRIS_NOMINATION_LINK_HOURS,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows what the link confirms (mail scanners that follow links change nothing);
+    the button POSTs and the nomination counts."""
+    if request.method != "POST":
+        try:
+            nomination = nomination_from_link(token)
+        except LinkError as exc:
+            return _link_problem(request, exc)
+        return render(request, "web/nominate/confirm.html", {"nomination": nomination})
+    try:
+        confirmed = confirm_nomination(token=token)
+    except LinkError as exc:
+        return _link_problem(request, exc)
+    except NominationsClosed as exc:
+        return render(
+            request, "web/nominate/link_problem.html", {"kind": "closed", "message": str(exc)}
+        )
+    edition = confirmed.nomination.edition
+    request.session[CONFIRMED_SESSION_KEY] = {
+        "municipality": confirmed.nomination.municipality.name,
+        "edition": edition.pk,
+        "first_time": confirmed.first_time,
+    }
+    return HttpResponseRedirect(reverse("nominate-confirmed"))
+
+
+def confirmed(request: HttpRequest) -> HttpResponse:
+    done = request.session.get(CONFIRMED_SESSION_KEY)
+    the_award = _award()
+    edition = None
+    if done:
+        edition = selectors.editions_with_a_call(the_award).filter(pk=done["edition"]).first()
+    return render(request, "web/nominate/confirmed.html", {"done": done, "edition": edition})
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/nominate/privacy.html",
+        {
+            "award": _award(),
+            "retention_days": settings.KOMMUNPRIS_NOMINATOR_RETENTION_DAYS,
+            "valid_hours": settings.KOMMUNPRIS_NOMINATION_LINK_HOURS,
+            "privacy_contact": settings.KOMMUNPRIS_PRIVACY_CONTACT,
+        },
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Any form refused by the CSRF check: say what happened and what to do, not a bare 403."""
+    return render(request, "web/nominate/csrf_failure.html", {}, status=403)
