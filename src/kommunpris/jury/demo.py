@@ -1,5 +1,5 @@
-"""A simulated jury for the demo edition: the calls a real jury would make, through the same
-services, with scores drawn from a seeded generator so that a run can be repeated exactly."""
+"""The demo edition: a call for nominations and a jury, simulated through the same services a
+person would use, with every choice drawn from a seeded generator so a run can be repeated."""
 
 from __future__ import annotations
 
@@ -12,8 +12,12 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from kommunpris.archive.models import Winner
-from kommunpris.awards.models import Edition
-from kommunpris.nominations.models import Candidacy, Stage
+from kommunpris.awards.models import Award, Edition
+from kommunpris.awards.services import close_nominations, create_edition, open_nominations
+from kommunpris.mail.models import OutgoingMail
+from kommunpris.nominations import services as nominations
+from kommunpris.nominations.models import Candidacy, MunicipalityContact, Stage
+from kommunpris.register.models import Municipality
 
 from . import selectors, services
 from .models import Criterion, Membership, Role, TieKind
@@ -71,6 +75,147 @@ SITE_VISITS = [
     "Samarbetet med grannkommunerna är konkret: gemensam plattform och en delad förvaltning. "
     "Små resurser, stor effekt.",
 ]
+
+
+NOMINATORS = (
+    ("Maria Holm", ""),
+    ("Lars Berg", "Företagarna"),
+    ("Fatima Ali", "Sambruk"),
+    ("Erik Strand", ""),
+    ("Anna Wik", "Vision"),
+    ("Per Dahl", "Sambruk"),
+    ("Lena Falk", "Hyresgästföreningen"),
+    ("Omar Said", ""),
+)
+PROUD = (
+    "En gemensam ingång för invånarnas ärenden, där {name} svarar dygnet runt.",
+    "Välfärdsteknik i hemtjänsten som ger de äldre mer tid med personalen i {name}.",
+    "Öppna data om skolor och lokaler som företag och föreningar i {name} använder.",
+    "Ett digitalt bygglov som har halverat handläggningstiden i {name}.",
+)
+EFFECT = (
+    "Färre samtal till kontaktcenter och nöjdare invånare.",
+    "Medarbetarna lägger mindre tid på administration och mer på kärnuppdraget.",
+    "Kortare väntetider och en service som fungerar även för den som inte är digital.",
+)
+LEARNED = (
+    "Att börja i invånarnas behov och mäta effekten från första dagen.",
+    "Att ledningen måste gå före och att verksamheten ska äga förändringen.",
+    "Att dela med sig: grannkommunerna har återanvänt lösningen.",
+)
+
+
+@dataclass(frozen=True)
+class Call:
+    """What the simulated call for nominations left behind."""
+
+    edition: Edition
+    nominations: int
+    candidacies: int
+
+
+def _slug(text: str) -> str:
+    fold = str.maketrans("åäöéü ", "aaoeu-")
+    return "".join(ch for ch in text.lower().translate(fold) if ch.isalnum() or ch == "-")
+
+
+def _confirmation_token(email: str) -> str:
+    """The token in the newest confirmation link mailed to `email` (what the person clicks)."""
+    mail = OutgoingMail.objects.filter(to=email, template="nominations/confirm").latest("id")
+    marker = "/nominera/bekrafta/"
+    link = next(word for word in mail.body_text.split() if marker in word)
+    return link.split(marker, 1)[1].strip("/").split("/")[0]
+
+
+def run_call(
+    *,
+    award: Award,
+    year: int,
+    publish_at: datetime,
+    rng: random.Random,
+    actor: str = "cli",
+    say: Callable[[str], None] = print,
+) -> Call:
+    """create_edition → open → nominations confirmed by e-mail → contacts answer → closed.
+
+    The call runs on a simulated clock that ends a month before its deadline, so a demo of a
+    past year works as well as one of a coming year.
+    """
+    close_at = publish_at - timedelta(days=150)
+    supplement_at = publish_at - timedelta(days=120)
+    now = min(timezone.now(), close_at - timedelta(days=60))
+    edition = create_edition(
+        award=award,
+        year=year,
+        nominations_close_at=close_at,
+        supplement_close_at=supplement_at,
+        ceremony_at=publish_at,
+        actor=actor,
+    )
+    edition = open_nominations(edition, actor=actor, now=now)
+    counties = list(Municipality.objects.values_list("county_id", flat=True).distinct())
+    joint_county = rng.choice(sorted(counties))
+    pair = rng.sample(list(Municipality.objects.filter(county_id=joint_county)), 2)
+    others = rng.sample(
+        list(Municipality.objects.exclude(code__in=[m.code for m in pair]).order_by("code")), 10
+    )
+    nominated = [*pair, *others]
+    count = 0
+    for municipality in nominated:
+        for name, organisation in rng.sample(NOMINATORS, rng.randint(1, 4)):
+            email = f"{_slug(name)}@{DEMO_DOMAIN}"
+            now += timedelta(minutes=rng.randint(5, 600))
+            nominations.submit_nomination(
+                edition=edition,
+                municipality=municipality,
+                proud=rng.choice(PROUD).format(name=municipality.name),
+                effect=rng.choice(EFFECT),
+                learned=rng.choice(LEARNED),
+                nominator_name=name,
+                nominator_email=email,
+                nominator_organisation=organisation,
+                now=now,
+            )
+            nominations.confirm_nomination(token=_confirmation_token(email), now=now)
+            count += 1
+    by_code = {
+        m.municipality_id: m.candidacy
+        for c in Candidacy.objects.filter(edition=edition).prefetch_related("members")
+        for m in c.members.all()
+    }
+    nominations.join_candidacies(candidacies=[by_code[m.code] for m in pair], actor=actor)
+    for candidacy in Candidacy.objects.filter(edition=edition).prefetch_related(
+        "members__municipality"
+    ):
+        first = candidacy.municipalities[0]
+        contact = nominations.register_contact(
+            edition=edition,
+            municipality=first,
+            email=f"digitalisering@{_slug(first.name)}.{DEMO_DOMAIN}",
+            name=f"Digitaliseringschefen i {first.name}",
+            actor=actor,
+            now=now,
+        )
+        if rng.random() < 0.8:
+            contact = MunicipalityContact.objects.get(pk=contact.pk)
+            nominations.respond_to_candidacy(
+                candidacy=candidacy, contact=contact, accept=True, now=now
+            )
+            nominations.save_contribution(
+                candidacy=candidacy,
+                contact=contact,
+                proud=rng.choice(PROUD).format(name=candidacy.name),
+                effect=rng.choice(EFFECT),
+                learned=rng.choice(LEARNED),
+                now=now,
+            )
+    edition = close_nominations(edition, actor=actor)
+    candidacies = Candidacy.objects.filter(edition=edition).count()
+    say(
+        f"Nomineringen: {count} bekräftade nomineringar av {len(nominated)} kommuner, "
+        f"{candidacies} kandidaturer (varav en gemensam)."
+    )
+    return Call(edition=edition, nominations=count, candidacies=candidacies)
 
 
 def _seat_jury(edition: Edition, *, actor: str, say: Callable[[str], None]) -> dict[str, User]:
@@ -156,7 +301,7 @@ def _score_round(
             )
             sheets += 1
     services.close_round(scoring_round=scoring_round, by=chair)
-    say(f"Bedömning ({stage}): {sheets} inlämnade bedömningar.")
+    say(f"Bedömning av {services.STAGE_WORDS[stage]}: {sheets} inlämnade bedömningar.")
     return selectors.round_results(scoring_round, chair)
 
 
@@ -181,6 +326,7 @@ def run_jury(
     rng: random.Random,
     actor: str = "cli",
     say: Callable[[str], None] = print,
+    publish_at_once: bool = False,
 ) -> Winner:
     """From nominations closed to the decision: the whole jury, simulated."""
     candidacies = list(
@@ -255,4 +401,5 @@ def run_jury(
         motivation=motivation,
         publish_at=publish_at,
         by=chair,
+        publish_at_once=publish_at_once,
     )

@@ -14,8 +14,8 @@ from kommunpris.permissions.jury import (
     AnyUser,
     conflicted_candidacy_ids,
     conflicts_by_member,
+    facts_of_candidacies,
     may_see_others_scores,
-    places_of_candidacies,
 )
 
 from .aggregation import CriterionWeight, Score, aggregate_round
@@ -181,8 +181,7 @@ class Progress:
 
 def round_progress(scoring_round: ScoringRound) -> list[Progress]:
     edition = scoring_round.edition
-    places = places_of_candidacies(edition)
-    conflicts = conflicts_by_member(edition, places=places)
+    conflicts = conflicts_by_member(edition, facts=facts_of_candidacies(edition))
     in_round = [
         c.pk
         for c in Candidacy.objects.filter(edition=edition)
@@ -335,8 +334,7 @@ class Recusal:
 
 
 def recusal_record(edition: Edition) -> list[Recusal]:
-    places = places_of_candidacies(edition)
-    conflicts = conflicts_by_member(edition, places=places)
+    conflicts = conflicts_by_member(edition, facts=facts_of_candidacies(edition))
     if not conflicts:
         return []
     members = {m.user_id: m for m in jury_members(edition)}

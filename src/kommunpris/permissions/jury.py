@@ -4,24 +4,33 @@ The conflict rule is written here and nowhere else. A jury member is conflicted 
 candidacy when they declared a tie to
 - any municipality of the candidacy (every member of a joint candidacy counts), or
 - the county of any of those municipalities, where the tie is declared county-wide, or
+- an organisation that nominated the candidacy (a confirmed nomination names it as the
+  nominator's organisation; compared without regard to case or spacing), or
 - the candidacy itself.
-Ties to organisations, and county ties not declared county-wide, are on the record for the
-chair to see but do not by themselves conflict. Ties are read at request time, so a tie takes
-effect the moment it is declared. A conflicted member never sees the candidacy; their scores and
-ballot never count for it; the chair is bound by the rule like every other member.
+County ties not declared county-wide, and ties to organisations that nominated nothing, are on
+the record for the chair to see but do not by themselves conflict. Ties are read at request
+time, so a tie takes effect the moment it is declared. A conflicted member never sees the
+candidacy; their scores and ballot never count for it; the chair is bound by the rule like
+every other member.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
 
 from kommunpris.awards.models import Edition, Phase
 from kommunpris.jury.models import MUNICIPALITY_TIES, Membership, Role, ScoringRound, Tie, TieKind
-from kommunpris.nominations.models import Candidacy, CandidacyMember, Stage
+from kommunpris.nominations.models import (
+    Candidacy,
+    CandidacyMember,
+    Nomination,
+    NominationStatus,
+    Stage,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -36,6 +45,18 @@ class Place:
 
     municipality: str
     county: str
+
+
+@dataclass
+class Facts:
+    """What the conflict rule compares ties with for one candidacy."""
+
+    places: list[Place] = field(default_factory=list)
+    nominated_by: set[str] = field(default_factory=set)  # organisations, as organisation_key
+
+
+def organisation_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def is_organiser(user: AnyUser) -> bool:
@@ -65,36 +86,48 @@ def is_frozen(edition: Edition) -> bool:
 # --- the conflict rule ------------------------------------------------------------------
 
 
-def conflicting_ties(
-    ties: Iterable[Tie], *, candidacy_id: int, places: Sequence[Place]
-) -> list[Tie]:
-    """The ties that conflict a member out of one candidacy (`places`: its municipalities)."""
-    codes = {p.municipality for p in places}
-    counties = {p.county for p in places}
+def conflicting_ties(ties: Iterable[Tie], *, candidacy_id: int, facts: Facts) -> list[Tie]:
+    """The ties that conflict a member out of one candidacy."""
+    codes = {p.municipality for p in facts.places}
+    counties = {p.county for p in facts.places}
     found = []
     for tie in ties:
         if (
             (tie.kind in MUNICIPALITY_TIES and tie.municipality_id in codes)
             or (tie.kind == TieKind.COUNTY and tie.county_wide and tie.county_id in counties)
+            or (
+                tie.kind == TieKind.ORGANISATION
+                and organisation_key(tie.organisation) in facts.nominated_by
+            )
             or (tie.kind == TieKind.CANDIDACY and tie.candidacy_id == candidacy_id)
         ):
             found.append(tie)
     return found
 
 
-def places_of_candidacies(edition: Edition) -> dict[int, list[Place]]:
-    """Every candidacy of the edition with where its municipalities lie (one query)."""
-    places: defaultdict[int, list[Place]] = defaultdict(list)
+def facts_of_candidacies(edition: Edition) -> dict[int, Facts]:
+    """Every candidacy of the edition with where its municipalities lie and who nominated it."""
+    facts: defaultdict[int, Facts] = defaultdict(Facts)
     rows = CandidacyMember.objects.filter(edition=edition).values_list(
         "candidacy_id", "municipality_id", "municipality__county_id"
     )
     for candidacy_id, code, county in rows:
-        places[candidacy_id].append(Place(code, county))
-    return dict(places)
+        facts[candidacy_id].places.append(Place(code, county))
+    nominators = (
+        Nomination.objects.filter(
+            edition=edition, status=NominationStatus.CONFIRMED, candidacy__isnull=False
+        )
+        .exclude(nominator_organisation="")
+        .values_list("candidacy_id", "nominator_organisation")
+    )
+    for candidacy_id, organisation in nominators:
+        if candidacy_id in facts:
+            facts[candidacy_id].nominated_by.add(organisation_key(organisation))
+    return dict(facts)
 
 
 def conflicts_by_member(
-    edition: Edition, *, places: Mapping[int, list[Place]] | None = None
+    edition: Edition, *, facts: Mapping[int, Facts] | None = None
 ) -> dict[int, dict[int, list[Tie]]]:
     """user id -> candidacy id -> the ties that conflict that member out of that candidacy."""
     ties_by_user: defaultdict[int, list[Tie]] = defaultdict(list)
@@ -104,12 +137,12 @@ def conflicts_by_member(
         ties_by_user[tie.membership.user_id].append(tie)
     if not ties_by_user:
         return {}
-    places = places if places is not None else places_of_candidacies(edition)
+    facts = facts if facts is not None else facts_of_candidacies(edition)
     result: dict[int, dict[int, list[Tie]]] = {}
     for user_id, ties in ties_by_user.items():
         per_candidacy = {}
-        for candidacy_id, candidacy_places in places.items():
-            found = conflicting_ties(ties, candidacy_id=candidacy_id, places=candidacy_places)
+        for candidacy_id, candidacy_facts in facts.items():
+            found = conflicting_ties(ties, candidacy_id=candidacy_id, facts=candidacy_facts)
             if found:
                 per_candidacy[candidacy_id] = found
         result[user_id] = per_candidacy
@@ -125,8 +158,8 @@ def conflicted_candidacy_ids(user: AnyUser, edition: Edition) -> frozenset[int]:
         return frozenset()
     return frozenset(
         candidacy_id
-        for candidacy_id, candidacy_places in places_of_candidacies(edition).items()
-        if conflicting_ties(ties, candidacy_id=candidacy_id, places=candidacy_places)
+        for candidacy_id, candidacy_facts in facts_of_candidacies(edition).items()
+        if conflicting_ties(ties, candidacy_id=candidacy_id, facts=candidacy_facts)
     )
 
 
