@@ -80,7 +80,8 @@ class Command(BaseCommand):
                 raise CommandError(f"Demon avbröts och inget sparades: {exc}") from None
         mails = OutgoingMail.objects.filter(id__gt=first_mail).count()
         say(
-            f"E-post: {mails} meddelanden till påhittade adresser (@{DEMO_DOMAIN}), sparade i utkorgen."
+            f"E-post: {mails} meddelanden till påhittade adresser (@{DEMO_DOMAIN}), "
+            "sparade i utkorgen."
         )
         say(
             f"Beslutet är hemligt till {publish_at.astimezone(STOCKHOLM):%Y-%m-%d %H:%M}; "
