@@ -362,12 +362,29 @@ def test_rubric_organiser_edits_until_scoring_opens(jury, factories):
     )
 
 
-def test_jury_list_pages_query_count(scored, factories, django_assert_max_num_queries):
+def test_jury_list_pages_query_count_does_not_grow_with_candidacies(scored, factories):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     chair = factories.signed_in(scored.chair)
     urls = _urls(scored)
-    for name in ("candidacies", "round", "results", "recusals", "edition"):
-        with django_assert_max_num_queries(20):
-            assert chair.get(urls[name]).status_code == 200
+    pages = ("candidacies", "round", "results", "recusals", "edition", "home")
+
+    def counts() -> dict[str, int]:
+        found = {}
+        for name in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert chair.get(urls[name]).status_code == 200
+            found[name] = len(queries.captured_queries)
+        return found
+
+    few = counts()
+    for code in ("2180", "2182", "2183", "2184", "2260", "2280", "2281", "2282"):
+        candidacy = factories.make_candidacy(scored.edition, code)
+        _submit(scored, scored.anna, candidacy, 2, "Fler")
+    many = counts()
+    assert many == few
+    assert max(many.values()) <= 25
 
 
 def test_round_page_chair_sees_each_members_progress(scored, factories):
@@ -379,3 +396,37 @@ def test_round_page_chair_sees_each_members_progress(scored, factories):
         "cia@example.se 0 0 3"
     ) in page
     assert "Juryns framsteg" not in _text(factories.signed_in(scored.anna).get(url))
+
+
+def test_candidacy_material_and_attachments_only_for_those_who_may_see_it(
+    scored, factories, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from kommunpris.nominations import storage
+    from kommunpris.nominations.models import Attachment
+
+    settings.MEDIA_ROOT = tmp_path
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    stored = storage.save(ContentFile(pdf, name="x.pdf"), year=2029)
+    attachment = Attachment.objects.create(
+        candidacy=scored.joint,
+        stored_name=stored,
+        original_name="Digital agenda Mora Orsa Älvdalen.pdf",
+        size=len(pdf),
+        sha256="0" * 64,
+        uploaded_at=timezone.now(),
+        uploaded_by="kontakt@mora.se",
+    )
+    y, joint = scored.edition.year, scored.joint.pk
+    page = _text(factories.signed_in(scored.anna).get(f"/arbetsyta/jury/{y}/kandidaturer/{joint}/"))
+    assert "Digital agenda Mora Orsa Älvdalen.pdf (PDF, 15 byte)" in page
+    url = f"/arbetsyta/jury/{y}/kandidaturer/{joint}/bilagor/{attachment.pk}/"
+    response = factories.signed_in(scored.anna).get(url)
+    assert (response.status_code, b"".join(response.streaming_content)) == (200, pdf)
+    assert response["Cache-Control"] == "private, no-store"
+    assert factories.signed_in(scored.bo).get(url).status_code == 404
+    assert factories.signed_in(scored.organiser).get(url).status_code == 404
+    other = f"/arbetsyta/jury/{y}/kandidaturer/{scored.timra.pk}/bilagor/{attachment.pk}/"
+    assert factories.signed_in(scored.anna).get(other).status_code == 404

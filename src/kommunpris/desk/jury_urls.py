@@ -36,6 +36,11 @@ urlpatterns: list[URLPattern] = [
     path("<int:year>/kriterier/<int:pk>/", rubric.criterion, name="jury-criterion"),
     path("<int:year>/kandidaturer/", funnel.candidacies, name="jury-candidacies"),
     path("<int:year>/kandidaturer/<int:pk>/", funnel.candidacy, name="jury-candidacy"),
+    path(
+        "<int:year>/kandidaturer/<int:pk>/bilagor/<int:attachment_pk>/",
+        funnel.attachment,
+        name="jury-attachment",
+    ),
     path("<int:year>/kandidaturer/<int:pk>/steg/", funnel.move, name="jury-move"),
     path("<int:year>/kandidaturer/<int:pk>/platsbesok/", funnel.site_visit, name="jury-visit"),
     path("<int:year>/omgang/<stage:stage>/", scoring.round_page, name="jury-round"),

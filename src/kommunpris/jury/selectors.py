@@ -6,10 +6,17 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from kommunpris.awards.models import Edition
-from kommunpris.nominations.models import Candidacy, CandidacyMember, Stage
+from kommunpris.nominations.models import (
+    Attachment,
+    Candidacy,
+    CandidacyMember,
+    Nomination,
+    NominationStatus,
+    Stage,
+)
 from kommunpris.permissions.jury import (
     AnyUser,
     conflicted_candidacy_ids,
@@ -76,7 +83,42 @@ def _members_prefetch(lookup: str = "members") -> Prefetch:  # type: ignore[type
 
 
 def _candidacies(edition: Edition) -> QuerySet[Candidacy]:
-    return Candidacy.objects.filter(edition=edition).prefetch_related(_members_prefetch())
+    """With `nomination_count`: the confirmed nominations."""
+    return (
+        Candidacy.objects.filter(edition=edition)
+        .annotate(
+            nomination_count=Count(
+                "nominations", filter=Q(nominations__status=NominationStatus.CONFIRMED)
+            )
+        )
+        .prefetch_related(_members_prefetch())
+    )
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """What the jury reads about a candidacy: the nominations and the municipality's own word."""
+
+    nominations: list[Nomination]
+    own_proud: str
+    own_effect: str
+    own_learned: str
+    attachments: list[Attachment]
+
+
+def dossier(candidacy: Candidacy) -> Dossier:
+    """Call only for a candidacy the viewer may see (see visible_candidacy)."""
+    return Dossier(
+        nominations=list(
+            Nomination.objects.filter(candidacy=candidacy, status=NominationStatus.CONFIRMED)
+            .select_related("municipality")
+            .order_by("confirmed_at", "id")
+        ),
+        own_proud=candidacy.own_proud,
+        own_effect=candidacy.own_effect,
+        own_learned=candidacy.own_learned,
+        attachments=list(Attachment.objects.filter(candidacy=candidacy).order_by("id")),
+    )
 
 
 def candidacies_for(

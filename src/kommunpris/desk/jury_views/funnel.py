@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from kommunpris.awards.models import Phase
 from kommunpris.jury import selectors, services
 from kommunpris.jury.labels import ROUND_NAMES, STAGE_PLURALS
 from kommunpris.jury.models import Decision
+from kommunpris.nominations import storage
 from kommunpris.nominations.models import Stage
 from kommunpris.permissions import decision_is_public
 from kommunpris.permissions.jury import in_round, is_frozen
@@ -114,6 +115,7 @@ def candidacy(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         jury,
         {
             "candidacy": found,
+            "dossier": selectors.dossier(found),
             "rounds": [
                 (r, ROUND_NAMES[r.stage]) for r in sorted(rounds, key=lambda r: Stage.rank(r.stage))
             ],
@@ -177,6 +179,7 @@ def site_visit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         jury,
         {
             "candidacy": found,
+            "dossier": selectors.dossier(found),
             "rounds": [(r, ROUND_NAMES[r.stage]) for r in rounds],
             "notes": selectors.site_visit_notes(found),
             "visit_form": form,
@@ -185,3 +188,24 @@ def site_visit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         },
         status=400,
     )
+
+
+@login_required
+def attachment(request: HttpRequest, year: int, pk: int, attachment_pk: int) -> HttpResponseBase:
+    """A municipality's PDF, for the jury members who may see its candidacy."""
+    jury = jury_for(request, year, members_only=True)
+    found = selectors.visible_candidacy(jury.edition, request.user, pk)
+    if found is None:
+        raise Http404(_("There is no such candidacy."))
+    pdf = next((a for a in selectors.dossier(found).attachments if a.pk == attachment_pk), None)
+    if pdf is None:
+        raise Http404(_("There is no such attachment."))
+    try:
+        handle = storage.open_file(pdf.stored_name)
+    except FileNotFoundError:
+        raise Http404(_("There is no such attachment.")) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=pdf.original_name, content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
