@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
@@ -63,11 +62,14 @@ def scores_for(criteria, value: int, note: str) -> dict[str, str]:
 
 
 @pytest.mark.django_db
-def test_edition_end_to_end(award, client, django_capture_on_commit_callbacks, settings, tmp_path):
+def test_edition_end_to_end(
+    award, client, django_capture_on_commit_callbacks, settings, tmp_path, time_machine
+):
     settings.MEDIA_ROOT = tmp_path
     cache.clear()
 
-    # The organiser creates the 2029 edition and opens the call for nominations.
+    # March 2029: the organiser creates the 2029 edition and opens the call for nominations.
+    time_machine.move_to(datetime(2029, 3, 1, 10, 0, tzinfo=STOCKHOLM), tick=False)
     command(
         "create_edition",
         "--year=2029",
@@ -108,7 +110,8 @@ def test_edition_end_to_end(award, client, django_capture_on_commit_callbacks, s
                 confirmed = client.post(link("/nominera/bekrafta/", email), follow=True)
             assert confirmed.status_code == 200
 
-    # The organiser seats the jury; each member sets a password from the invitation.
+    # September: the organiser seats the jury; each member sets a password from the invitation.
+    time_machine.move_to(datetime(2029, 9, 20, 9, 0, tzinfo=STOCKHOLM), tick=False)
     organiser_user = _organiser()
     organiser = Client()
     organiser.force_login(organiser_user)
@@ -119,6 +122,7 @@ def test_edition_end_to_end(award, client, django_capture_on_commit_callbacks, s
                 {"email": email, "name": "", "role": role, "language": "sv"},
             )
         assert response.status_code == 302
+    time_machine.move_to(datetime(2029, 9, 25, 9, 0, tzinfo=STOCKHOLM), tick=False)
     people: dict[str, Client] = {}
     for email in JURY:
         person = Client()
@@ -278,22 +282,22 @@ def test_edition_end_to_end(award, client, django_capture_on_commit_callbacks, s
 
     # Publication: nothing before the gala, everything after it, with no step in between.
     public = Client()
-    with time_machine.travel(datetime(2029, 11, 14, 17, 59, tzinfo=STOCKHOLM), tick=False):
-        assert "Ovanåkers kommun" not in public.get("/vinnare/2029/").content.decode()
-        assert json.loads(public.get("/api/v1/editions/2029").content)["winner"] is None
-        assert "Ovanåkers kommun" not in public.get("/feed/").content.decode()
-    with time_machine.travel(datetime(2029, 11, 14, 18, 0, tzinfo=STOCKHOLM), tick=False):
-        page = text(public.get("/vinnare/2029/"))
-        assert "Ovanåkers kommun" in page and motivation in page
-        assert (
-            "Finalister och nominerade Ovanåker – finalist Timrå – finalist Ljusdal – finalist "
-            "Kiruna – nominerad"
-        ) in page
-        winner = json.loads(public.get("/api/v1/editions/2029").content)["winner"]
-        assert (winner["municipality_code"], winner["display_name"]) == ("2121", "Ovanåkers kommun")
-        assert "Ovanåkers kommun" in public.get("/feed/").content.decode()
-        assert "Ovanåkers kommun" in public.get("/vinnare/vinnare.csv").content.decode()
-        assert "Ovanåkers kommun" in command("export_winners")
+    time_machine.move_to(datetime(2029, 11, 14, 17, 59, tzinfo=STOCKHOLM), tick=False)
+    assert "Ovanåkers kommun" not in public.get("/vinnare/2029/").content.decode()
+    assert json.loads(public.get("/api/v1/editions/2029").content)["winner"] is None
+    assert "Ovanåkers kommun" not in public.get("/feed/").content.decode()
+    time_machine.move_to(datetime(2029, 11, 14, 18, 0, tzinfo=STOCKHOLM), tick=False)
+    page = text(public.get("/vinnare/2029/"))
+    assert "Ovanåkers kommun" in page and motivation in page
+    assert (
+        "Finalister och nominerade Ovanåker – finalist Timrå – finalist Ljusdal – finalist "
+        "Kiruna – nominerad"
+    ) in page
+    winner = json.loads(public.get("/api/v1/editions/2029").content)["winner"]
+    assert (winner["municipality_code"], winner["display_name"]) == ("2121", "Ovanåkers kommun")
+    assert "Ovanåkers kommun" in public.get("/feed/").content.decode()
+    assert "Ovanåkers kommun" in public.get("/vinnare/vinnare.csv").content.decode()
+    assert "Ovanåkers kommun" in command("export_winners")
 
 
 def _organiser():

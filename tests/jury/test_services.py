@@ -351,3 +351,23 @@ def test_record_decision_refuses_a_past_publication_time_unless_confirmed(jury):
         assert not Winner.objects.filter(edition=jury.edition).exists()
         services.record_decision(**decide, publish_at=past, publish_at_once=True)
     assert Winner.objects.get(edition=jury.edition).display_name == "Timrå kommun"
+
+
+def test_start_jury_review_waits_for_the_supplement_deadline(award, factories):
+    edition = factories.make_edition(award)
+    edition.supplement_close_at = datetime(2029, 5, 15, 23, 59, tzinfo=STOCKHOLM)
+    edition.save(update_fields=["supplement_close_at"])  # test set-up of the edition's deadline
+    factories.seat(edition, "ordf@example.se", Role.CHAIR)
+    factories.make_candidacy(edition, "2121")
+    with pytest.raises(
+        services.JuryError, match="kan komplettera sina kandidaturer till 2029-05-15"
+    ):
+        services.start_jury_review(
+            edition=edition, actor="x", now=datetime(2029, 5, 1, tzinfo=STOCKHOLM)
+        )
+    edition.refresh_from_db()
+    assert edition.phase == Phase.NOMINATIONS_CLOSED
+    services.start_jury_review(
+        edition=edition, actor="x", now=datetime(2029, 5, 16, tzinfo=STOCKHOLM)
+    )
+    assert edition.phase == Phase.JURY_REVIEW

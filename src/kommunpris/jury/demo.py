@@ -112,6 +112,7 @@ class Call:
     edition: Edition
     nominations: int
     candidacies: int
+    supplement_closed_at: datetime  # when the jury may start, on the simulated clock
 
 
 def _slug(text: str) -> str:
@@ -215,7 +216,12 @@ def run_call(
         f"Nomineringen: {count} bekräftade nomineringar av {len(nominated)} kommuner, "
         f"{candidacies} kandidaturer (varav en gemensam)."
     )
-    return Call(edition=edition, nominations=count, candidacies=candidacies)
+    return Call(
+        edition=edition,
+        nominations=count,
+        candidacies=candidacies,
+        supplement_closed_at=max(timezone.now(), supplement_at + timedelta(minutes=1)),
+    )
 
 
 def _seat_jury(edition: Edition, *, actor: str, say: Callable[[str], None]) -> dict[str, User]:
@@ -327,6 +333,7 @@ def run_jury(
     actor: str = "cli",
     say: Callable[[str], None] = print,
     publish_at_once: bool = False,
+    review_from: datetime | None = None,
 ) -> Winner:
     """From nominations closed to the decision: the whole jury, simulated."""
     candidacies = list(
@@ -337,7 +344,7 @@ def run_jury(
     people = _seat_jury(edition, actor=actor, say=say)
     chair = people[JURY[0].name]
     _declare_ties(edition, people, candidacies, rng=rng, say=say)
-    services.start_jury_review(edition=edition, actor=actor)
+    services.start_jury_review(edition=edition, actor=actor, now=review_from)
     criteria = list(Criterion.objects.filter(edition=edition))
     quality = {c.pk: {k.pk: rng.uniform(1.0, 3.4) for k in criteria} for c in candidacies}
 

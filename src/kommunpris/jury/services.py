@@ -468,15 +468,24 @@ def _set_phase(edition: Edition, phase: Phase, *, actor: str, action: str, **ext
     )
 
 
-def start_jury_review(*, edition: Edition, actor: str) -> Edition:
+def start_jury_review(*, edition: Edition, actor: str, now: datetime | None = None) -> Edition:
     """nominations_closed → jury_review: the candidacies go to the jury.
 
-    Needs a chair and at least one candidacy; an edition without criteria gets the default rubric.
+    Needs a chair, at least one candidacy and the municipalities' supplement deadline passed
+    (from here on they can no longer add to their candidacies); an edition without criteria
+    gets the default rubric.
     """
+    now = now or timezone.now()
     if edition.phase != Phase.NOMINATIONS_CLOSED:
         raise JuryError(
             f"{edition.title} är i fasen '{PHASE_WORDS[edition.phase]}'; juryns arbete kan "
             "börja först när nomineringen har stängt."
+        )
+    if edition.supplement_close_at is not None and now < edition.supplement_close_at:
+        deadline = timezone.localtime(edition.supplement_close_at)
+        raise JuryError(
+            f"Kommunerna kan komplettera sina kandidaturer till {deadline:%Y-%m-%d %H:%M}; "
+            "juryns arbete börjar när den fristen har gått ut."
         )
     if selectors.chair_of(edition) is None:
         raise JuryError(f"{edition.title} har ingen ordförande i juryn. Bjud in en först.")

@@ -75,6 +75,7 @@ class Command(BaseCommand):
                         rng=rng,
                         say=say,
                         publish_at_once=publish_at <= timezone.now(),
+                        review_from=call.supplement_closed_at,
                     )
             except (EditionError, NominationError, CandidacyError, JuryError) as exc:
                 raise CommandError(f"Demon avbröts och inget sparades: {exc}") from None
