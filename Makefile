@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= kommunpris.settings.development
 
-.PHONY: install system-packages run test lint format messages clean
+.PHONY: install system-packages run test lint format messages screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# axe-core for the accessibility tests, pinned in package-lock.json; npm runs only when
+# node_modules is missing or the lock file changed. Nothing is downloaded at test time.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 	cd src/kommunpris && ../../$(BIN)/kommunpris compilemessages --verbosity 0
 
 run: install
@@ -26,8 +33,8 @@ run: install
 
 # Debian packages the test suite uses: headless Chromium for browser tests, gettext for messages.
 system-packages:
-	@command -v chromium >/dev/null && command -v msgfmt >/dev/null || { \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null; }
+	@command -v chromium >/dev/null && command -v msgfmt >/dev/null && command -v npm >/dev/null || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext npm >/dev/null; }
 
 test: system-packages install
 	$(BIN)/pytest
@@ -47,5 +54,9 @@ messages: install
 	  (cd $$app/.. && ../../../$(BIN)/kommunpris makemessages --locale sv --no-obsolete --add-location file); \
 	done
 
+# Renders the main pages at desktop and phone widths into docs/screenshots/ (headless Chromium).
+screenshots: system-packages install
+	$(BIN)/python tools/screenshots.py docs/screenshots
+
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -47,6 +47,8 @@ def test_openapi_document_is_valid(openapi: dict[str, Any]) -> None:
         "/api/v1/municipalities/{code}",
         "/api/v1/counties",
         "/api/v1/counties/{code}",
+        "/api/v1/themes",
+        "/api/v1/themes/motivations",
     }
 
 

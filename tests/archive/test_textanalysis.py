@@ -352,7 +352,6 @@ def test_themes_in_kalix_2001_finds_democracy_innovation_and_leadership() -> Non
     assert words(found["demokrati"]) == [
         "demokratin",
         "deltagandet",
-        "engagemang",
         "demokratin",
         "rådslag",
     ]

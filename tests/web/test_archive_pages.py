@@ -236,3 +236,28 @@ def test_robots_txt_keeps_desk_out_and_names_sitemap(client: Client, archive: Aw
         "Disallow: /logga-in/",
         "Sitemap: http://testserver/sitemap.xml",
     ]
+
+
+def test_edition_page_during_the_call_links_to_the_nomination_form(
+    client: Client, archive: Award
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from kommunpris.awards.services import create_edition, open_nominations
+
+    stockholm = ZoneInfo("Europe/Stockholm")
+    edition = create_edition(
+        award=archive,
+        year=2027,
+        nominations_close_at=datetime(2027, 4, 29, 23, 59, tzinfo=stockholm),
+        supplement_close_at=datetime(2027, 5, 12, 23, 59, tzinfo=stockholm),
+        ceremony_at=datetime(2027, 11, 10, 18, 0, tzinfo=stockholm),
+        actor="test",
+    )
+    open_nominations(edition, actor="test", now=datetime(2027, 3, 1, tzinfo=stockholm))
+    html = client.get("/vinnare/2027/").content.decode()
+    text = _text(html)
+    assert "Nomineringen är öppen Alla får nominera en kommun till och med 29 april 2027." in text
+    assert '<a href="/nominera/">Nominera en kommun</a>' in html
+    assert "Vinnaren offentliggörs 10 november 2027, 18:00." in text

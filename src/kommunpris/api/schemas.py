@@ -73,3 +73,40 @@ class EditionOut(Schema):
     winner: WinnerOut | None
     finalists: list[CandidacyOut]
     nominees: list[CandidacyOut]
+
+
+class ThemeYearOut(Schema):
+    year: int
+    award_name: str
+    words: list[str]
+
+
+class ThemeOut(Schema):
+    key: str
+    name: str
+    name_en: str
+    seeds: list[str]
+    motivations: int
+    years: list[ThemeYearOut]
+
+
+class MatchedWordOut(Schema):
+    text: str
+    start: int
+    end: int
+    seed: str
+
+
+class MotivationThemeOut(Schema):
+    key: str
+    name: str
+    words: list[MatchedWordOut]
+
+
+class MotivationThemesOut(Schema):
+    year: int
+    award_name: str
+    municipality_code: str
+    display_name: str
+    motivation: str
+    themes: list[MotivationThemeOut]

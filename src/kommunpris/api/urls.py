@@ -8,7 +8,13 @@ from ninja import NinjaAPI, Status
 from ninja.errors import HttpError
 
 from kommunpris.archive.exports import winner_row
-from kommunpris.archive.selectors import finalists_of, public_editions, public_winners
+from kommunpris.archive.selectors import (
+    finalists_of,
+    motivation_themes,
+    public_editions,
+    public_winners,
+)
+from kommunpris.archive.textanalysis import THEMES
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.selectors import AwardNotFound, award, awards, editions
 from kommunpris.nominations.models import Candidacy, Stage
@@ -24,7 +30,12 @@ from .schemas import (
     CountyOut,
     EditionOut,
     ErrorOut,
+    MatchedWordOut,
+    MotivationThemeOut,
+    MotivationThemesOut,
     MunicipalityOut,
+    ThemeOut,
+    ThemeYearOut,
     WinnerOut,
 )
 
@@ -210,3 +221,69 @@ def get_county(request: HttpRequest, code: str) -> CountyDetailOut:
         name=found.name,
         municipalities=[_municipality(m) for m in municipalities().filter(county=found)],
     )
+
+
+@api.get(
+    "/themes",
+    response={200: list[ThemeOut], 404: ErrorOut},
+    tags=["teman"],
+    summary="Rubrikens teman och i vilka års motiveringar de förekommer",
+)
+def list_themes(request: HttpRequest, award: str | None = None) -> list[ThemeOut]:
+    """The seven themes of the default rubric, their seed words, and per public motivation
+    the words that speak of each (Swedish stemming and compound splitting)."""
+    found = motivation_themes(award=_award(award))
+    return [
+        ThemeOut(
+            key=theme.key,
+            name=theme.name_sv,
+            name_en=theme.name_en,
+            seeds=list(theme.seeds),
+            motivations=sum(1 for m in found if theme.key in m.themes),
+            years=[
+                ThemeYearOut(
+                    year=m.winner.edition.year,
+                    award_name=m.winner.edition.name,
+                    words=[w.text for w in m.themes[theme.key]],
+                )
+                for m in found
+                if theme.key in m.themes
+            ],
+        )
+        for theme in THEMES
+    ]
+
+
+@api.get(
+    "/themes/motivations",
+    response={200: list[MotivationThemesOut], 404: ErrorOut},
+    tags=["teman"],
+    summary="Varje publicerad motivering med de teman den talar om",
+)
+def list_motivation_themes(
+    request: HttpRequest, award: str | None = None
+) -> list[MotivationThemesOut]:
+    """Each public winner's motivation, oldest first, with the words (and their character
+    offsets in the motivation) that speak of each theme."""
+    names = {theme.key: theme.name_sv for theme in THEMES}
+    return [
+        MotivationThemesOut(
+            year=m.winner.edition.year,
+            award_name=m.winner.edition.name,
+            municipality_code=m.winner.municipality_id,
+            display_name=m.winner.display_name,
+            motivation=m.winner.motivation,
+            themes=[
+                MotivationThemeOut(
+                    key=key,
+                    name=names[key],
+                    words=[
+                        MatchedWordOut(text=w.text, start=w.start, end=w.end, seed=w.seed)
+                        for w in words
+                    ],
+                )
+                for key, words in m.themes.items()
+            ],
+        )
+        for m in motivation_themes(award=_award(award))
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from kommunpris.permissions import published_editions_q
 
 from .announcement import AnnouncedWinner, Announcement
 from .models import ArchivePage, Winner
+from .textanalysis import MatchedWord, themes_in
 
 
 def public_winners(*, award: Award | None = None, now: datetime | None = None) -> QuerySet[Winner]:
@@ -122,3 +124,29 @@ def placings_of_municipalities(
     for placings in result.values():
         placings.sort(key=lambda p: (-p.edition.year, p.edition.award.slug))
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# What juries have valued: the rubric themes each public motivation speaks of.
+
+
+@dataclass(frozen=True)
+class MotivationThemes:
+    """A public winner and, per rubric theme it speaks of, the words that show it."""
+
+    winner: Winner
+    themes: dict[str, tuple[MatchedWord, ...]]
+
+
+@functools.lru_cache(maxsize=512)
+def _themes_of(text: str) -> tuple[tuple[str, tuple[MatchedWord, ...]], ...]:
+    # Keyed on the text itself, so an edited motivation is analysed afresh.
+    return tuple((key, tuple(words)) for key, words in themes_in(text).items())
+
+
+def motivation_themes(
+    *, award: Award | None = None, now: datetime | None = None
+) -> list[MotivationThemes]:
+    """Every public winner's motivation with its themes (DESIGN.md's rubric), oldest first."""
+    winners = sorted(public_winners(award=award, now=now), key=lambda w: w.edition.year)
+    return [MotivationThemes(w, dict(_themes_of(w.motivation))) for w in winners]

@@ -125,6 +125,10 @@ LOGIN_REDIRECT_URL = "desk:home"
 
 KOMMUNPRIS_DEFAULT_AWARD = os.environ.get("KOMMUNPRIS_DEFAULT_AWARD", "digitaliseringskommun")
 KOMMUNPRIS_SITE_URL = os.environ.get("KOMMUNPRIS_SITE_URL", "http://127.0.0.1:8000")
+# Where visitors report accessibility barriers (the accessibility statement names it).
+KOMMUNPRIS_ACCESSIBILITY_CONTACT = os.environ.get(
+    "KOMMUNPRIS_ACCESSIBILITY_CONTACT", "tillganglighet@kommunpris.se"
+)
 
 # The call for nominations: link lifetimes, limits against spam, attachments, retention.
 KOMMUNPRIS_NOMINATION_LINK_HOURS = 72

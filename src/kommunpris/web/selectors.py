@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,3 +65,76 @@ def municipalities_by_county() -> list[tuple[County, list[Municipality]]]:
     for m in Municipality.objects.order_by("name"):
         grouped.setdefault(m.county_id, []).append(m)
     return [(counties[code], grouped.get(code, [])) for code in sorted(counties)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The map: every municipality with its best public placing.
+
+
+@dataclass(frozen=True)
+class MapEntry:
+    """A municipality as the map draws it: its best public placing decides the colour.
+
+    `stage` is "winner", "finalist", "nominee" or "" (never shortlisted); `award_name` is the
+    name the award carried in the year of that placing (the colour); `partners` are the other
+    members when that placing was a joint candidacy.
+    """
+
+    municipality: Municipality
+    stage: str
+    year: int | None
+    award_name: str
+    partners: tuple[str, ...]
+    placings: tuple[Placing, ...]
+
+    @property
+    def code(self) -> str:
+        return self.municipality.code
+
+    @property
+    def is_joint(self) -> bool:
+        return bool(self.partners)
+
+
+_STAGE_ORDER = {"winner": 3, "finalist": 2, "nominee": 1}
+
+
+def _best(placings: Sequence[Placing]) -> Placing | None:
+    return max(placings, key=lambda p: (_STAGE_ORDER.get(p.stage, 0), p.edition.year), default=None)
+
+
+def map_entries(
+    *, award: Award | None = None, county: County | None = None, now: datetime | None = None
+) -> list[MapEntry]:
+    """Every municipality (of a county, if given) with its public placings, by name.
+
+    Only editions whose decision is public count (the embargo rule of kommunpris.permissions),
+    so an embargoed winner or finalist is drawn like any other municipality.
+    """
+    municipalities = Municipality.objects.select_related("county").order_by("name")
+    if county is not None:
+        municipalities = municipalities.filter(county=county)
+    rows = list(municipalities)
+    placings = placings_of_municipalities([m.code for m in rows], now=now)
+    return [map_entry(m, placings[m.code], award=award) for m in rows]
+
+
+def map_entry(
+    municipality: Municipality, placings: Sequence[Placing], *, award: Award | None
+) -> MapEntry:
+    """A municipality's map entry from its public placings (as placings_of_municipalities gives)."""
+    own = [p for p in placings if award is None or p.edition.award_id == award.pk]
+    best = _best(own)
+    partners: tuple[str, ...] = ()
+    if best is not None and best.candidacy is not None and best.candidacy.is_joint:
+        partners = tuple(
+            other.name for other in best.candidacy.municipalities if other.code != municipality.code
+        )
+    return MapEntry(
+        municipality=municipality,
+        stage=best.stage if best else "",
+        year=best.edition.year if best else None,
+        award_name=best.edition.name if best else "",
+        partners=partners,
+        placings=tuple(own),
+    )

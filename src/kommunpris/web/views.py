@@ -25,7 +25,7 @@ from kommunpris.awards.selectors import edition as find_edition
 from kommunpris.permissions import decision_is_public, may_view_edition_page
 from kommunpris.register.models import County, Municipality
 
-from . import selectors
+from . import selectors, structured, svgmap
 
 _MUNICIPALITY_CODE = re.compile(r"^[0-9]{4}$")
 _COUNTY_CODE = re.compile(r"^[0-9]{2}$")
@@ -63,6 +63,10 @@ def winners(request: HttpRequest) -> HttpResponse:
             "award": the_award,
             "page": archive_page(the_award),
             "editions": [e for e in editions if hasattr(e, "winner")],
+            "map": svgmap.winners_map(
+                editions[0].award if editions else the_award,
+                [e.winner for e in editions if hasattr(e, "winner")],
+            ),
         },
     )
 
@@ -95,13 +99,15 @@ def edition(request: HttpRequest, year: int) -> HttpResponse:
     found = edition_or_404(the_award, year)
     public = decision_is_public(found)
     loaded = public_editions(award=the_award).filter(pk=found.pk).first() if public else None
+    winner = getattr(loaded, "winner", None) if loaded else None
     return render(
         request,
         "web/edition.html",
         {
             "award": the_award,
             "edition": found,
-            "winner": getattr(loaded, "winner", None) if loaded else None,
+            "winner": winner,
+            "structured_data": structured.json_ld(structured.edition_data(found, winner)),
             "shortlist": finalists_of(loaded) if loaded else [],
             "decision_public": public,
         },
@@ -129,10 +135,15 @@ def municipality(request: HttpRequest, code: str) -> HttpResponse:
     found = Municipality.objects.select_related("county").filter(code=code).first()
     if found is None:
         raise Http404(_("There is no municipality with code %(code)s.") % {"code": code})
+    placings = placings_of_municipalities([code])[code]
     return render(
         request,
         "web/municipality.html",
-        {"municipality": found, "placings": placings_of_municipalities([code])[code]},
+        {
+            "municipality": found,
+            "placings": placings,
+            "map": svgmap.locator_map(selectors.map_entry(found, placings, award=None)),
+        },
     )
 
 
@@ -146,10 +157,12 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
     found = County.objects.filter(code=code).first()
     if found is None:
         raise Http404(_("There is no county with code %(code)s.") % {"code": code})
+    rows = selectors.county_municipalities(found)
+    entries = [selectors.map_entry(row.municipality, row.placings, award=None) for row in rows]
     return render(
         request,
         "web/county.html",
-        {"county": found, "rows": selectors.county_municipalities(found)},
+        {"county": found, "rows": rows, "map": svgmap.county_map(found, entries)},
     )
 
 

@@ -1,0 +1,70 @@
+"""Data for the public-face tests: an edition of 2025 whose decision is embargoed or public."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from kommunpris.archive.models import Winner
+from kommunpris.awards.models import Award, Edition, Phase
+from kommunpris.nominations.models import Candidacy, CandidacyMember, Stage
+from kommunpris.register.models import Municipality
+
+# Words no motivation of 2001–2023 uses, so a search or theme count can only find them here.
+SECRET_MOTIVATION = (
+    "Kiruna visar med gruvstadens flytt att medborgardialog och demokratin kan förnyas; "
+    "en hemlig motivering om samverkanskultur."
+)
+
+
+def _decided_2025(award: Award, *, publish_in: timedelta) -> Edition:
+    """2025 decided: Kiruna wins, Gällivare and Jokkmokk are joint finalists, Arjeplog a finalist.
+
+    Built directly as data, the way a factory would: the decision service belongs to the jury.
+    """
+    edition = Edition.objects.create(
+        award=award,
+        year=2025,
+        phase=Phase.DECIDED,
+        publish_at=timezone.now() + publish_in,
+        venue=award.venue,
+    )
+    Winner.objects.create(
+        edition=edition,
+        municipality=Municipality.objects.get(code="2584"),
+        display_name="Kiruna kommun",
+        motivation=SECRET_MOTIVATION,
+    )
+    for position_codes in (["2523", "2510"], ["2506"], ["2584"]):
+        candidacy = Candidacy.objects.create(edition=edition, stage=Stage.FINALIST)
+        for position, code in enumerate(position_codes):
+            CandidacyMember.objects.create(
+                candidacy=candidacy,
+                edition=edition,
+                municipality_id=code,
+                position=position,
+            )
+    return edition
+
+
+@pytest.fixture
+def decided_2025(archive: Award) -> Callable[..., Edition]:
+    """Make the 2025 edition, embargoed (publish_in > 0) or already public (publish_in < 0)."""
+
+    def make(*, publish_in: timedelta) -> Edition:
+        return _decided_2025(archive, publish_in=publish_in)
+
+    return make
+
+
+@pytest.fixture
+def embargoed_2025(decided_2025: Callable[..., Edition]) -> Edition:
+    return decided_2025(publish_in=timedelta(days=30))
+
+
+@pytest.fixture
+def published_2025(decided_2025: Callable[..., Edition]) -> Edition:
+    return decided_2025(publish_in=-timedelta(minutes=1))
