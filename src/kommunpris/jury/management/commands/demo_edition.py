@@ -84,10 +84,13 @@ class Command(BaseCommand):
             f"E-post: {mails} meddelanden till påhittade adresser (@{DEMO_DOMAIN}), "
             "sparade i utkorgen."
         )
-        say(
-            f"Beslutet är hemligt till {publish_at.astimezone(STOCKHOLM):%Y-%m-%d %H:%M}; "
-            "sedan visas vinnaren i arkivet, API:et, flödet och nedladdningarna."
-        )
+        if publish_at <= timezone.now():
+            say("Publiceringstiden har redan passerat: vinnaren är offentlig direkt.")
+        else:
+            say(
+                f"Beslutet är hemligt till {publish_at.astimezone(STOCKHOLM):%Y-%m-%d %H:%M}; "
+                "sedan visas vinnaren i arkivet, API:et, flödet och nedladdningarna."
+            )
         say(f"{winner.municipality.code} {winner.municipality.name}")
 
 
