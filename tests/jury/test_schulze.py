@@ -220,3 +220,29 @@ def test_schulze_properties_hold_for_random_ballots(levels: list[dict[str, int |
     # With the tied candidates in any order, the tie-break gives a strict permutation.
     tied = [candidate for tier in result.ties for candidate in tier]
     assert sorted(apply_tie_break(result=result, order=tied[::-1])) == CANDIDATES
+
+
+def test_schulze_abstention_counts_neither_for_nor_against() -> None:
+    # The third voter is conflicted out of "a": without the abstention, leaving "a" off the
+    # ballot would rank it below "b" and "c" and hand the count to "b".
+    result = schulze(
+        candidates=["a", "b", "c"],
+        ballots=[[["a"], ["b"], ["c"]], [["a"], ["c"], ["b"]], [["b"], ["c"]]],
+        abstentions=[[], [], ["a"]],
+    )
+    assert result.pairwise == {
+        "a": {"b": 2, "c": 2},
+        "b": {"a": 0, "c": 2},
+        "c": {"a": 0, "b": 1},
+    }
+    assert result.ranking == [["a"], ["b"], ["c"]]
+
+
+def test_schulze_abstention_on_a_ranked_candidate_raises() -> None:
+    with pytest.raises(ValueError, match="both ranks and abstains on a"):
+        schulze(candidates=["a", "b"], ballots=[[["a"], ["b"]]], abstentions=[["a"]])
+
+
+def test_schulze_abstentions_must_match_ballots() -> None:
+    with pytest.raises(ValueError, match="one collection"):
+        schulze(candidates=["a", "b"], ballots=[[["a"], ["b"]]], abstentions=[])

@@ -1,0 +1,1 @@
+"""The jury: membership, conflicts of interest, rubric, scoring rounds, ballot and decision."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -28,13 +28,21 @@ class SchulzeResult(Generic[C]):
 
 
 def schulze(
-    *, candidates: Sequence[C], ballots: Sequence[Sequence[Sequence[C]]]
+    *,
+    candidates: Sequence[C],
+    ballots: Sequence[Sequence[Sequence[C]]],
+    abstentions: Sequence[Collection[C]] | None = None,
 ) -> SchulzeResult[C]:
     """Counts ranked ballots with the Schulze method (winning votes).
 
     Each ballot is a list of tiers, best first, e.g. [["a"], ["b", "c"], ["d"]]: candidates
     in one tier are ranked equal, and candidates missing from a ballot rank equal to each
     other and below every listed one.
+
+    `abstentions`, if given, has one collection per ballot: the candidates that voter takes
+    no part in (a juror conflicted out of a finalist). A ballot adds nothing to any pair
+    that involves one of its abstentions, so it counts neither for nor against them; an
+    abstained candidate must not be on the ballot.
 
     d[X][Y] = number of ballots ranking X strictly above Y.
     p[X][Y] starts as d[X][Y] if d[X][Y] > d[Y][X], else 0; then, Floyd–Warshall style, for
@@ -51,13 +59,33 @@ def schulze(
         raise ValueError(f"Candidates listed more than once: {_names(_duplicates(order))}.")
     known = set(order)
 
+    if abstentions is not None and len(abstentions) != len(ballots):
+        raise ValueError(
+            f"Abstentions are given for {len(abstentions)} ballots, but there are "
+            f"{len(ballots)}; give one collection (maybe empty) per ballot."
+        )
     d: dict[C, dict[C, int]] = {x: {y: 0 for y in order if y != x} for x in order}
     for number, ballot in enumerate(ballots, 1):
         position = _positions(ballot, known=known, number=number)
+        abstained = set(abstentions[number - 1]) if abstentions is not None else set()
+        unknown = abstained - known
+        if unknown:
+            raise ValueError(
+                f"Ballot {number} abstains on unknown candidate {_names(list(unknown))}."
+            )
+        listed = abstained & position.keys()
+        if listed:
+            raise ValueError(f"Ballot {number} both ranks and abstains on {_names(list(listed))}.")
         below_all = len(ballot)
         for x in order:
+            if x in abstained:
+                continue
             for y in order:
-                if x != y and position.get(x, below_all) < position.get(y, below_all):
+                if (
+                    x != y
+                    and y not in abstained
+                    and position.get(x, below_all) < position.get(y, below_all)
+                ):
                     d[x][y] += 1
 
     p: dict[C, dict[C, int]] = {

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "kommunpris.awards",
     "kommunpris.nominations",
     "kommunpris.archive",
+    "kommunpris.jury",
     "kommunpris.web",
     "kommunpris.desk",
 ]
