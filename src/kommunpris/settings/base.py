@@ -54,12 +54,13 @@ MIDDLEWARE = [
 ]
 
 # ---------------------------------------------------------------------------------------------
-# Security: password hashing, response headers and cookies. Every environment gets these; the
-# production settings add what only makes sense behind TLS (HSTS, secure cookies, redirect).
+# Security and operations: password hashing, response headers, cookies, backup and restore.
+# Every environment gets these; the production settings add what only makes sense behind TLS
+# (HSTS, secure cookies, redirect to https).
 # ---------------------------------------------------------------------------------------------
 # "ninja" is an installed app so the API docs page serves Swagger UI from the package's own
 # static files (no CDN, no inline script) and holds under the policy below.
-INSTALLED_APPS += ["csp", "ninja"]
+INSTALLED_APPS += ["csp", "ninja", "kommunpris.operations"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "csp.middleware.CSPMiddleware",
@@ -100,6 +101,8 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 # No script reads the CSRF token from the cookie (forms carry it in a hidden field).
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# Backups keep stored times to the microsecond (Django's JSON format cuts them to milliseconds).
+SERIALIZATION_MODULES = {"exactjson": "kommunpris.operations.serialization"}
 # ---------------------------------------------------------------------------------------------
 
 ROOT_URLCONF = "kommunpris.urls"
