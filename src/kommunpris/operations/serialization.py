@@ -24,7 +24,7 @@ class ExactJSONEncoder(DjangoJSONEncoder):
 
 class Serializer(JSONSerializer):
     def _init_options(self) -> None:
-        super()._init_options()
+        super()._init_options()  # type: ignore[misc]  # not in django-stubs
         self.json_kwargs["cls"] = ExactJSONEncoder
 
 
