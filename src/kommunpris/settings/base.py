@@ -61,10 +61,12 @@ MIDDLEWARE = [
 # "ninja" is an installed app so the API docs page serves Swagger UI from the package's own
 # static files (no CDN, no inline script) and holds under the policy below.
 INSTALLED_APPS += ["csp", "ninja", "kommunpris.operations"]
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+_AFTER_SECURITY = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_AFTER_SECURITY:_AFTER_SECURITY] = [
     "csp.middleware.CSPMiddleware",
-)
+    # PostgreSQL refuses text with NUL: such requests get a 400, not a server error.
+    "kommunpris.operations.middleware.RejectNulCharactersMiddleware",
+]
 
 # Argon2id first (argon2-cffi); older hashes stay readable and are upgraded at the next sign-in.
 PASSWORD_HASHERS = [
