@@ -214,9 +214,18 @@ def test_production_policy_upgrades_insecure_requests_and_sets_hsts() -> None:
     probe = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['upgrade-insecure-requests'], "
-        "s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"
+        "s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, "
+        "s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME)"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], env=_production_env(), capture_output=True, text=True
     )
-    assert result.stdout.split() == ["True", "31536000", "True", "True", "True"]
+    assert result.stdout.split() == [
+        "True",
+        "31536000",
+        "True",
+        "True",
+        "True",
+        "__Host-sessionid",
+        "__Host-csrftoken",
+    ]

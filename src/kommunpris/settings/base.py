@@ -103,6 +103,8 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 # No script reads the CSRF token from the cookie (forms carry it in a hidden field).
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Backups keep stored times to the microsecond (Django's JSON format cuts them to milliseconds).
 SERIALIZATION_MODULES = {"exactjson": "kommunpris.operations.serialization"}
 # ---------------------------------------------------------------------------------------------
