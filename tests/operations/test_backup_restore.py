@@ -201,6 +201,17 @@ def test_backup_never_overwrites_a_file(archive: Award, media: Path, tmp_path: P
     assert existing.read_bytes() == b"en tidigare kopia"
 
 
+def test_backup_left_half_written_is_named(archive: Award, media: Path, tmp_path: Path) -> None:
+    stale = tmp_path / ".kommunpris.tar.gz.partial"
+    stale.write_bytes(b"avbruten")
+    with pytest.raises(BackupError) as refused:
+        create_backup(path=tmp_path / "kommunpris.tar.gz")
+    assert str(refused.value) == (
+        f"{stale} finns kvar från ett avbrutet försök. Ta bort den och försök igen."
+    )
+    assert not (tmp_path / "kommunpris.tar.gz").exists()
+
+
 def _assert_refused_and_unchanged(path: Path, media: Path, message: str, **options: Any) -> None:
     tables, files = _tables(), _files(media)
     with pytest.raises(BackupError) as refused:
@@ -275,7 +286,7 @@ def test_altered_manifest_is_refused(archive: Award, media: Path, tmp_path: Path
 
 
 @pytest.mark.parametrize(
-    "name", ["../../etc/cron.d/x", "/etc/passwd", "media/../../x", "ovrigt.txt"]
+    "name", ["../../etc/cron.d/x", "/etc/passwd", "media/../../x", "media/./x", "ovrigt.txt"]
 )
 def test_member_outside_the_backup_layout_is_refused(
     archive: Award, media: Path, tmp_path: Path, name: str

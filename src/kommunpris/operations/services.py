@@ -183,7 +183,12 @@ def create_backup(*, path: Path) -> BackupResult:
         manifest_bytes = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
 
         partial = target.with_name(f".{target.name}.partial")
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise BackupError(
+                f"{partial} finns kvar från ett avbrutet försök. Ta bort den och försök igen."
+            ) from None
         try:
             with os.fdopen(descriptor, "wb") as raw:
                 with tarfile.open(fileobj=raw, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
@@ -211,7 +216,7 @@ def create_backup(*, path: Path) -> BackupResult:
 def _safe_member_name(name: str) -> str | None:
     """The member's name if it may be read from a backup; None for anything else."""
     pure = PurePosixPath(name)
-    if pure.is_absolute() or any(part in ("", ".", "..") for part in pure.parts):
+    if pure.as_posix() != name or pure.is_absolute() or ".." in pure.parts:
         return None
     if name in (MANIFEST, DATABASE):
         return name
