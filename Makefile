@@ -36,8 +36,9 @@ system-packages:
 	@command -v chromium >/dev/null && command -v msgfmt >/dev/null && command -v npm >/dev/null || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext npm >/dev/null; }
 
+# The whole suite on SQLite, then on a throw-away PostgreSQL server (see scripts/with-postgres).
 test: system-packages install
-	$(BIN)/pytest
+	scripts/test-all.sh
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -7,9 +7,15 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
 
 from kommunpris.awards.models import Award
 from kommunpris.awards.selectors import award as default_award
+
+# Property tests check what holds, not how fast: on a shared 2-core machine a per-example
+# deadline only measures the load (make test runs the suite twice, on two databases).
+hypothesis_settings.register_profile("kommunpris", deadline=None)
+hypothesis_settings.load_profile("kommunpris")
 
 
 def _bootstrap() -> None:

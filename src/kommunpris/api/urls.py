@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import NinjaAPI, Status
+from ninja import Status
 from ninja.errors import HttpError
 
 from kommunpris.archive.exports import winner_row
@@ -23,6 +23,7 @@ from kommunpris.register.models import County, Municipality
 from kommunpris.register.resolver import MunicipalityNotFound
 from kommunpris.register.selectors import counties, municipalities, resolver
 
+from .openapi import OpenDataAPI
 from .schemas import (
     AwardOut,
     CandidacyOut,
@@ -39,7 +40,7 @@ from .schemas import (
     WinnerOut,
 )
 
-api = NinjaAPI(
+api = OpenDataAPI(
     title="kommunpris öppna data",
     version="1",
     description=(

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 
 OPENING_QUOTES = "“”\"«„‘'"
 CLOSING_QUOTES = "”“\"»’'"
+# Leading space is allowed: an indented heading is still a heading (and reads back unindented).
 HEADING = re.compile(
-    r"^(?P<award>\S.*?)\s+(?P<year>\d{4})\s+tilldelades\s+(?P<who>\S.*?)\s+med\s+motiveringen\s*:\s*$"
+    r"^\s*(?P<award>\S.*?)\s+(?P<year>\d{4})\s+tilldelades\s+(?P<who>\S.*?)\s+med\s+motiveringen\s*:\s*$"
 )
 # A line that tries to be a heading but is not one: reported rather than read as motivation.
-HEADING_LIKE = re.compile(r"^\S.*\s\d{4}\s+tilldelades(\s|$)")
+HEADING_LIKE = re.compile(r"^\s*\S.*\s\d{4}\s+tilldelades(\s|$)")
 HEADING_PHRASE = "<utmärkelse> <år> tilldelades <kommun> med motiveringen:"
 
 
@@ -209,7 +210,7 @@ def render(announcement: Announcement) -> str:
         parts.append(announcement.intro)
     for w in announcement.winners:
         parts.append(
-            f"{w.award_name} {w.year} tilldelades {w.display_name} med motiveringen:\n"
+            f"{w.award_name} {w.year:04d} tilldelades {w.display_name} med motiveringen:\n"
             f"{w.opening_quote}{w.motivation}{w.closing_quote}"
         )
     return "\n\n".join(parts) + "\n"

@@ -24,6 +24,10 @@ from kommunpris.register.selectors import resolver
 from .announcement import AnnouncedWinner, Announcement, AnnouncementError, LineError, decode, parse
 from .models import ArchivePage, Winner
 
+_TITLE_MAX = ArchivePage._meta.get_field("title").max_length or 0
+_DISPLAY_NAME_MAX = Winner._meta.get_field("display_name").max_length or 0
+_SOURCE_MAX = Candidacy._meta.get_field("source_url").max_length or 0
+
 
 @dataclass(frozen=True)
 class ImportResult:
@@ -91,12 +95,30 @@ def _validate_winners(
                     f"inte genom import. Ta bort blocket för {w.year}.",
                 )
             )
+        if len(w.display_name) > _DISPLAY_NAME_MAX:
+            errors.append(
+                LineError(
+                    w.line,
+                    f"Kommunens namn är {len(w.display_name)} tecken långt; högst "
+                    f"{_DISPLAY_NAME_MAX} får plats. Skriv namnet som kommunen själv skriver det.",
+                )
+            )
+            continue
         try:
             match = municipalities.resolve(w.display_name)
         except MunicipalityNotFound as exc:
             errors.append(LineError(w.line, exc.message))
         else:
             resolved.append((w, match.code))
+    if len(announcement.title) > _TITLE_MAX:
+        # Checked here, not left to the database: SQLite would store it, PostgreSQL refuse it.
+        errors.append(
+            LineError(
+                0,
+                f"Sidans rubrik (första raden) är {len(announcement.title)} tecken lång; högst "
+                f"{_TITLE_MAX} får plats. Korta rubriken och lägg resten i inledningen.",
+            )
+        )
     if errors:
         raise AnnouncementError(sorted(errors, key=lambda e: e.line))
     return resolved
@@ -190,8 +212,20 @@ class _FinalistRow:
 
 def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow]:
     text = decode(data) if isinstance(data, bytes) else data
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    rows = list(reader)
+    # newline="" lets the csv module see \r and \r\n line ends itself, as it requires.
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise AnnouncementError(
+            [
+                LineError(
+                    reader.line_num,
+                    f"Raden går inte att läsa som CSV ({exc}). Spara filen som CSV med "
+                    "kommatecken och citattecken runt fält som innehåller radbrytningar.",
+                )
+            ]
+        ) from None
     errors: list[LineError] = []
     header = [h.strip().lower() for h in rows[0]] if rows else []
     if header != FINALIST_COLUMNS:
@@ -217,6 +251,15 @@ def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow
             )
             continue
         year_text, stage_text, names_text, source = (cell.strip() for cell in row)
+        if len(source) > _SOURCE_MAX:
+            errors.append(
+                LineError(
+                    number,
+                    f"Källan är {len(source)} tecken lång; högst {_SOURCE_MAX} får plats. "
+                    "Ange sidans adress utan extra parametrar.",
+                )
+            )
+            continue
         if not year_text.isdigit() or len(year_text) != 4:
             errors.append(LineError(number, f"'{year_text}' är inget årtal. Skriv t.ex. 2023."))
             continue

@@ -19,6 +19,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            # The chain cannot fork: every event is the successor of exactly one other.
+            models.UniqueConstraint(fields=["previous_hash"], name="audit_event_one_successor"),
+        ]
         verbose_name = "händelse"
         verbose_name_plural = "händelser"
 

@@ -8,12 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import AuditEvent
 
 GENESIS_HASH = "0" * 64
+# Key of the PostgreSQL advisory lock that puts appends in a line (any constant bigint would do).
+_APPEND_LOCK = 0x6B6F6D6D_61756469  # "kommaudi"
 
 
 def event_hash(
@@ -50,12 +52,25 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder)) if value is not None else None
 
 
+def _wait_for_turn() -> None:
+    """Appends happen one at a time until commit, so two never chain to the same event.
+
+    SQLite gets this from its write lock (transactions begin IMMEDIATE). On PostgreSQL, locking
+    the last row is not enough: a waiting transaction would then chain to a row that is no
+    longer the last. A transaction-level advisory lock is held until commit or rollback.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_APPEND_LOCK])
+
+
 def record_event(
     *, action: str, actor: str, target: str, before: Any = None, after: Any = None
 ) -> AuditEvent:
     """Append one event, chained to the last; call it inside the transaction of the change."""
     with transaction.atomic():
-        last = AuditEvent.objects.select_for_update().order_by("-id").first()
+        _wait_for_turn()
+        last = AuditEvent.objects.order_by("-id").first()
         previous_hash = last.hash if last else GENESIS_HASH
         created_at = timezone.now().replace(microsecond=0)
         before, after = _plain(before), _plain(after)

@@ -54,6 +54,62 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# ---------------------------------------------------------------------------------------------
+# Security and operations: password hashing, response headers, cookies, backup and restore.
+# Every environment gets these; the production settings add what only makes sense behind TLS
+# (HSTS, secure cookies, redirect to https).
+# ---------------------------------------------------------------------------------------------
+# "ninja" is an installed app so the API docs page serves Swagger UI from the package's own
+# static files (no CDN, no inline script) and holds under the policy below.
+INSTALLED_APPS += ["csp", "ninja", "kommunpris.operations"]
+_AFTER_SECURITY = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_AFTER_SECURITY:_AFTER_SECURITY] = [
+    "csp.middleware.CSPMiddleware",
+    # PostgreSQL refuses text with NUL: such requests get a 400, not a server error.
+    "kommunpris.operations.middleware.RejectNulCharactersMiddleware",
+]
+
+# Argon2id first (argon2-cffi); older hashes stay readable and are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# Pages are server-rendered and need no script of their own: nothing inline, nothing from
+# elsewhere. Swagger UI (/api/v1/docs) runs from our own static files under the same policy.
+CONTENT_SECURITY_POLICY: dict[str, dict[str, list[str] | bool]] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# A signed-in session on the desk lasts a working day.
+SESSION_COOKIE_AGE = 60 * 60 * 12
+# No script reads the CSRF token from the cookie (forms carry it in a hidden field).
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Backups keep stored times to the microsecond (Django's JSON format cuts them to milliseconds).
+SERIALIZATION_MODULES = {"exactjson": "kommunpris.operations.serialization"}
+# ---------------------------------------------------------------------------------------------
+
 ROOT_URLCONF = "kommunpris.urls"
 WSGI_APPLICATION = "kommunpris.wsgi.application"
 

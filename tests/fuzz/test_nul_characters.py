@@ -1,0 +1,57 @@
+"""A NUL character anywhere in the address is refused with 400 on every backend.
+
+PostgreSQL cannot compare text holding NUL; without the refusal such a request is a server
+error there and an ordinary miss on SQLite. Found by fuzzing the API on PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from kommunpris.awards.models import Award
+
+MESSAGE = "Adressen innehåller ett otillåtet tecken (NUL). Kontrollera länken."
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/awards/digitaliseringskommun%00",
+        "/api/v1/editions?award=%00",
+        "/api/v1/editions/2023?award=x%00y",
+        "/api/v1/winners?award=%00",
+        "/api/v1/municipalities?q=Sundsvall%00",
+        "/api/v1/municipalities/0120%00",
+        "/api/v1/counties/%0001",
+        "/api/v1/counties?x%00=1",
+    ],
+)
+def test_api_refuses_nul_with_documented_error(client: Client, archive: Award, url: str) -> None:
+    response = client.get(url)
+    assert (response.status_code, response.json()) == (400, {"detail": MESSAGE})
+
+
+@pytest.mark.parametrize(
+    "url", ["/kommun/%00/", "/lan/01%00/", "/vinnare/?q=%00", "/en/kommun/%00/"]
+)
+def test_site_refuses_nul(client: Client, archive: Award, url: str) -> None:
+    response = client.get(url)
+    assert (response.status_code, response.content.decode()) == (400, MESSAGE)
+
+
+def test_nul_in_a_cookie_is_refused(client: Client, archive: Award) -> None:
+    client.cookies["sessionid"] = "abc\x00def"
+    assert client.get("/arbetsyta/").status_code == 400
+
+
+def test_openapi_document_names_the_refusal_and_validation_errors(
+    client: Client, archive: Award
+) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path, item in paths.items():
+        responses = item["get"]["responses"]
+        assert responses["400"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ErrorOut"
+        }, path
+        if item["get"].get("parameters"):
+            assert "422" in responses, path
