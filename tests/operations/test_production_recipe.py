@@ -122,6 +122,7 @@ def test_deploy_files_name_what_the_repository_holds() -> None:
         "kommunpris-mail.timer",
         "kommunpris-verify-audit.timer",
         "kommunpris-backup.timer",
+        "kommunpris-purge.timer",
     ):
         assert "Unit=kommunpris-command@" in (DEPLOY / "systemd" / timer).read_text()
     for script in (DEPLOY / "bin").iterdir():
