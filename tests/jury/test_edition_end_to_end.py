@@ -123,6 +123,7 @@ def test_edition_end_to_end(
             )
         assert response.status_code == 302
     time_machine.move_to(datetime(2029, 9, 25, 9, 0, tzinfo=STOCKHOLM), tick=False)
+    organiser.force_login(organiser_user)  # a new working day: yesterday's session has expired
     people: dict[str, Client] = {}
     for email in JURY:
         person = Client()

@@ -74,7 +74,8 @@ class _InlineCode(HTMLParser):
         if tag == "script":
             if named.get("src"):
                 self.script_sources.append(named["src"] or "")
-            elif named.get("type") != "application/json":
+            elif named.get("type") not in ("application/json", "application/ld+json"):
+                # Data blocks (JSON, JSON-LD for link previews) are never executed.
                 self._in_inline_script = True
                 self.found.append("<script> without src")
         for name in ("href", "src", "action"):
