@@ -7,6 +7,7 @@ resets it when the phone is lost, and the person enrols again at their next sign
 
 from __future__ import annotations
 
+import math
 import secrets
 from base64 import b32encode
 from dataclasses import dataclass
@@ -42,8 +43,9 @@ class CodeThrottled(AccountError):
     until: datetime
 
     def __str__(self) -> str:
-        seconds = max(1, int((self.until - timezone.now()).total_seconds() + 0.999))
-        return f"För många felaktiga koder i rad. Vänta {seconds} sekunder och försök igen."
+        seconds = max(1, math.ceil((self.until - timezone.now()).total_seconds()))
+        wait = "1 sekund" if seconds == 1 else f"{seconds} sekunder"
+        return f"För många felaktiga koder i rad. Vänta {wait} och försök igen."
 
 
 def actor_of(user: User) -> str:
@@ -271,7 +273,7 @@ def reset_two_factor(*, person: User, actor: str) -> None:
             "totp_devices": totp.filter(confirmed=True).count(),
             "recovery_codes": StaticToken.objects.filter(device__user=person).count(),
         }
-        if before["totp_devices"] == 0 and not totp.exists() and not static.exists():
+        if not totp.exists() and not static.exists():
             raise AccountError(
                 f"{person.get_username()} har ingen tvåstegsverifiering att återställa."
             )
