@@ -4,7 +4,7 @@ takes (password, code from the app, recovery code), all through HTTP."""
 from __future__ import annotations
 
 import re
-from base64 import b32decode
+from base64 import b32decode, b32encode
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
@@ -19,6 +19,7 @@ from django.test import Client
 from django.utils import translation
 from django_otp.oath import TOTP
 
+from kommunpris.accounts import services as accounts
 from kommunpris.audit.models import AuditEvent
 from kommunpris.awards.models import Award, Edition, Phase
 from kommunpris.jury import services as jury
@@ -126,3 +127,19 @@ def kit() -> SimpleNamespace:
         sign_in=sign_in,
         password=PASSWORD,
     )
+
+
+@dataclass
+class Enrolled:
+    user: User
+    secret: str
+    recovery_codes: list[str]
+
+
+@pytest.fixture
+def enrolled(juror: User) -> Enrolled:
+    """Anna with her app set up (through the services) and her ten recovery codes."""
+    device = accounts.begin_enrolment(user=juror)
+    secret = b32encode(device.bin_key).decode()
+    codes = accounts.confirm_enrolment(user=juror, device=device, code=code_from_secret(secret))
+    return Enrolled(user=juror, secret=secret, recovery_codes=codes)
