@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
 
+from kommunpris.accounts.testing import sign_in_verified as _sign_in_verified
 from kommunpris.awards.models import Award
 from kommunpris.awards.selectors import award as default_award
 
@@ -16,6 +17,11 @@ from kommunpris.awards.selectors import award as default_award
 # deadline only measures the load (make test runs the suite twice, on two databases).
 hypothesis_settings.register_profile("kommunpris", deadline=None)
 hypothesis_settings.load_profile("kommunpris")
+
+# Organisers and jury members need both factors before the desk opens. Tests sign them in with
+# `sign_in_verified(client, user)` (the fixture below, or kommunpris.accounts.testing in a
+# conftest) instead of `client.force_login(user)`.
+sign_in_verified = _sign_in_verified
 
 
 def _bootstrap() -> None:
@@ -42,6 +48,12 @@ def archive(db: None) -> Award:
 @pytest.fixture
 def award(archive: Award) -> Award:
     return archive
+
+
+@pytest.fixture(name="sign_in_verified")
+def sign_in_verified_fixture() -> object:
+    """`sign_in_verified(client, user)`: signed in with password and second factor."""
+    return _sign_in_verified
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -8,7 +8,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from kommunpris.api.urls import api
-from kommunpris.desk.urls import auth_urlpatterns
+from kommunpris.desk.urls import admin_auth_urlpatterns, auth_urlpatterns
 from kommunpris.web import views
 from kommunpris.web.feeds import WinnersFeed
 from kommunpris.web.sitemaps import SITEMAPS
@@ -18,6 +18,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("feed/", WinnersFeed(), name="feed"),
+    *admin_auth_urlpatterns,
     path("admin/", admin.site.urls),
 ]
 

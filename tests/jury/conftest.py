@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone, translation
 
+from kommunpris.accounts.testing import sign_in_verified
 from kommunpris.awards.models import Award, Edition, Phase
 from kommunpris.jury import services
 from kommunpris.jury.models import Criterion, Membership, Role, ScoringRound, TieKind
@@ -53,9 +54,8 @@ def seat(edition: Edition, email: str, role: str = Role.JUROR) -> User:
 
 
 def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    """A browser signed in with password and second factor (jurors and organisers need both)."""
+    return sign_in_verified(Client(), user)
 
 
 @dataclass

@@ -315,7 +315,7 @@ def test_ballot_conflicted_juror_ranks_only_the_finalists_they_may_see(scored, f
 
 
 def test_invitation_link_sets_the_password_and_signs_in(
-    award, factories, django_capture_on_commit_callbacks
+    award, factories, django_capture_on_commit_callbacks, sign_in_verified
 ):
     edition = factories.make_edition(award)
     organiser = factories.signed_in(factories.make_organiser())
@@ -334,6 +334,12 @@ def test_invitation_link_sets_the_password_and_signs_in(
         path, {"new_password1": "ett-långt-lösenord-42", "new_password2": "ett-långt-lösenord-42"}
     )
     assert (response.status_code, response["Location"]) == (302, "/arbetsyta/jury/")
+    # The jury's pages open once two-factor sign-in is set up (tests/accounts walks that page).
+    response = visitor.get("/arbetsyta/jury/")
+    assert (
+        response["Location"] == "/arbetsyta/konto/tvastegsverifiering/?next=%2Farbetsyta%2Fjury%2F"
+    )
+    sign_in_verified(visitor, Membership.objects.get(user__email="dan@example.se").user)
     assert "Sveriges DigitaliseringsKommun 2029 – ledamot" in _text(visitor.get("/arbetsyta/jury/"))
     assert Membership.objects.get(user__email="dan@example.se").accepted_at is not None
     assert Client().get(path).status_code == 400  # used once

@@ -17,6 +17,7 @@ from django.core.mail import EmailMessage
 from django.test import Client
 from django.utils import timezone
 
+from kommunpris.accounts.testing import sign_in_verified
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.services import create_edition, open_nominations
 
@@ -93,9 +94,7 @@ def organiser(db: None) -> User:
 
 @pytest.fixture
 def organiser_client(organiser: User) -> Client:
-    client = Client()
-    client.force_login(organiser)
-    return client
+    return sign_in_verified(Client(), organiser)
 
 
 @pytest.fixture

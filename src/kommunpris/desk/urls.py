@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from kommunpris.accounts import views as accounts
 
 from . import views
 
@@ -13,13 +14,30 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("nomineringar/", include("kommunpris.desk.nominations_urls")),
     path("jury/", include("kommunpris.desk.jury_urls")),
+    # The person's own sign-in: two-factor set-up, recovery codes; the organiser's list.
+    path("konto/", accounts.account, name="account"),
+    path("konto/tvastegsverifiering/", accounts.enrol, name="two-factor-enrol"),
+    path("konto/reservkoder/", accounts.recovery_codes, name="recovery-codes"),
+    path("konto/reservkoder.txt", accounts.recovery_codes_text, name="recovery-codes-text"),
+    path(
+        "konto/reservkoder/nya/",
+        accounts.regenerate_recovery_codes,
+        name="recovery-codes-regenerate",
+    ),
+    path("konto/personer/", accounts.people, name="two-factor-people"),
+    path("konto/personer/<int:pk>/aterstall/", accounts.reset, name="two-factor-reset"),
 ]
 
+# Sign-in in two steps (password, then a code from the app or a recovery code) and sign-out.
 auth_urlpatterns = [
-    path(
-        "logga-in/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
-        name="login",
-    ),
-    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logga-in/", accounts.SignInView.as_view(), name="login"),
+    path("logga-in/kod/", accounts.code, name="login-code"),
+    path("logga-in/reservkod/", accounts.recovery, name="login-recovery"),
+    path("logga-ut/", accounts.SignOutView.as_view(), name="logout"),
+]
+
+# The admin's own sign-in and sign-out pages lead to the same steps (and the same audit).
+admin_auth_urlpatterns = [
+    path("admin/login/", accounts.admin_sign_in),
+    path("admin/logout/", accounts.SignOutView.as_view()),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -178,6 +179,53 @@ CACHES = {
 # The award every page shows when no other is named.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:home"
+
+# --- Sign-in: two factors (django-otp), throttling (django-axes), session lifetime ------------
+# Organisers, superusers and jury members sign in with a password and a TOTP code (or a
+# recovery code); kommunpris.accounts.middleware keeps /arbetsyta/ and /admin/ closed until
+# then. Kept in one block (list edits by insertion) so other settings changes merge around it.
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "kommunpris.accounts",
+]
+_AUTH_MIDDLEWARE = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE[_AUTH_MIDDLEWARE + 1 : _AUTH_MIDDLEWARE + 1] = [
+    "kommunpris.accounts.middleware.SessionKeepAliveMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kommunpris.accounts.middleware.TwoFactorMiddleware",
+]
+# Axes' middleware turns a request it flagged as locked out into the lockout page; it goes last.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# AxesBackend refuses any password check for a locked-out username and address, then defers
+# to ModelBackend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The name authenticator apps show for the entry.
+OTP_TOTP_ISSUER = os.environ.get("KOMMUNPRIS_OTP_ISSUER", "kommunpris")
+# Wrong codes allowed after one right password before the password is asked for again.
+KOMMUNPRIS_SIGN_IN_CODE_ATTEMPTS = int(os.environ.get("KOMMUNPRIS_SIGN_IN_CODE_ATTEMPTS", "3"))
+# Lockout: this many failed passwords or codes for one username from one address close
+# sign-in for that pair for the cool-off time; attempts during it do not prolong it.
+AXES_ENABLED = os.environ.get("KOMMUNPRIS_SIGN_IN_THROTTLE", "true").lower() != "false"
+AXES_FAILURE_LIMIT = int(os.environ.get("KOMMUNPRIS_SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(os.environ.get("KOMMUNPRIS_SIGN_IN_LOCKOUT_MINUTES", "30"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "kommunpris.accounts.views.locked_out"
+AXES_VERBOSE = False
+# Sessions end after 8 hours without a request and when the browser closes. Requests push the
+# end forward (accounts.middleware.SessionKeepAliveMiddleware: SESSION_SAVE_EVERY_REQUEST, but
+# at most one write in five minutes); a municipality contact's link session sets its own expiry.
+SESSION_COOKIE_AGE = int(os.environ.get("KOMMUNPRIS_SESSION_HOURS", "8")) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# --- end of sign-in settings ------------------------------------------------------------------
 
 KOMMUNPRIS_DEFAULT_AWARD = os.environ.get("KOMMUNPRIS_DEFAULT_AWARD", "digitaliseringskommun")
 KOMMUNPRIS_SITE_URL = os.environ.get("KOMMUNPRIS_SITE_URL", "http://127.0.0.1:8000")

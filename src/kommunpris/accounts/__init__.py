@@ -1,0 +1,1 @@
+"""Signing in: passwords, two-factor sign-in (TOTP and recovery codes), throttling, the audit."""
