@@ -110,6 +110,8 @@ class ScoreSheetForm(forms.Form):
     comment = forms.CharField(
         label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    # The sheet's version when the page was opened; a form without it is saved unchecked.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(
         self, *args: Any, criteria: list[Criterion], sheet: ScoreSheet | None, **kwargs: Any

@@ -242,6 +242,10 @@ class ScoreSheet(models.Model):
     revised_at = models.DateTimeField(
         null=True, blank=True, help_text="Last change made after the sheet was submitted."
     )
+    version = models.PositiveIntegerField(
+        default=0,
+        help_text="Counts the saved changes; a form opened at an older version is refused.",
+    )
 
     class Meta:
         ordering = ["id"]

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -72,6 +72,10 @@ class JuryError(ValueError):
 
 class NotFound(JuryError, LookupError):
     """Something the person may not see: to them it does not exist."""
+
+
+class ScoreSheetChanged(JuryError):
+    """The sheet was saved elsewhere (another tab or session) after this form was opened."""
 
 
 # Domain messages are Swedish (they are shown to Swedish organisers and jurors).
@@ -653,6 +657,13 @@ def reopen_round(*, scoring_round: ScoringRound, by: User) -> ScoringRound:
 # --- score sheets --------------------------------------------------------------------------
 
 
+SHEET_CHANGED = (
+    "Bedömningen har ändrats i en annan flik eller session sedan du öppnade den. "
+    "Dina ändringar sparades inte. Ladda om sidan för att utgå från det som nu är sparat "
+    "(det visas nedan), eller spara igen om dina värden ska ersätta det."
+)
+
+
 @dataclass(frozen=True)
 class EntryInput:
     value: int | None
@@ -667,11 +678,17 @@ def save_score_sheet(
     entries: Mapping[int, EntryInput],
     comment: str = "",
     submit: bool = False,
+    expected_version: int | None = None,
 ) -> ScoreSheet:
     """Save a juror's sheet as a draft, or submit it (every criterion scored).
 
     A submitted sheet stays submitted; changing it while the round is open is a revision,
     recorded with its before and after in the audit log.
+
+    `expected_version` is the sheet's version when the form was opened (0: no sheet yet). If the
+    sheet has been saved since, with other content than this save would leave, nothing is
+    written and ScoreSheetChanged is raised: two tabs or sessions never silently overwrite each
+    other. The same content sent twice (a double click) is not a conflict.
     """
     edition = scoring_round.edition
     _require_visible(juror, candidacy)
@@ -706,6 +723,13 @@ def save_score_sheet(
                 wanted[pk] = EntryInput(existing[pk].value, existing[pk].comment)
             else:
                 wanted[pk] = EntryInput(None)
+        current_version = sheet.version if sheet is not None else 0
+        if expected_version is not None and expected_version != current_version:
+            stored = {pk: EntryInput(e.value, e.comment) for pk, e in existing.items()}
+            if _content(rubric, stored, sheet.comment if sheet else None) != _content(
+                rubric, wanted, comment
+            ):
+                raise ScoreSheetChanged(SHEET_CHANGED)
         was_submitted = sheet is not None and sheet.is_submitted
         if submit or was_submitted:
             missing = [rubric[pk].name for pk, e in wanted.items() if e.value is None]
@@ -715,14 +739,19 @@ def save_score_sheet(
                 )
         before = _sheet_record(sheet, existing, rubric) if sheet is not None else None
         if sheet is None:
-            sheet = ScoreSheet.objects.create(
-                round=scoring_round,
-                candidacy=candidacy,
-                juror=juror,
-                comment=comment.strip(),
-                created_at=now,
-                updated_at=now,
-            )
+            try:
+                with transaction.atomic():
+                    sheet = ScoreSheet.objects.create(
+                        round=scoring_round,
+                        candidacy=candidacy,
+                        juror=juror,
+                        comment=comment.strip(),
+                        created_at=now,
+                        updated_at=now,
+                    )
+            except IntegrityError:
+                # Another tab created the sheet a moment ago (where writers do not queue up).
+                raise ScoreSheetChanged(SHEET_CHANGED) from None
         for pk, entry in wanted.items():
             current = existing.get(pk)
             text = entry.comment.strip()
@@ -739,7 +768,8 @@ def save_score_sheet(
             return sheet
         sheet.comment = comment.strip()
         sheet.updated_at = now
-        fields = ["comment", "updated_at"]
+        sheet.version = current_version + 1
+        fields = ["comment", "updated_at", "version"]
         if was_submitted:
             sheet.revised_at = now
             fields.append("revised_at")
@@ -759,6 +789,20 @@ def save_score_sheet(
             after={"stage": scoring_round.stage, **after},
         )
     return sheet
+
+
+def _content(
+    rubric: Mapping[int, Criterion], entries: Mapping[int, EntryInput], comment: str | None
+) -> tuple[str | None, list[tuple[int | None, str]]]:
+    """What a sheet says, criterion by criterion, to tell whether two saves differ."""
+    missing = EntryInput(None)
+    return (
+        None if comment is None else comment.strip(),
+        [
+            (entries.get(pk, missing).value, entries.get(pk, missing).comment.strip())
+            for pk in sorted(rubric)
+        ],
+    )
 
 
 def _sheet_record(

@@ -140,7 +140,9 @@ def database_from_environment(default_sqlite: Path) -> dict[str, object]:
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             # WAL lets readers go on while one writer writes; IMMEDIATE avoids lock upgrades.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # synchronous=FULL syncs the WAL at every commit: a write answered with success
+            # survives a power cut too, not only a crash of the server (NORMAL may lose it).
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }

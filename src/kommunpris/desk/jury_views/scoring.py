@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kommunpris.awards.models import Phase
 from kommunpris.jury import selectors, services
 from kommunpris.jury.labels import ROUND_NAMES
-from kommunpris.jury.models import ScoringRound
+from kommunpris.jury.models import ScoreSheet, ScoringRound
 from kommunpris.nominations.models import Stage
 from kommunpris.permissions.jury import JURY_PHASES, in_round, may_score
 
@@ -92,6 +92,7 @@ def sheet(request: HttpRequest, year: int, stage: str, pk: int) -> HttpResponse:
     view = selectors.sheets_for(scoring_round, candidacy, request.user)
     form = ScoreSheetForm(request.POST or None, criteria=criteria, sheet=view.own)
     editable = may_score(request.user, scoring_round, candidacy)
+    changed_elsewhere = False
     if request.method == "POST":
         if not editable:
             messages.error(request, _("This round is closed; the scores can no longer be changed."))
@@ -106,7 +107,13 @@ def sheet(request: HttpRequest, year: int, stage: str, pk: int) -> HttpResponse:
                     entries=form.entries(),
                     comment=form.cleaned_data["comment"],
                     submit=submit,
+                    expected_version=form.cleaned_data["version"],
                 )
+            except services.ScoreSheetChanged as exc:
+                # Show what is saved now beside what the person wrote; saving again replaces it.
+                form.add_error(None, str(exc))
+                changed_elsewhere = True
+                view = selectors.sheets_for(scoring_round, candidacy, request.user)
             except services.JuryError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -130,9 +137,21 @@ def sheet(request: HttpRequest, year: int, stage: str, pk: int) -> HttpResponse:
             "view": view,
             "criteria": criteria,
             "editable": editable,
+            "changed_elsewhere": changed_elsewhere,
+            "version": _version_shown(form, view.own, changed_elsewhere=changed_elsewhere),
         },
-        status=400 if form.errors else 200,
+        status=409 if changed_elsewhere else 400 if form.errors else 200,
     )
+
+
+def _version_shown(form: ScoreSheetForm, own: ScoreSheet | None, *, changed_elsewhere: bool) -> int:
+    """The version the form carries: a re-shown form keeps the one it was opened at, so a
+    change made elsewhere meanwhile is still caught; after a conflict, the one now shown."""
+    current = own.version if own is not None else 0
+    if changed_elsewhere or not form.is_bound:
+        return current
+    opened = getattr(form, "cleaned_data", {}).get("version")
+    return current if opened is None else int(opened)
 
 
 @login_required
