@@ -12,7 +12,8 @@ Three editions of the default award, on years counted from today so the world ne
   written and uploaded a PDF.
 
 People: the organiser (staff), a superuser ("staff"), the chair, a juror, and a juror who lives
-in Orsa and so is conflicted out of the joint candidacy in both jury editions; a nominator who
+in Orsa and so is conflicted out of the joint candidacy in both jury editions (all three granted
+the permission to read candidacy material on the nominations desk); a nominator who
 holds a fresh confirmation link (an update of her Umeå nomination) and a link to her personal
 data; Umeå's contact, with a one-time sign-in link and a fresh one.
 
@@ -33,7 +34,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -364,6 +365,13 @@ def build_world() -> World:
     joint_pdf = jury_call.contact_sends(JOINT[0], "digitalisering@mora.se", pdf="Samverkan i Dalarna.pdf")
     sundsvall_pdf = jury_call.contact_sends(SUNDSVALL, "digitalisering@sundsvall.se", pdf="Sundsvall.pdf")
     jury_people = people_for(jury_call.edition)
+    # The organiser lets the jury read the municipalities' material on the nominations desk too,
+    # with the permission kommunpris.permissions.nominations names for it.
+    reading = Permission.objects.get(
+        content_type__app_label="nominations", codename="view_attachment"
+    )
+    for person in jury_people.values():
+        person.user_permissions.add(reading)
     spent_invitation = _token_in_mail(
         "ahmed.haddad@example.se", "jury/invitation", "/arbetsyta/jury/inbjudan/"
     )

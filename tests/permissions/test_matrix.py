@@ -304,11 +304,18 @@ CASES: list[Case] = [
     Case("desk:nominations-csv", ORGANISER_PAGE, jury_year),
     Case("desk:nominations-candidacies-csv", ORGANISER_PAGE, jury_year),
     Case("desk:nominations-contacts", ORGANISER_PAGE, jury_year),
+    # The jury holds the permission to read candidacy material here too, within the conflict rule.
     Case(
         "desk:nominations-attachment",
-        ORGANISER_PAGE,
+        answers(OK, **each(SIGNED_OUT, SIGN_IN), conflicted=FORBIDDEN),
         lambda w, role: {"pk": w.joint_pdf.pk},
         label="the conflicted candidacy's PDF",
+    ),
+    Case(
+        "desk:nominations-attachment",
+        answers(OK, **each(SIGNED_OUT, SIGN_IN)),
+        lambda w, role: {"pk": w.sundsvall_pdf.pk},
+        label="another candidacy's PDF",
     ),
     # The municipality contact.
     Case("desk:nominations-contact", CONTACT_PAGE),
