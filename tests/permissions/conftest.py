@@ -127,6 +127,8 @@ class World:
     nominator_data_token: str
     invitation_token: str  # the invitee's, unused
     spent_invitation_token: str  # the juror's own, spent when she set her password
+    pdf: bytes = MINIMAL_PDF
+    password: str = PASSWORD
 
     @property
     def conflicted_names(self) -> list[str]:
@@ -205,9 +207,7 @@ class _Call:
             name=f"Digitaliseringschefen i {_municipality(code).name}",
             actor=ORGANISER,
         )
-        contact = MunicipalityContact.objects.select_related("edition__award").get(
-            pk=registered.pk
-        )
+        contact = MunicipalityContact.objects.select_related("edition__award").get(pk=registered.pk)
         candidacy = self.candidacy(code)
         nominations.respond_to_candidacy(candidacy=candidacy, contact=contact, accept=True)
         nominations.save_contribution(
@@ -336,14 +336,18 @@ def build_world() -> World:
     def call_with_field(year: int) -> _Call:
         call = _Call(the_award, year)
         call.nominate(JOINT[0], name="Maria Holm", email="maria.holm@example.se")
-        call.nominate(JOINT[1], name="Lars Berg", email="lars.berg@example.se", organisation="Företagarna")
+        call.nominate(
+            JOINT[1], name="Lars Berg", email="lars.berg@example.se", organisation="Företagarna"
+        )
         call.nominate(JOINT[2], name="Fatima Ali", email="fatima.ali@example.se")
         nominations.join_candidacies(
             candidacies=[call.candidacy(code) for code in JOINT], actor=ORGANISER
         )
         for code in (SUNDSVALL, KIRUNA, TIMRA, LJUSDAL):
             call.nominate(code, name="Erik Strand", email="erik.strand@example.se")
-        call.nominate(SUNDSVALL, name="Anna Wik", email="anna.wik@example.se", organisation="Vision")
+        call.nominate(
+            SUNDSVALL, name="Anna Wik", email="anna.wik@example.se", organisation="Vision"
+        )
         return call
 
     def people_for(edition: Edition) -> dict[str, User]:
@@ -362,8 +366,12 @@ def build_world() -> World:
     # The edition in deliberation.
     jury_call = call_with_field(first + 2)
     spam = jury_call.nominate(TIMRA, name="Reklam Robot", email="robot@spam.example")
-    joint_pdf = jury_call.contact_sends(JOINT[0], "digitalisering@mora.se", pdf="Samverkan i Dalarna.pdf")
-    sundsvall_pdf = jury_call.contact_sends(SUNDSVALL, "digitalisering@sundsvall.se", pdf="Sundsvall.pdf")
+    joint_pdf = jury_call.contact_sends(
+        JOINT[0], "digitalisering@mora.se", pdf="Samverkan i Dalarna.pdf"
+    )
+    sundsvall_pdf = jury_call.contact_sends(
+        SUNDSVALL, "digitalisering@sundsvall.se", pdf="Sundsvall.pdf"
+    )
     jury_people = people_for(jury_call.edition)
     # The organiser lets the jury read the municipalities' material on the nominations desk too,
     # with the permission kommunpris.permissions.nominations names for it.
@@ -403,7 +411,9 @@ def build_world() -> World:
         CONTACT, "nominations/contact_link", "/arbetsyta/nomineringar/kommun/lank/"
     )
     # Nora writes again: her update waits for her to follow the new link.
-    call.nominate(UMEA, name="Nora Nilsson", email=NOMINATOR, organisation="Umeå företagare", confirm=False)
+    call.nominate(
+        UMEA, name="Nora Nilsson", email=NOMINATOR, organisation="Umeå företagare", confirm=False
+    )
     confirm_token = _token_in_mail(NOMINATOR, "nominations/confirm", "/nominera/bekrafta/")
     nominations.request_personal_data_link(email=NOMINATOR)
     data_token = _token_in_mail(

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import timedelta
 from html import unescape
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,12 +38,14 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import LocalePrefixPattern
-from django.utils import translation
+from django.utils import timezone, translation
 
+from kommunpris.archive.models import Winner
 from kommunpris.archive.textanalysis import THEMES
 from kommunpris.audit.models import AuditEvent
 from kommunpris.awards.models import Edition
@@ -57,6 +60,7 @@ from kommunpris.jury.models import (
     SiteVisitNote,
     Tie,
 )
+from kommunpris.mail.models import OutgoingMail
 from kommunpris.nominations.models import (
     Attachment,
     Candidacy,
@@ -91,6 +95,9 @@ def sign_in(client: Client, user: User) -> None:
 
 # --- answers ---------------------------------------------------------------------------------
 
+# The arguments of a URL, made from the world for one role.
+Args = Callable[[Any, str], dict[str, Any]]
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -98,20 +105,22 @@ class Answer:
 
     status: int
     to: str = ""  # URL name the redirect leads to; "login" and "admin:login" carry ?next=
+    to_args: Args | None = None
     says: str = ""
 
     def __str__(self) -> str:
         return f"{self.status} → {self.to}" if self.to else str(self.status)
 
-    def problem(self, response: Any, body: str) -> str:
+    def problem(self, response: Any, body: str, world: Any, role: str) -> str:
         got = str(response.status_code)
         if response.status_code in (301, 302):
             got += f" → {response['Location']}"
         if response.status_code != self.status:
             return f"expected {self}, got {got}"
         if self.to:
+            kwargs = self.to_args(world, role) if self.to_args else None
             location = urlsplit(response["Location"])
-            if location.path != reverse(self.to):
+            if location.path != reverse(self.to, kwargs=kwargs):
                 return f"expected {self}, got {got}"
             if self.to in ("login", "admin:login") and "next=" not in location.query:
                 return f"expected a sign-in that comes back (?next=), got {got}"
@@ -161,8 +170,6 @@ CONTACT_POST_ONLY = answers(CONTACT_SIGN_IN, contact=NOT_ALLOWED)
 
 
 # --- the table -------------------------------------------------------------------------------
-
-Args = Callable[[Any, str], dict[str, Any]]
 
 
 def no_args(world: Any, role: str) -> dict[str, Any]:
@@ -455,45 +462,49 @@ CASES: list[Case] = [
     Case("GET /themes/motivations", EVERYONE),
 ]
 
-# The Django admin, as one group: its index, and each registered model's changelist, add and
-# change pages. The value says whether the admin lets a superuser add one (read-only admins,
-# for what only the services write, do not).
-ADMIN_MODELS = {
-    "auth.group": True,
-    "auth.user": True,
-    "archive.archivepage": True,
-    "archive.winner": False,
-    "audit.auditevent": False,
-    "mail.outgoingmail": False,
-    "nominations.attachment": False,
-    "nominations.candidacy": False,
-    "nominations.municipalitycontact": False,
-    "nominations.nomination": False,
-    "register.county": True,
-    "register.municipality": False,
+# The Django admin, as one group: its index, and each registered model's changelist, add,
+# change and delete pages. The value says what the admin lets a superuser do beyond reading:
+# what only the services write (the audit log, the jury's and the nominations' records, the
+# winners) is read-only here.
+ADMIN_MODELS: dict[str, set[str]] = {
+    "auth.group": {"add", "delete"},
+    "auth.user": {"add", "delete"},
+    "archive.archivepage": {"add", "delete"},
+    "archive.winner": set(),
+    "audit.auditevent": set(),
+    "mail.outgoingmail": {"delete"},
+    "nominations.attachment": set(),
+    "nominations.candidacy": set(),
+    "nominations.municipalitycontact": set(),
+    "nominations.nomination": set(),
+    "register.county": {"add", "delete"},
+    "register.municipality": set(),
 }
 ADMIN_ONLY = answers(ADMIN_SIGN_IN, organiser=FORBIDDEN, staff=OK)
+ADMIN_NOBODY = answers(ADMIN_SIGN_IN, **each(ORGANISERS, FORBIDDEN))
 
 
 def _admin_object(label: str) -> Args:
     def args(w: Any, role: str) -> dict[str, Any]:
         first = apps.get_model(label)._default_manager.order_by("pk").first()
-        assert first is not None, f"the world has no {label} for the admin's change page"
+        assert first is not None, f"the world has no {label} for the admin's pages"
         return {"object_id": first.pk}
 
     return args
 
 
 ADMIN_CASES: list[Case] = [Case("admin:index", answers(ADMIN_SIGN_IN, **each(ORGANISERS, OK)))]
-for _label, _may_add in ADMIN_MODELS.items():
-    _app, _name = _label.split(".")
+for _label, _may in ADMIN_MODELS.items():
+    _prefix = "admin:" + _label.replace(".", "_")
     ADMIN_CASES += [
-        Case(f"admin:{_app}_{_name}_changelist", ADMIN_ONLY),
+        Case(f"{_prefix}_changelist", ADMIN_ONLY),
+        Case(f"{_prefix}_add", ADMIN_ONLY if "add" in _may else ADMIN_NOBODY),
+        Case(f"{_prefix}_change", ADMIN_ONLY, _admin_object(_label)),
         Case(
-            f"admin:{_app}_{_name}_add",
-            ADMIN_ONLY if _may_add else answers(ADMIN_SIGN_IN, **each(ORGANISERS, FORBIDDEN)),
+            f"{_prefix}_delete",
+            ADMIN_ONLY if "delete" in _may else ADMIN_NOBODY,
+            _admin_object(_label),
         ),
-        Case(f"admin:{_app}_{_name}_change", ADMIN_ONLY, _admin_object(_label)),
     ]
 
 ALL_CASES = [*CASES, *ADMIN_CASES]
@@ -563,11 +574,13 @@ def test_every_role_gets_its_answer(case: Case, world: Any, clients: dict[str, C
         path = case.path(world, role)
         response = clients[role].get(path)
         body = body_of(response)
-        problem = case.expect[role].problem(response, body)
+        problem = case.expect[role].problem(response, body, world, role)
         if problem:
             wrong.append(f"{role:<10} GET {path}: {problem}")
         if response.status_code == 200:
-            wrong += [f"{role:<10} GET {path}: {leak}" for leak in leaks(case, role, path, body, world)]
+            wrong += [
+                f"{role:<10} GET {path}: {leak}" for leak in leaks(case, role, path, body, world)
+            ]
     assert not wrong, f"{case.id}:\n" + "\n".join(wrong)
 
 
@@ -581,7 +594,12 @@ class Route:
     localised: bool
 
 
-def routes(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "", localised: bool = False) -> Iterator[Route]:
+def routes(
+    resolver: URLResolver | None = None,
+    prefix: str = "",
+    namespace: str = "",
+    localised: bool = False,
+) -> Iterator[Route]:
     for entry in (resolver or get_resolver()).url_patterns:
         if isinstance(entry, URLResolver):
             inner = f"{namespace}:{entry.namespace}".strip(":") if entry.namespace else namespace
@@ -675,4 +693,364 @@ def test_english_paths_lead_to_the_same_views(world: Any, clients: dict[str, Cli
         assert response.status_code == case.expect["anonymous"].status, (case.id, english)
         checked += 1
     assert checked > 60
-POSTS: list[Any] = []
+
+
+# --- state changes: every role that must be refused POSTs, and nothing changes ----------------
+
+
+def state() -> dict[str, Any]:
+    """Everything a state change could touch, and the audit log that records every one."""
+    return {
+        "audit events": AuditEvent.objects.count(),
+        "mail": OutgoingMail.objects.count(),
+        "users": sorted(User.objects.values_list("pk", "password", "is_active")),
+        "editions": sorted(Edition.objects.values_list("year", "phase", "publish_at")),
+        "candidacies": sorted(
+            Candidacy.objects.values_list("pk", "stage", "response", "own_proud")
+        ),
+        "members": sorted(Candidacy.objects.values_list("pk", "members__municipality_id")),
+        "nominations": sorted(
+            Nomination.objects.values_list("pk", "status", "candidacy_id", "nominator_email")
+        ),
+        "attachments": sorted(Attachment.objects.values_list("pk", flat=True)),
+        "contacts": sorted(MunicipalityContact.objects.values_list("pk", "email")),
+        "seats": sorted(Membership.objects.values_list("pk", "accepted_at")),
+        "ties": Tie.objects.count(),
+        "criteria": sorted(Criterion.objects.values_list("pk", "name", "weight")),
+        "rounds": sorted(ScoringRound.objects.values_list("pk", "closed_at")),
+        "sheets": sorted(ScoreSheet.objects.values_list("pk", "updated_at", "comment")),
+        "site visits": SiteVisitNote.objects.count(),
+        "ballots": sorted(Ballot.objects.values_list("pk", "updated_at")),
+        "ranks": BallotRank.objects.aggregate(Max("pk"))["pk__max"],
+        "decisions": Decision.objects.count(),
+        "winners": sorted(Winner.objects.values_list("pk", "display_name")),
+    }
+
+
+Data = Callable[[Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Post:
+    """A state change: who must be refused (and how), and who may make it with the same data."""
+
+    name: str
+    args: Args
+    data: Data
+    refused: Mapping[str, Answer]
+    allowed: str = ""  # proves the data is good: this role's same POST changes something
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.name} [{self.label}]" if self.label else self.name
+
+
+def refuse(roles: tuple[str, ...], answer: Answer) -> dict[str, Answer]:
+    return each(roles, answer)
+
+
+ORGANISER_REFUSALS = {**refuse(SIGNED_OUT, SIGN_IN), **refuse(JURY, FORBIDDEN)}
+JURY_REFUSALS = refuse(SIGNED_OUT, SIGN_IN)
+NOT_FOR = NOT_FOUND  # the jury desk answers a page someone may not use as if it did not exist
+
+
+def _day(days: int) -> str:
+    return (timezone.localdate() + timedelta(days=days)).isoformat()
+
+
+def _criterion_form(name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "name_en": "",
+        "description": "Hur kommunen öppnar sina data.",
+        "weight": "1",
+        **{f"level_{value}": f"Nivå {value}" for value in range(5)},
+    }
+
+
+def _scores(w: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"comment": "Ändrad efter platsbesöket.", "action": "submit"}
+    for criterion in Criterion.objects.filter(edition=w.jury):
+        data[f"value_{criterion.pk}"] = "0"
+        data[f"comment_{criterion.pk}"] = ""
+    return data
+
+
+def _pdf_upload(w: Any) -> dict[str, Any]:
+    return {"file": SimpleUploadedFile("Bilaga.pdf", w.pdf, content_type="application/pdf")}
+
+
+POSTS: list[Post] = [
+    # The organiser's nominations desk.
+    Post(
+        "desk:nominations-edition-create",
+        no_args,
+        lambda w: {
+            "year": w.draft.year + 2,
+            "nominations_close": _day(400),
+            "supplement_close": _day(420),
+            "ceremony": f"{w.draft.year + 2}-11-10T18:00",
+        },
+        ORGANISER_REFUSALS,
+        allowed="organiser",
+    ),
+    Post(
+        "desk:nominations-edition-open",
+        year("draft"),
+        lambda w: {},
+        ORGANISER_REFUSALS,
+        "organiser",
+    ),
+    Post("desk:nominations-edition-close", year("call"), lambda w: {}, ORGANISER_REFUSALS, "staff"),
+    Post(
+        "desk:nominations-join",
+        year("call"),
+        lambda w: {"candidacy": [w.nordmaling.pk, w.vannas.pk]},
+        ORGANISER_REFUSALS,
+        "organiser",
+    ),
+    Post(
+        "desk:nominations-reject",
+        lambda w, role: {"year": w.jury.year, "pk": w.spam.pk},
+        lambda w: {"reason": "Reklam för en produkt, inte en nominering."},
+        ORGANISER_REFUSALS,
+        "organiser",
+    ),
+    Post(
+        "desk:nominations-contacts",
+        year("call"),
+        lambda w: {"municipality": "Nordmaling", "email": "it@nordmaling.se", "name": ""},
+        ORGANISER_REFUSALS,
+        "organiser",
+    ),
+    # The jury desk: the organiser's part.
+    Post(
+        "desk:jury-members",
+        jury_year,
+        lambda w: {
+            "email": "ny.ledamot@example.se",
+            "name": "Ny Ledamot",
+            "role": "juror",
+            "language": "sv",
+        },
+        {**JURY_REFUSALS, **refuse(JURY, NOT_FOR)},
+        "organiser",
+        label="invite",
+    ),
+    Post(
+        "desk:jury-members",
+        jury_year,
+        lambda w: {"resend": Membership.objects.get(edition=w.jury, user=w.invitee).pk},
+        {**JURY_REFUSALS, **refuse(JURY, NOT_FOR)},
+        "staff",
+        label="send the invitation again",
+    ),
+    Post(
+        "desk:jury-rubric",
+        year("call"),
+        lambda w: {"remove": str(w.call_criterion.pk)},
+        {**JURY_REFUSALS, **refuse(JURY, NOT_FOR)},
+        "organiser",
+        label="open rubric",
+    ),
+    Post(
+        "desk:jury-rubric",
+        jury_year,
+        lambda w: {"remove": str(w.criterion.pk)},
+        {**JURY_REFUSALS, **refuse((*JURY, *ORGANISERS), NOT_FOR)},
+        label="locked rubric",
+    ),
+    Post(
+        "desk:jury-criterion-new",
+        year("call"),
+        lambda w: _criterion_form("Öppenhet"),
+        {**JURY_REFUSALS, **refuse(JURY, NOT_FOR)},
+        "organiser",
+    ),
+    Post(
+        "desk:jury-criterion",
+        lambda w, role: {"year": w.call.year, "pk": w.call_criterion.pk},
+        lambda w: _criterion_form("Ledarskap"),
+        {**JURY_REFUSALS, **refuse(JURY, NOT_FOR)},
+        "organiser",
+    ),
+    # The jury desk: members' and the chair's work.
+    Post(
+        "desk:jury-phase",
+        jury_year,
+        lambda w: {"action": "start_deliberation"},
+        {**JURY_REFUSALS, **refuse(("juror", "conflicted", *ORGANISERS), NOT_FOR)},
+    ),
+    Post(
+        "desk:jury-ties",
+        jury_year,
+        lambda w: {"kind": "organisation", "organisation": "Sambruk", "note": "Styrelseledamot."},
+        {**JURY_REFUSALS, **refuse(ORGANISERS, NOT_FOR)},
+        "juror",
+    ),
+    Post(
+        "desk:jury-move",
+        candidacy("joint"),
+        lambda w: {"stage": "nominee"},
+        {
+            **JURY_REFUSALS,
+            **refuse(("conflicted", *ORGANISERS), NOT_FOR),
+            # A member who is not the chair: the service refuses and the page says so.
+            "juror": Answer(302, to="desk:jury-candidacies", to_args=jury_year),
+        },
+    ),
+    Post(
+        "desk:jury-visit",
+        candidacy("joint"),
+        lambda w: {"visited_on": _day(3), "body": "Vi såg kontaktcentret i arbete."},
+        {**JURY_REFUSALS, **refuse(("conflicted", *ORGANISERS), NOT_FOR)},
+        "juror",
+    ),
+    Post(
+        "desk:jury-round-status",
+        round_of("finalist"),
+        lambda w: {"action": "close"},
+        {**JURY_REFUSALS, **refuse(("juror", "conflicted", *ORGANISERS), NOT_FOR)},
+        "chair",
+    ),
+    Post(
+        "desk:jury-sheet",
+        sheet("joint"),
+        _scores,
+        {**JURY_REFUSALS, **refuse(("conflicted", *ORGANISERS), NOT_FOR)},
+        "juror",
+    ),
+    Post(
+        "desk:jury-ballot",
+        jury_year,
+        lambda w: {
+            f"rank_{w.joint.pk}": "3",
+            f"rank_{w.sundsvall.pk}": "1",
+            f"rank_{w.kiruna.pk}": "2",
+        },
+        {**JURY_REFUSALS, **refuse(ORGANISERS, NOT_FOR)},
+        "juror",
+    ),
+    Post(
+        "desk:jury-count",
+        jury_year,
+        lambda w: {"note": "Juryn enades efter samtal."},
+        {**JURY_REFUSALS, **refuse(("juror", "conflicted", *ORGANISERS), NOT_FOR)},
+    ),
+    Post(
+        "desk:jury-decision",
+        jury_year,
+        lambda w: {
+            "action": "decide",
+            "candidacy": str(w.joint.pk),
+            "display_name": "Mora, Orsa och Älvdalen",
+            "motivation": "Tre kommuner som delar allt de bygger.",
+            "motivation_en": "",
+            "publish_at": f"{w.jury.year}-11-10T18:00",
+            "departure_reason": "",
+        },
+        {**JURY_REFUSALS, **refuse(("juror", "conflicted", *ORGANISERS), NOT_FOR)},
+        "chair",
+        label="decide",
+    ),
+    Post(
+        "desk:jury-decision",
+        year("decided"),
+        lambda w: {"action": "reschedule", "publish_at": f"{w.decided.year}-11-12T18:00"},
+        {**JURY_REFUSALS, **refuse(("juror", "conflicted", *ORGANISERS), NOT_FOR)},
+        "chair",
+        label="move the publication",
+    ),
+    # The municipality contact.
+    Post(
+        "desk:nominations-contact-respond",
+        no_args,
+        lambda w: {"response": "decline"},
+        answers(CONTACT_SIGN_IN),
+        "contact",
+    ),
+    Post(
+        "desk:nominations-contact-contribution",
+        no_args,
+        lambda w: {"proud": "Allt.", "effect": "Mycket.", "learned": "Att dela."},
+        answers(CONTACT_SIGN_IN),
+        "contact",
+    ),
+    Post(
+        "desk:nominations-contact-upload", no_args, _pdf_upload, answers(CONTACT_SIGN_IN), "contact"
+    ),
+    Post(
+        "desk:nominations-contact-remove",
+        lambda w, role: {"pk": w.umea_pdf.pk},
+        lambda w: {},
+        answers(CONTACT_SIGN_IN),
+        "contact",
+    ),
+    # Links: whoever does not hold them makes one up.
+    Post(
+        "nominate-confirm",
+        held_by("nominator", "nominator_confirm_token"),
+        lambda w: {},
+        answers(LINK_REFUSED),
+        "nominator",
+    ),
+    Post(
+        "personal-data-erase",
+        held_by("nominator", "nominator_data_token"),
+        lambda w: {},
+        answers(BAD_REQUEST),
+        "nominator",
+    ),
+    Post(
+        "desk:nominations-contact-link",
+        held_by("contact", "contact_fresh_token", fake=made_up),
+        lambda w: {},
+        answers(LINK_REFUSED),
+        "contact",
+    ),
+    Post(
+        "desk:jury-accept",
+        lambda w, role: {"token": forged(w.invitation_token)},
+        lambda w: {"new_password1": w.password, "new_password2": w.password},
+        answers(BAD_REQUEST),
+        label="a made-up invitation",
+    ),
+]
+
+
+def _differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    return [key for key in before if before[key] != after[key]]
+
+
+@pytest.mark.parametrize("post", POSTS, ids=lambda post: post.id)
+def test_refused_state_changes_change_nothing(
+    post: Post, world: Any, clients: dict[str, Client]
+) -> None:
+    refused = {role: answer for role, answer in post.refused.items() if role != post.allowed}
+    assert refused, post.id
+    wrong = []
+    for role, answer in refused.items():
+        path = reverse(post.name, kwargs=post.args(world, role) or None)
+        before = state()
+        response = clients[role].post(path, post.data(world))
+        problem = answer.problem(response, body_of(response), world, role)
+        if problem:
+            wrong.append(f"{role:<10} POST {path}: {problem}")
+        changed = _differences(before, state())
+        if changed:
+            wrong.append(f"{role:<10} POST {path}: refused, but changed {', '.join(changed)}")
+    assert not wrong, f"{post.id}:\n" + "\n".join(wrong)
+    if post.allowed:
+        # The same POST from the role it is for goes through: the refusals were not bad data.
+        # Links are followed in a new browser, so the role's own session stays as it was.
+        kwargs = post.args(world, post.allowed)
+        browser = Client() if "token" in kwargs else clients[post.allowed]
+        path = reverse(post.name, kwargs=kwargs or None)
+        before = state()
+        response = browser.post(path, post.data(world))
+        assert response.status_code in (200, 302), (post.id, response.status_code)
+        after = state()
+        assert after["audit events"] > before["audit events"], (
+            f"{post.id}: {post.allowed}'s POST changed nothing; the refusals prove nothing"
+        )
