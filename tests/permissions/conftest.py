@@ -129,6 +129,12 @@ class World:
     spent_invitation_token: str  # the juror's own, spent when she set her password
     pdf: bytes = MINIMAL_PDF
     password: str = PASSWORD
+    # Words only the jury writes, and what they are: no public answer may contain them.
+    secrets: tuple[tuple[str, str], ...] = (
+        (SCORE_MARK, "a juror's score comment"),
+        (VISIT_MARK, "a site-visit note"),
+        (MOTIVATION_MARK, "the embargoed winner's motivation"),
+    )
 
     @property
     def conflicted_names(self) -> list[str]:
