@@ -215,8 +215,9 @@ def jury_year(w: Any, role: str) -> dict[str, Any]:
     return {"year": w.jury.year}
 
 
-def candidacy(name: str, **more: Any) -> Args:
-    return lambda w, role: {"year": w.jury.year, "pk": getattr(w, name).pk, **more}
+def candidacy(name: str) -> Args:
+    """A candidacy (or nomination) of the jury's edition."""
+    return lambda w, role: {"year": w.jury.year, "pk": getattr(w, name).pk}
 
 
 def round_of(stage: str) -> Args:
@@ -239,7 +240,7 @@ def made_up(token: str) -> str:
 
 
 CASES: list[Case] = [
-    # -- site-wide: sitemap, robots, feed, the admin's own sign-in -----------------------------
+    # -- site-wide: sitemap, robots, feed ------------------------------------------------------
     Case("sitemap", EVERYONE),
     Case("robots", EVERYONE),
     Case("feed", EVERYONE),
@@ -824,7 +825,7 @@ POSTS: list[Post] = [
     ),
     Post(
         "desk:nominations-reject",
-        lambda w, role: {"year": w.jury.year, "pk": w.spam.pk},
+        candidacy("spam"),
         lambda w: {"reason": "Reklam för en produkt, inte en nominering."},
         ORGANISER_REFUSALS,
         "organiser",
@@ -1114,3 +1115,16 @@ def test_the_api_tells_nothing_of_decisions_before_their_time(world: Any, client
     assert max(w["year"] for w in winners) == 2023
     assert str(world.decided.year) not in client.get(reverse("winners-csv")).content.decode()
     assert str(world.decided.year) not in client.get(reverse("feed")).content.decode()
+
+
+# Views that answer only POST but change nobody's data: signing out ends one's own session.
+SIGN_OUTS = {"logout", "desk:nominations-contact-signout"}
+
+
+def test_every_post_only_view_is_posted_to_by_those_it_refuses() -> None:
+    post_only = {
+        case.name for case in CASES if any(answer == NOT_ALLOWED for answer in case.expect.values())
+    }
+    posted = {post.name for post in POSTS}
+    missing = sorted(post_only - posted - SIGN_OUTS)
+    assert not missing, f"POST-only views with no refusal rows in POSTS: {missing}"
