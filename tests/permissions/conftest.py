@@ -8,8 +8,10 @@ Three editions of the default award, on years counted from today so the world ne
   rounds: Mora, Orsa och Älvdalen (joint), Sundsvall and Kiruna are finalists, Timrå is a
   nominee, Ljusdal stayed a candidacy. The joint candidacy and Sundsvall sent PDFs; finalists
   have site-visit notes; the ballot is cast; one invited member has not yet accepted.
-- `call` (two years after that): nominations open. Umeå is nominated; its contact has answered,
-  written and uploaded a PDF.
+- `call` (two years after that): nominations open. Umeå, Nordmaling and Vännäs are nominated;
+  Umeå's contact has answered, written and uploaded a PDF; the organiser has already put the
+  default rubric in place (still editable, as no round has opened).
+- `draft` (two years after that): created, its call not yet open.
 
 People: the organiser (staff), a superuser ("staff"), the chair, a juror, and a juror who lives
 in Orsa and so is conflicted out of the joint candidacy in both jury editions (all three granted
@@ -111,7 +113,6 @@ class World:
     spam: Nomination  # a confirmed nomination in the jury edition, for the organiser to reject
     # the decided edition
     decided_joint: Candidacy
-    decided_sundsvall: Candidacy
     winner: Winner
     # the open call, and the next edition in draft
     draft: Edition
@@ -461,7 +462,6 @@ def build_world() -> World:
         criterion=Criterion.objects.filter(edition=the_jury).first(),  # type: ignore[arg-type]
         spam=spam,
         decided_joint=decided_joint,
-        decided_sundsvall=decided_call.candidacy(SUNDSVALL),
         winner=Winner.objects.get(edition=decided_call.edition),
         draft=draft,
         umea=call.candidacy(UMEA),
