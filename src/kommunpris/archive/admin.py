@@ -17,3 +17,7 @@ class WinnerAdmin(admin.ModelAdmin[Winner]):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        # A deleted winner would leave the archive without a trace in the audit log.
+        return False

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from kommunpris.awards.models import Edition, Phase
 
+from .jury import conflicted_candidacy_ids
+
 if TYPE_CHECKING:
     from kommunpris.nominations.models import Candidacy, MunicipalityContact
 
@@ -55,11 +57,16 @@ def may_manage_nominations(user: Any) -> bool:
 
 def may_read_candidacy_material(user: Any, candidacy: Candidacy) -> bool:
     """Organisers, and users granted READ_CANDIDACY_MATERIAL (the jury), read what a
-    municipality sent in: its own answers and its PDF attachments. (The jury's conflict-of-
-    interest rule belongs here too, keyed on the candidacy, once jury membership exists.)"""
+    municipality sent in: its own answers and its PDF attachments. A juror never reads the
+    material of a candidacy the conflict rule (kommunpris.permissions.jury) keeps from them."""
     if is_organiser(user):
         return True
-    return bool(user.is_authenticated and user.is_active and user.has_perm(READ_CANDIDACY_MATERIAL))
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.has_perm(READ_CANDIDACY_MATERIAL)
+        and candidacy.pk not in conflicted_candidacy_ids(user, candidacy.edition)
+    )
 
 
 def contact_speaks_for(contact: MunicipalityContact, candidacy: Candidacy) -> bool:
