@@ -31,10 +31,10 @@ run: install
 	$(BIN)/kommunpris bootstrap
 	$(BIN)/kommunpris runserver 127.0.0.1:8000
 
-# Debian packages the test suite uses: headless Chromium for browser tests, gettext for messages.
+# Debian packages the test suite uses, each only where its own command is missing
+# (scripts/system-packages says which and why).
 system-packages:
-	@command -v chromium >/dev/null && command -v msgfmt >/dev/null && command -v npm >/dev/null || { \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext npm >/dev/null; }
+	scripts/system-packages
 
 # The whole suite on SQLite, then on a throw-away PostgreSQL server (see scripts/with-postgres).
 test: system-packages install
