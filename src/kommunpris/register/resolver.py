@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .collation import swedish_sort_key
+
 # Official names whose genitive is irregular, as the municipalities write themselves.
 IRREGULAR_GENITIVES = {"falu": "falun"}
 # Words around a name that say what kind of body it is, not which one.
@@ -142,15 +144,20 @@ class Resolver:
             return []
         ranked = sorted(
             (
-                (0 if fold_diacritics(k).startswith(key) else 1, self._names[code], code)
+                (
+                    0 if fold_diacritics(k).startswith(key) else 1,
+                    swedish_sort_key(self._names[code]),
+                    self._names[code],
+                    code,
+                )
                 for k, code in self._by_key.items()
                 if key in fold_diacritics(k)
             )
         )
-        return [Match(code, name) for _, name, code in ranked[:limit]]
+        return [Match(code, name) for _, _key, name, code in ranked[:limit]]
 
     def _match(self, code: str) -> Match:
         return Match(code=code, name=self._names[code])
 
     def _sorted_names(self, codes: Iterable[str]) -> list[str]:
-        return sorted(self._names[c] for c in codes)
+        return sorted((self._names[c] for c in codes), key=swedish_sort_key)

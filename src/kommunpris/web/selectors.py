@@ -50,7 +50,7 @@ class MunicipalityRow:
 
 
 def county_municipalities(county: County, *, now: datetime | None = None) -> list[MunicipalityRow]:
-    municipalities = list(county.municipalities.order_by("name"))
+    municipalities = list(county.municipalities.order_by("sort_key"))
     placings = placings_of_municipalities([m.code for m in municipalities], now=now)
     return [MunicipalityRow(m, placings[m.code]) for m in municipalities]
 
@@ -62,7 +62,7 @@ def winning_codes(*, now: datetime | None = None) -> set[str]:
 def municipalities_by_county() -> list[tuple[County, list[Municipality]]]:
     grouped: dict[str, list[Municipality]] = {}
     counties = {c.code: c for c in County.objects.all()}
-    for m in Municipality.objects.order_by("name"):
+    for m in Municipality.objects.order_by("sort_key"):
         grouped.setdefault(m.county_id, []).append(m)
     return [(counties[code], grouped.get(code, [])) for code in sorted(counties)]
 
@@ -111,7 +111,7 @@ def map_entries(
     Only editions whose decision is public count (the embargo rule of kommunpris.permissions),
     so an embargoed winner or finalist is drawn like any other municipality.
     """
-    municipalities = Municipality.objects.select_related("county").order_by("name")
+    municipalities = Municipality.objects.select_related("county").order_by("sort_key")
     if county is not None:
         municipalities = municipalities.filter(county=county)
     rows = list(municipalities)
