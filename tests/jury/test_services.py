@@ -312,8 +312,8 @@ def test_record_decision_creates_the_winner_and_freezes(jury, full_marks, factor
         by=jury.chair,
     )
     jury.refresh()
-    assert (winner.municipality_id, winner.display_name, winner.motivation) == (
-        "2121",
+    assert (winner.codes, winner.display_name, winner.motivation) == (
+        ["2121"],
         "Ovanåkers kommun",
         "Ovanåker visar vägen.\n\nMed mod.",
     )

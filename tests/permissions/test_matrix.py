@@ -272,7 +272,7 @@ CASES: list[Case] = [
     Case("edition", answers(NOT_FOUND), year("draft"), label="draft"),
     Case("edition", EVERYONE, lambda w, role: {"year": 2023}, label="archive"),
     Case("municipalities", EVERYONE),
-    Case("municipality", EVERYONE, lambda w, role: {"code": w.winner.municipality_id}),
+    Case("municipality", EVERYONE, lambda w, role: {"code": w.winner.codes[0]}),
     Case("counties", EVERYONE),
     Case("county", EVERYONE, lambda w, role: {"code": "20"}),
     Case("open-data", EVERYONE),
@@ -501,7 +501,7 @@ CASES: list[Case] = [
     Case(
         "GET /municipalities/{code}",
         EVERYONE,
-        lambda w, role: {"code": w.winner.municipality_id},
+        lambda w, role: {"code": w.winner.codes[0]},
     ),
     Case("GET /counties", EVERYONE),
     Case("GET /counties/{code}", EVERYONE, lambda w, role: {"code": "20"}),

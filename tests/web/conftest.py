@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kommunpris.archive.models import Winner
+from kommunpris.archive.models import Winner, WinnerMunicipality
 from kommunpris.awards.models import Award, Edition, Phase
 from kommunpris.nominations.models import Candidacy, CandidacyMember, Stage
 from kommunpris.register.models import Municipality
@@ -32,11 +32,11 @@ def _decided_2025(award: Award, *, publish_in: timedelta) -> Edition:
         publish_at=timezone.now() + publish_in,
         venue=award.venue,
     )
-    Winner.objects.create(
-        edition=edition,
-        municipality=Municipality.objects.get(code="2584"),
-        display_name="Kiruna kommun",
-        motivation=SECRET_MOTIVATION,
+    winner = Winner.objects.create(
+        edition=edition, display_name="Kiruna kommun", motivation=SECRET_MOTIVATION
+    )
+    WinnerMunicipality.objects.create(
+        winner=winner, municipality=Municipality.objects.get(code="2584")
     )
     for position_codes in (["2523", "2510"], ["2506"], ["2584"]):
         candidacy = Candidacy.objects.create(edition=edition, stage=Stage.FINALIST)

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from kommunpris.register.models import Municipality
+
 from .models import Winner
 
 WINNER_FIELDS = [
@@ -22,26 +24,56 @@ WINNER_FIELDS = [
     "motivation",
     "ceremony_date",
 ]
+# In the CSV, the columns about the municipality list every member of a joint win, in the same
+# order in each column, separated by this.
+JOINT_SEPARATOR = ", "
+
+
+def _municipality(m: Municipality) -> dict[str, str]:
+    return {"code": m.code, "name": m.name, "county_code": m.county.code, "county": m.county.name}
 
 
 def winner_row(winner: Winner) -> dict[str, Any]:
+    """The winner as the JSON download and the API give it.
+
+    `municipalities` lists every winning municipality (several for a joint win); the single
+    `municipality_code` … `county` fields are its first, kept for the API's version 1 clients.
+    """
     edition = winner.edition
-    municipality = winner.municipality
+    places = winner.places
+    first = places[0]
     return {
         "year": edition.year,
         "award_name": edition.name,
-        "municipality_code": municipality.code,
-        "municipality": municipality.name,
+        "municipality_code": first.code,
+        "municipality": first.name,
         "display_name": winner.display_name,
-        "county_code": municipality.county.code,
-        "county": municipality.county.name,
+        "county_code": first.county.code,
+        "county": first.county.name,
         "motivation": winner.motivation,
         "ceremony_date": (
             timezone.localtime(edition.ceremony_at).date().isoformat()
             if edition.ceremony_at
             else None
         ),
+        "joint": len(places) > 1,
+        "municipalities": [_municipality(m) for m in places],
     }
+
+
+def winner_csv_row(winner: Winner) -> dict[str, Any]:
+    """The winner as one CSV row: every member of a joint win in the municipality columns."""
+    row = winner_row(winner)
+    members = row.pop("municipalities")
+    row.pop("joint")
+    for column, key in [
+        ("municipality_code", "code"),
+        ("municipality", "name"),
+        ("county_code", "county_code"),
+        ("county", "county"),
+    ]:
+        row[column] = JOINT_SEPARATOR.join(m[key] for m in members)
+    return row
 
 
 def winners_csv(winners: Iterable[Winner]) -> str:
@@ -51,6 +83,6 @@ def winners_csv(winners: Iterable[Winner]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=WINNER_FIELDS, delimiter=";", lineterminator="\r\n")
     writer.writeheader()
     for winner in winners:
-        row = winner_row(winner)
+        row = winner_csv_row(winner)
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
     return buffer.getvalue()

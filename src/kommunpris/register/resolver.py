@@ -17,6 +17,8 @@ _PREFIXES = ("region ", "kommunen ", "staden ")
 _SUFFIXES = (" kommun", " stad", " municipality", " city", " kommune", " landskommun")
 _DASHES = re.compile(r"\s*[-‐‑‒–—]\s*")
 _SPACE = re.compile(r"\s+")
+# Between the members of a joint candidacy: "Mora kommun, Orsa kommun och Älvdalens kommun".
+_JOINT_SEPARATORS = re.compile(r"\s*,\s*|\s+(?:och|samt|and|&)\s+", re.IGNORECASE)
 
 
 class MunicipalityNotFound(LookupError):
@@ -36,6 +38,17 @@ class MunicipalityNotFound(LookupError):
         if listed:
             return f"Okänd kommun '{self.written}'. Menade du: {listed}?"
         return f"Okänd kommun '{self.written}'. Skriv kommunens namn, t.ex. 'Sundsvall'."
+
+
+class RepeatedMunicipality(MunicipalityNotFound):
+    """A joint name lists the same municipality twice."""
+
+    @property
+    def message(self) -> str:
+        return (
+            f"'{self.written}' nämner {self.candidates[0]} två gånger. "
+            "Skriv varje kommun i den gemensamma kandidaturen en gång."
+        )
 
 
 @dataclass(frozen=True)
@@ -119,6 +132,23 @@ class Resolver:
         if len(starting) > 1:
             raise MunicipalityNotFound(written, self._sorted_names(starting), ambiguous=True)
         raise MunicipalityNotFound(written, self.closest(written), ambiguous=False)
+
+    def resolve_all(self, written: str) -> list[Match]:
+        """One municipality, or each member of a joint candidacy in the order written
+        ("Mora kommun, Orsa kommun och Älvdalens kommun"); raises MunicipalityNotFound."""
+        try:
+            return [self.resolve(written)]
+        except MunicipalityNotFound:
+            parts = [part for part in _JOINT_SEPARATORS.split(written) if part.strip()]
+            if len(parts) < 2:
+                raise
+        matches = [self.resolve(part) for part in parts]
+        seen: set[str] = set()
+        for match in matches:
+            if match.code in seen:
+                raise RepeatedMunicipality(written, [match.name], ambiguous=False)
+            seen.add(match.code)
+        return matches
 
     def closest(self, written: str, *, limit: int = 3) -> list[str]:
         """The register names most like what was written, best first."""

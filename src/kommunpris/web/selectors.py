@@ -56,7 +56,7 @@ def county_municipalities(county: County, *, now: datetime | None = None) -> lis
 
 
 def winning_codes(*, now: datetime | None = None) -> set[str]:
-    return set(public_winners(now=now).values_list("municipality_id", flat=True))
+    return set(public_winners(now=now).values_list("municipalities__code", flat=True))
 
 
 def municipalities_by_county() -> list[tuple[County, list[Municipality]]]:
@@ -126,10 +126,15 @@ def map_entry(
     own = [p for p in placings if award is None or p.edition.award_id == award.pk]
     best = _best(own)
     partners: tuple[str, ...] = ()
-    if best is not None and best.candidacy is not None and best.candidacy.is_joint:
-        partners = tuple(
-            other.name for other in best.candidacy.municipalities if other.code != municipality.code
-        )
+    together = (
+        best.winner.places
+        if best is not None and best.winner is not None
+        else best.candidacy.municipalities
+        if best is not None and best.candidacy is not None
+        else []
+    )
+    if len(together) > 1:
+        partners = tuple(other.name for other in together if other.code != municipality.code)
     return MapEntry(
         municipality=municipality,
         stage=best.stage if best else "",
