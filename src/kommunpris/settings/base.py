@@ -68,7 +68,19 @@ MIDDLEWARE[_AFTER_SECURITY:_AFTER_SECURITY] = [
     "csp.middleware.CSPMiddleware",
     # PostgreSQL refuses text with NUL: such requests get a 400, not a server error.
     "kommunpris.operations.middleware.RejectNulCharactersMiddleware",
+    # CORS, the licence header and conditional GET for the paths below.
+    "kommunpris.web.public_reads.PublicReadMiddleware",
 ]
+# Open data: other sites' pages may read these (CORS), each names its licence in a Link header
+# (regular expressions on the path; kommunpris.web.public_reads).
+KOMMUNPRIS_OPEN_DATA_PATHS = [
+    r"^/api/",
+    r"^(/en)?/vinnare/vinnare\.(csv|json|txt)$",
+    r"^/feed/$",
+    r"^/datasets/dcat$",
+]
+# Answers that carry an ETag and are answered 304 Not Modified when the client has them.
+KOMMUNPRIS_CONDITIONAL_GET_PATHS = [*KOMMUNPRIS_OPEN_DATA_PATHS]
 
 # Argon2id first (argon2-cffi); older hashes stay readable and are upgraded at the next sign-in.
 PASSWORD_HASHERS = [

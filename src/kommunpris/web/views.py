@@ -90,7 +90,6 @@ def winners_download(request: HttpRequest, fmt: str) -> HttpResponse:
             render_announcement(public_announcement(award=the_award)),
             content_type="text/plain; charset=utf-8",
         )
-    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
