@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
-from django.utils.cache import parse_etags, quote_etag
+from django.utils.http import parse_etags, quote_etag
 
 from kommunpris.archive.licence import LICENCE_LINK
 
