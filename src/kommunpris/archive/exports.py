@@ -12,6 +12,7 @@ from django.utils import timezone
 from kommunpris.register.models import Municipality
 
 from .models import Winner
+from .selectors import Placing
 
 WINNER_FIELDS = [
     "year",
@@ -85,4 +86,51 @@ def winners_csv(winners: Iterable[Winner]) -> str:
     for winner in winners:
         row = winner_csv_row(winner)
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return buffer.getvalue()
+
+
+MUNICIPALITY_RESULT_FIELDS = [
+    "municipality_code",
+    "municipality",
+    "county_code",
+    "county",
+    "winner",
+    "finalist",
+    "nominee",
+]
+
+
+def municipality_result_row(municipality: Municipality, placings: list[Placing]) -> dict[str, Any]:
+    """A municipality with the years it won, was a finalist and was a nominee (newest first)."""
+
+    def years(stage: str) -> list[int]:
+        return [p.edition.year for p in placings if p.stage == stage]
+
+    return {
+        "municipality_code": municipality.code,
+        "municipality": municipality.name,
+        "county_code": municipality.county.code,
+        "county": municipality.county.name,
+        "winner": years("winner"),
+        "finalist": years("finalist"),
+        "nominee": years("nominee"),
+    }
+
+
+def municipality_results_csv(rows: Iterable[tuple[Municipality, list[Placing]]]) -> str:
+    """As winners_csv; the years of each stage in one cell, separated by JOINT_SEPARATOR."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.DictWriter(
+        buffer, fieldnames=MUNICIPALITY_RESULT_FIELDS, delimiter=";", lineterminator="\r\n"
+    )
+    writer.writeheader()
+    for municipality, placings in rows:
+        row = municipality_result_row(municipality, placings)
+        writer.writerow(
+            {
+                k: JOINT_SEPARATOR.join(map(str, v)) if isinstance(v, list) else v
+                for k, v in row.items()
+            }
+        )
     return buffer.getvalue()

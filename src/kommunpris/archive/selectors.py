@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from kommunpris.awards.models import Award, Edition
 from kommunpris.nominations.models import Candidacy, CandidacyMember, Stage
 from kommunpris.permissions import published_editions_q
+from kommunpris.register.models import Municipality
 
 from .announcement import AnnouncedWinner, Announcement
 from .models import ArchivePage, Winner, WinnerMunicipality
@@ -140,6 +141,15 @@ def placings_of_municipalities(
     for placings in result.values():
         placings.sort(key=lambda p: (-p.edition.year, p.edition.award.slug))
     return result
+
+
+def municipality_results(
+    *, award: Award, now: datetime | None = None
+) -> list[tuple[Municipality, list[Placing]]]:
+    """Every municipality in Swedish order with its public placings in the award, newest first."""
+    rows = list(Municipality.objects.select_related("county").order_by("sort_key"))
+    placings = placings_of_municipalities([m.code for m in rows], now=now)
+    return [(m, [p for p in placings[m.code] if p.edition.award_id == award.pk]) for m in rows]
 
 
 # ---------------------------------------------------------------------------------------------
