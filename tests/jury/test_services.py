@@ -371,3 +371,42 @@ def test_start_jury_review_waits_for_the_supplement_deadline(award, factories):
         edition=edition, actor="x", now=datetime(2029, 5, 16, tzinfo=STOCKHOLM)
     )
     assert edition.phase == Phase.JURY_REVIEW
+
+
+def test_record_decision_on_a_joint_candidacy_records_every_member(jury):
+    _to_deliberation(jury, [jury.joint, jury.timra])
+    gala = datetime(2029, 11, 14, 18, 0, tzinfo=STOCKHOLM)
+    decide = {
+        "edition": jury.edition,
+        "candidacy": jury.joint,
+        "motivation": "Tre kommuner som delar allt.",
+        "publish_at": gala,
+        "by": jury.chair,
+    }
+    assert services.suggested_display_name(jury.joint) == (
+        "Mora kommun, Orsa kommun och Älvdalens kommun"
+    )
+    with pytest.raises(
+        services.JuryError,
+        match=re.escape(
+            "'Mora kommun' är inte ett namn på Mora (2062), Orsa (2034), Älvdalen (2039). "
+            "Nämn varje kommun i den gemensamma kandidaturen, t.ex. "
+            "'Mora kommun, Orsa kommun och Älvdalens kommun'."
+        ),
+    ):
+        services.record_decision(**decide, display_name="Mora kommun")
+    assert not Winner.objects.filter(edition=jury.edition).exists()
+
+    winner = services.record_decision(
+        **decide, display_name="Mora kommun, Orsa kommun och Älvdalens kommun"
+    )
+    assert (winner.codes, winner.is_joint, [m.name for m in winner.places]) == (
+        ["2062", "2034", "2039"],
+        True,
+        ["Mora", "Orsa", "Älvdalen"],
+    )
+    event = AuditEvent.objects.get(action="edition.decided")
+    assert (event.after["municipalities"], event.after["display_name"]) == (
+        ["2062", "2034", "2039"],
+        "Mora kommun, Orsa kommun och Älvdalens kommun",
+    )
