@@ -300,12 +300,21 @@ RANGES = {
 }
 
 
+# The labels of the EU's data themes used here, as the EU vocabulary gives them.
+THEME_LABELS = {
+    "GOVE": ("Regeringen och den offentliga sektorn", "Government and public sector"),
+    "TECH": ("Vetenskap och teknik", "Science and technology"),
+    "REGI": ("Regioner och städer", "Regions and cities"),
+}
+
+
 def _state_ranges(graph: Graph) -> None:
     for predicate, cls in RANGES.items():
         for value in set(graph.objects(None, predicate)):
             graph.add((value, RDF.type, cls))
     for theme in set(graph.objects(None, DCAT.theme)):
         graph.add((theme, SKOS.inScheme, URIRef(EU + "data-theme")))
+        _texts(graph, theme, SKOS.prefLabel, THEME_LABELS[theme.removeprefix(str(THEME))])
 
 
 def _texts(graph: Graph, subject: URIRef, predicate: URIRef, pair: tuple[str, str]) -> None:
