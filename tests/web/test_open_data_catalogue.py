@@ -255,3 +255,17 @@ def test_catalogue_sizes_and_dates_follow_a_published_decision(
     csv_size = int(graph.value(URIRef(f"{CATALOGUE}#vinnare-csv"), DCAT.byteSize))
     assert csv_size == len(client.get("/vinnare/vinnare.csv").content)
     assert "Kiruna kommun" in client.get("/vinnare/vinnare.csv").content.decode("utf-8")
+
+
+def test_catalogue_bytes_do_not_depend_on_the_order_triples_were_added(archive: Award) -> None:
+    """Same bytes on every server process, so the ETag is too (rdflib writes in store order)."""
+    from kommunpris.web import dcat
+
+    graph = dcat.catalogue_graph(award=archive)
+    reversed_graph = Graph()
+    for prefix, namespace in graph.namespaces():
+        reversed_graph.bind(prefix, namespace)
+    for triple in reversed(list(graph)):
+        reversed_graph.add(triple)
+    for media_type in dcat.FORMATS:
+        assert dcat.serialise(reversed_graph, media_type) == dcat.serialise(graph, media_type)

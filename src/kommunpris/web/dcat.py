@@ -20,11 +20,12 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
-from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
 from kommunpris.archive.announcement import render as render_announcement
@@ -309,10 +310,11 @@ THEME_LABELS = {
 
 
 def _state_ranges(graph: Graph) -> None:
+    # Sorted, so the document is the same byte for byte every time (its ETag with it).
     for predicate, cls in RANGES.items():
-        for value in set(graph.objects(None, predicate)):
+        for value in sorted(set(graph.objects(None, predicate))):
             graph.add((value, RDF.type, cls))
-    for theme in set(graph.objects(None, DCAT.theme)):
+    for theme in sorted(set(graph.objects(None, DCAT.theme))):
         graph.add((theme, SKOS.inScheme, URIRef(EU + "data-theme")))
         _texts(graph, theme, SKOS.prefLabel, THEME_LABELS[theme.removeprefix(str(THEME))])
 
@@ -441,7 +443,7 @@ def catalogue_graph(*, award: Award, now: datetime | None = None) -> Graph:
         graph.add((dataset, DCTERMS.spatial, COUNTRY.SWE))
         graph.add((dataset, DCTERMS.accessRights, ACCESS_RIGHT.PUBLIC))
         graph.add((dataset, DCTERMS.accrualPeriodicity, FREQUENCY.BIENNIAL))
-        period = BNode()
+        period = _part(f"{text.key}-period")
         graph.add((dataset, DCTERMS.temporal, period))
         graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
         graph.add((period, DCAT.startDate, Literal(f"{FIRST_YEAR}-01-01", datatype=XSD.date)))
@@ -483,5 +485,28 @@ FORMAT_NAMES = {"rdf": "application/rdf+xml", "ttl": "text/turtle", "jsonld": "a
 
 
 def serialise(graph: Graph, media_type: str) -> bytes:
-    data = graph.serialize(format=FORMATS[media_type], encoding="utf-8")
+    """The graph in a format, the same bytes in every process (its ETag stays the same on
+    every server): the triples go in sorted, since rdflib writes them in the store's order."""
+    ordered = Graph(store="SimpleMemory")
+    for prefix, namespace in graph.namespaces():
+        ordered.bind(prefix, namespace)
+    for triple in sorted(graph):
+        ordered.add(triple)
+    data = ordered.serialize(format=FORMATS[media_type], encoding="utf-8")
+    if media_type == "application/ld+json":
+        # rdflib's JSON-LD writer groups in hash order: sort nodes and values once more.
+        return _sorted_json_ld(json.loads(data))
     return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+def _sorted_json_ld(document: Any) -> bytes:
+    def key(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+    nodes = document if isinstance(document, list) else document.get("@graph", [document])
+    for node in nodes:
+        for name, values in node.items():
+            if isinstance(values, list):
+                node[name] = sorted(values, key=key)
+    nodes.sort(key=lambda node: key(node.get("@id", node)))
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2).encode("utf-8")
