@@ -310,13 +310,13 @@ THEME_LABELS = {
 
 
 def _state_ranges(graph: Graph) -> None:
-    # Sorted, so the document is the same byte for byte every time (its ETag with it).
+    # Every value of these is an IRI (a term of a vocabulary, a page, the licence).
     for predicate, cls in RANGES.items():
-        for value in sorted(set(graph.objects(None, predicate))):
-            graph.add((value, RDF.type, cls))
-    for theme in sorted(set(graph.objects(None, DCAT.theme))):
-        graph.add((theme, SKOS.inScheme, URIRef(EU + "data-theme")))
-        _texts(graph, theme, SKOS.prefLabel, THEME_LABELS[theme.removeprefix(str(THEME))])
+        for value in {str(v) for v in graph.objects(None, predicate)}:
+            graph.add((URIRef(value), RDF.type, cls))
+    for theme in {str(v) for v in graph.objects(None, DCAT.theme)}:
+        graph.add((URIRef(theme), SKOS.inScheme, URIRef(EU + "data-theme")))
+        _texts(graph, URIRef(theme), SKOS.prefLabel, THEME_LABELS[theme.removeprefix(str(THEME))])
 
 
 def _texts(graph: Graph, subject: URIRef, predicate: URIRef, pair: tuple[str, str]) -> None:
