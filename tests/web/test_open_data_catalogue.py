@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pyshacl
 import pytest
@@ -269,3 +270,19 @@ def test_catalogue_bytes_do_not_depend_on_the_order_triples_were_added(archive: 
         reversed_graph.add(triple)
     for media_type in dcat.FORMATS:
         assert dcat.serialise(reversed_graph, media_type) == dcat.serialise(graph, media_type)
+
+
+@pytest.mark.parametrize(("path", "limit"), [("/datasets/dcat", 21), ("/kommun/kommuner.csv", 9)])
+def test_catalogue_and_results_query_counts_do_not_grow_with_the_data(
+    client: Client,
+    archive: Award,
+    decided_2025: Callable[..., Edition],
+    django_assert_max_num_queries: Any,
+    path: str,
+    limit: int,
+) -> None:
+    with django_assert_max_num_queries(limit):
+        client.get(path)
+    decided_2025(publish_in=-timedelta(minutes=1))
+    with django_assert_max_num_queries(limit):
+        client.get(path)
