@@ -11,6 +11,7 @@ import time_machine
 from django.core import mail
 
 from kommunpris.archive.models import Winner
+from kommunpris.archive.services import import_winners
 from kommunpris.audit.models import AuditEvent
 from kommunpris.awards.models import Phase
 from kommunpris.jury import selectors, services
@@ -409,4 +410,16 @@ def test_record_decision_on_a_joint_candidacy_records_every_member(jury):
     assert (event.after["municipalities"], event.after["display_name"]) == (
         ["2062", "2034", "2039"],
         "Mora kommun, Orsa kommun och Älvdalens kommun",
+    )
+
+
+def test_suggested_name_comes_from_a_win_alone_not_from_a_joint_one(jury):
+    import_winners(
+        "Sveriges DigitaliseringsKommun 2025 tilldelades Mora kommun och Orsa kommun med "
+        "motiveringen:\n“Bra.”\n",
+        award=jury.edition.award,
+    )
+    # Mora and Orsa won together: that name is not how either writes itself alone.
+    assert services.suggested_display_name(jury.joint) == (
+        "Mora kommun, Orsa kommun och Älvdalens kommun"
     )

@@ -969,10 +969,10 @@ def suggested_display_name(candidacy: Candidacy) -> str:
     Älvdalens kommun')."""
     names = []
     for place in candidacy.municipalities:
+        # Counted before the filter on the member, which would otherwise narrow the count.
         earlier = (
-            Winner.objects.filter(municipalities=place)
-            .annotate(member_count=Count("members"))
-            .filter(member_count=1)
+            Winner.objects.annotate(member_count=Count("members"))
+            .filter(member_count=1, members__municipality=place)
             .order_by("-edition__year")
             .first()
         )
