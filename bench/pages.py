@@ -32,6 +32,8 @@ PAGES = [
     "/api/v1/municipalities",
     "/feed/",
     "/vinnare/vinnare.csv",
+    "/kommun/kommuner.csv",
+    "/datasets/dcat",
 ]
 RUNS = 30
 

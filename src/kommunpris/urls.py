@@ -9,7 +9,7 @@ from django.urls import include, path
 
 from kommunpris.api.urls import api
 from kommunpris.desk.urls import admin_auth_urlpatterns, auth_urlpatterns
-from kommunpris.web import views
+from kommunpris.web import catalogue, views
 from kommunpris.web.feeds import WinnersFeed
 from kommunpris.web.sitemaps import SITEMAPS
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("feed/", WinnersFeed(), name="feed"),
+    path("datasets/dcat", catalogue.dcat_catalogue, name="dcat-catalogue"),
     *admin_auth_urlpatterns,
     path("admin/", admin.site.urls),
 ]
@@ -30,6 +31,18 @@ urlpatterns += i18n_patterns(
     path("vinnare/vinnare.txt", views.winners_download, {"fmt": "text"}, name="winners-text"),
     path("vinnare/<int:year>/", views.edition, name="edition"),
     path("kommun/", views.municipalities, name="municipalities"),
+    path(
+        "kommun/kommuner.csv",
+        views.municipalities_download,
+        {"fmt": "csv"},
+        name="municipalities-csv",
+    ),
+    path(
+        "kommun/kommuner.json",
+        views.municipalities_download,
+        {"fmt": "json"},
+        name="municipalities-json",
+    ),
     path("kommun/<str:code>/", views.municipality, name="municipality"),
     path("lan/", views.counties, name="counties"),
     path("lan/<str:code>/", views.county, name="county"),

@@ -153,7 +153,7 @@ def test_counties_endpoints(openapi: dict[str, Any], client: Client) -> None:
 
 @pytest.mark.parametrize(
     ("url", "limit"),
-    [("/api/v1/winners", 4), ("/api/v1/editions", 8), ("/api/v1/municipalities", 3)],
+    [("/api/v1/winners", 5), ("/api/v1/editions", 9), ("/api/v1/municipalities", 3)],
 )
 def test_api_list_query_counts(
     client: Client, archive: Award, django_assert_max_num_queries: Any, url: str, limit: int

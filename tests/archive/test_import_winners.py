@@ -116,7 +116,13 @@ def test_json_export_has_the_twelve_winners_with_codes_and_award_names(archive: 
         "county",
         "motivation",
         "ceremony_date",
+        "joint",
+        "municipalities",
     }
+    assert (rows[0]["joint"], rows[0]["municipalities"]) == (
+        False,
+        [{"code": "0120", "name": "Värmdö", "county_code": "01", "county": "Stockholms län"}],
+    )
     sundsvall = rows[1]
     assert (sundsvall["county_code"], sundsvall["county"]) == ("22", "Västernorrlands län")
     assert sundsvall["ceremony_date"] == "2022-05-02"
@@ -139,7 +145,7 @@ BAD_INPUTS = {
     ),
     "ambiguous_municipality": (
         "Sveriges IT-kommun 2001 tilldelades Upplands kommun med motiveringen:\n“Bra.”\n",
-        "rad 1: 'Upplands kommun' kan vara flera kommuner: Upplands Väsby, Upplands-Bro.",
+        "rad 1: 'Upplands kommun' kan vara flera kommuner: Upplands-Bro, Upplands Väsby.",
     ),
     "name_not_in_force": (
         "Titel\n\nSveriges DigitaliseringsKommun 2009 tilldelades Falkenbergs kommun med motiveringen:\n“Bra.”\n",
@@ -202,9 +208,9 @@ def test_import_off_cadence_is_allowed_with_override(empty_award: Award, tmp_pat
     )
     _import(path, "--award", "provpris", "--allow-off-cadence")
     winner = Winner.objects.get(edition__award=empty_award)
-    assert (winner.edition.year, winner.municipality_id, winner.motivation) == (
+    assert (winner.edition.year, winner.codes, winner.motivation) == (
         2002,
-        "2514",
+        ["2514"],
         "Bra.",
     )
 

@@ -21,7 +21,7 @@ from kommunpris.archive.announcement import (
     parse,
     render,
 )
-from kommunpris.archive.models import ArchivePage, Winner
+from kommunpris.archive.models import ArchivePage, Winner, WinnerMunicipality
 from kommunpris.archive.selectors import public_announcement
 from kommunpris.archive.services import import_winners
 from kommunpris.audit.models import AuditEvent
@@ -164,8 +164,13 @@ class _Undo(Exception):
 def _state() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], int, int]:
     winners = list(
         Winner.objects.order_by("edition__year").values_list(
-            "edition__year", "municipality_id", "display_name", "motivation"
+            "edition__year", "display_name", "motivation"
         )
+    )
+    winners += list(
+        WinnerMunicipality.objects.values_list(
+            "winner__edition__year", "municipality_id", "position"
+        ).order_by("winner__edition__year", "position")
     )
     page = list(ArchivePage.objects.values_list("title", "intro"))
     return winners, page, Edition.objects.count(), AuditEvent.objects.count()

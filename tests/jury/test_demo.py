@@ -33,7 +33,11 @@ def test_run_jury_decides_an_edition_through_the_services(award, factories):
     assert (edition.phase, edition.publish_at) == (Phase.DECIDED, GALA)
     assert winner.edition == edition
     finalists = edition.candidacies.filter(stage=Stage.FINALIST)
-    assert winner.municipality_id in {m.municipality_id for c in finalists for m in c.members.all()}
+    assert [sorted(winner.codes)] == [
+        sorted(m.municipality_id for m in c.members.all())
+        for c in finalists
+        if set(winner.codes) & {m.municipality_id for m in c.members.all()}
+    ]
     assert not decision_is_public(edition)
     assert ScoreSheet.objects.filter(round__edition=edition).count() > 50
     assert Ballot.objects.filter(edition=edition).count() >= 5
@@ -54,4 +58,4 @@ def test_run_jury_same_seed_same_winner(award, factories):
         rng=random.Random(11),
         say=lambda _: None,
     )
-    assert (first.municipality_id, first.motivation) == (second.municipality_id, second.motivation)
+    assert (first.codes, first.motivation) == (second.codes, second.motivation)

@@ -11,6 +11,7 @@ import time_machine
 from django.core import mail
 
 from kommunpris.archive.models import Winner
+from kommunpris.archive.services import import_winners
 from kommunpris.audit.models import AuditEvent
 from kommunpris.awards.models import Phase
 from kommunpris.jury import selectors, services
@@ -312,8 +313,8 @@ def test_record_decision_creates_the_winner_and_freezes(jury, full_marks, factor
         by=jury.chair,
     )
     jury.refresh()
-    assert (winner.municipality_id, winner.display_name, winner.motivation) == (
-        "2121",
+    assert (winner.codes, winner.display_name, winner.motivation) == (
+        ["2121"],
         "Ovanåkers kommun",
         "Ovanåker visar vägen.\n\nMed mod.",
     )
@@ -371,3 +372,54 @@ def test_start_jury_review_waits_for_the_supplement_deadline(award, factories):
         edition=edition, actor="x", now=datetime(2029, 5, 16, tzinfo=STOCKHOLM)
     )
     assert edition.phase == Phase.JURY_REVIEW
+
+
+def test_record_decision_on_a_joint_candidacy_records_every_member(jury):
+    _to_deliberation(jury, [jury.joint, jury.timra])
+    gala = datetime(2029, 11, 14, 18, 0, tzinfo=STOCKHOLM)
+    decide = {
+        "edition": jury.edition,
+        "candidacy": jury.joint,
+        "motivation": "Tre kommuner som delar allt.",
+        "publish_at": gala,
+        "by": jury.chair,
+    }
+    assert services.suggested_display_name(jury.joint) == (
+        "Mora kommun, Orsa kommun och Älvdalens kommun"
+    )
+    with pytest.raises(
+        services.JuryError,
+        match=re.escape(
+            "'Mora kommun' är inte ett namn på Mora (2062), Orsa (2034), Älvdalen (2039). "
+            "Nämn varje kommun i den gemensamma kandidaturen, t.ex. "
+            "'Mora kommun, Orsa kommun och Älvdalens kommun'."
+        ),
+    ):
+        services.record_decision(**decide, display_name="Mora kommun")
+    assert not Winner.objects.filter(edition=jury.edition).exists()
+
+    winner = services.record_decision(
+        **decide, display_name="Mora kommun, Orsa kommun och Älvdalens kommun"
+    )
+    assert (winner.codes, winner.is_joint, [m.name for m in winner.places]) == (
+        ["2062", "2034", "2039"],
+        True,
+        ["Mora", "Orsa", "Älvdalen"],
+    )
+    event = AuditEvent.objects.get(action="edition.decided")
+    assert (event.after["municipalities"], event.after["display_name"]) == (
+        ["2062", "2034", "2039"],
+        "Mora kommun, Orsa kommun och Älvdalens kommun",
+    )
+
+
+def test_suggested_name_comes_from_a_win_alone_not_from_a_joint_one(jury):
+    import_winners(
+        "Sveriges DigitaliseringsKommun 2025 tilldelades Mora kommun och Orsa kommun med "
+        "motiveringen:\n“Bra.”\n",
+        award=jury.edition.award,
+    )
+    # Mora and Orsa won together: that name is not how either writes itself alone.
+    assert services.suggested_display_name(jury.joint) == (
+        "Mora kommun, Orsa kommun och Älvdalens kommun"
+    )

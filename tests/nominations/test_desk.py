@@ -199,9 +199,10 @@ def test_jury_reads_candidacies_through_the_selectors(field, django_assert_max_n
             (c.name, c.nomination_count, c.response, contribution_of(c).is_empty)
             for c in candidacies(field)
         ]
+    # Most nominated first; equally nominated in Swedish order.
     assert rows == [
-        ("Sundsvall", 2, Response.PENDING, True),
         ("Mora och Orsa", 2, Response.PENDING, True),
+        ("Sundsvall", 2, Response.PENDING, True),
         ("Älvdalen", 1, Response.PENDING, True),
     ]
 

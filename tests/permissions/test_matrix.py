@@ -266,13 +266,16 @@ CASES: list[Case] = [
     Case("winners-csv", EVERYONE),
     Case("winners-json", EVERYONE),
     Case("winners-text", EVERYONE),
+    Case("municipalities-csv", EVERYONE),
+    Case("municipalities-json", EVERYONE),
+    Case("dcat-catalogue", EVERYONE),
     Case("edition", EVERYONE, year("decided"), label="decided, before the gala"),
     Case("edition", EVERYONE, year("jury"), label="in deliberation"),
     Case("edition", EVERYONE, year("call"), label="call open"),
     Case("edition", answers(NOT_FOUND), year("draft"), label="draft"),
     Case("edition", EVERYONE, lambda w, role: {"year": 2023}, label="archive"),
     Case("municipalities", EVERYONE),
-    Case("municipality", EVERYONE, lambda w, role: {"code": w.winner.municipality_id}),
+    Case("municipality", EVERYONE, lambda w, role: {"code": w.winner.codes[0]}),
     Case("counties", EVERYONE),
     Case("county", EVERYONE, lambda w, role: {"code": "20"}),
     Case("open-data", EVERYONE),
@@ -501,7 +504,7 @@ CASES: list[Case] = [
     Case(
         "GET /municipalities/{code}",
         EVERYONE,
-        lambda w, role: {"code": w.winner.municipality_id},
+        lambda w, role: {"code": w.winner.codes[0]},
     ),
     Case("GET /counties", EVERYONE),
     Case("GET /counties/{code}", EVERYONE, lambda w, role: {"code": "20"}),
@@ -1192,6 +1195,8 @@ def test_the_api_tells_nothing_of_decisions_before_their_time(world: Any, client
     assert max(w["year"] for w in winners) == 2023
     assert str(world.decided.year) not in client.get(reverse("winners-csv")).content.decode()
     assert str(world.decided.year) not in client.get(reverse("feed")).content.decode()
+    for name in ("municipalities-csv", "municipalities-json", "dcat-catalogue"):
+        assert str(world.decided.year) not in client.get(reverse(name)).content.decode(), name
 
 
 # Views that answer only POST but change nobody's data: signing out ends one's own session.

@@ -86,9 +86,9 @@ def test_resolver_ambiguous_name_lists_all_matches() -> None:
     with pytest.raises(MunicipalityNotFound) as caught:
         OFFICIAL.resolve("Upplands")
     assert caught.value.ambiguous is True
-    assert caught.value.candidates == ["Upplands Väsby", "Upplands-Bro"]
+    assert caught.value.candidates == ["Upplands-Bro", "Upplands Väsby"]
     assert caught.value.message == (
-        "'Upplands' kan vara flera kommuner: Upplands Väsby, Upplands-Bro. Skriv hela namnet."
+        "'Upplands' kan vara flera kommuner: Upplands-Bro, Upplands Väsby. Skriv hela namnet."
     )
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
-from kommunpris.archive.models import Winner
+from kommunpris.archive.models import Winner, WinnerMunicipality
+from kommunpris.archive.services import import_winners
 from kommunpris.awards.models import Award, Edition, Phase
 from kommunpris.nominations.models import Candidacy, CandidacyMember, Stage
 from kommunpris.register.models import Municipality
@@ -32,11 +35,11 @@ def _decided_2025(award: Award, *, publish_in: timedelta) -> Edition:
         publish_at=timezone.now() + publish_in,
         venue=award.venue,
     )
-    Winner.objects.create(
-        edition=edition,
-        municipality=Municipality.objects.get(code="2584"),
-        display_name="Kiruna kommun",
-        motivation=SECRET_MOTIVATION,
+    winner = Winner.objects.create(
+        edition=edition, display_name="Kiruna kommun", motivation=SECRET_MOTIVATION
+    )
+    WinnerMunicipality.objects.create(
+        winner=winner, municipality=Municipality.objects.get(code="2584")
     )
     for position_codes in (["2523", "2510"], ["2506"], ["2584"]):
         candidacy = Candidacy.objects.create(edition=edition, stage=Stage.FINALIST)
@@ -68,3 +71,25 @@ def embargoed_2025(decided_2025: Callable[..., Edition]) -> Edition:
 @pytest.fixture
 def published_2025(decided_2025: Callable[..., Edition]) -> Edition:
     return decided_2025(publish_in=-timedelta(minutes=1))
+
+
+JOINT_BLOCK = (
+    "Sveriges DigitaliseringsKommun 2025 tilldelades Mora kommun, Orsa kommun och Älvdalens "
+    "kommun med motiveringen:\n"
+    "“Tre kommuner i norra Dalarna som delar allt: en gemensam it-organisation, gemensamma "
+    "e-tjänster och ett gemensamt mod.”"
+)
+
+
+def seed_with_joint_winner() -> str:
+    """The seed document with a joint winner of 2025 first, as the winners page would show it."""
+    seed = (Path(settings.DATA_DIR) / "winners-2001-2023.txt").read_text(encoding="utf-8")
+    title_and_intro, rest = seed.split("\n\nSveriges DigitaliseringsKommun 2023", 1)
+    return f"{title_and_intro}\n\n{JOINT_BLOCK}\n\nSveriges DigitaliseringsKommun 2023{rest}"
+
+
+@pytest.fixture
+def joint_winner_2025(archive: Award) -> Winner:
+    """2025 won by the joint candidacy of Mora, Orsa and Älvdalen, imported like the archive."""
+    import_winners(seed_with_joint_winner(), award=archive)
+    return Winner.objects.get(edition__award=archive, edition__year=2025)

@@ -156,7 +156,7 @@ def test_counties_page_counts_wins_per_county(client: Client, archive: Award) ->
         ("/lan/01/", 8),
         ("/kommun/", 6),
         ("/kommun/0180/", 8),
-        ("/", 8),
+        ("/", 9),
         ("/vinnare/2023/", 10),
     ],
 )

@@ -51,6 +51,10 @@ class CandidacyOut(Schema):
 
 
 class WinnerOut(Schema):
+    """A winner. `municipalities` lists every winning municipality (several when a joint
+    candidacy won); `municipality_code`, `municipality`, `county_code` and `county` are the
+    first of them, kept for clients written before joint winners."""
+
     year: int
     award_name: str
     municipality_code: str
@@ -60,6 +64,8 @@ class WinnerOut(Schema):
     county: str
     motivation: str
     ceremony_date: date | None
+    joint: bool
+    municipalities: list[MunicipalityOut]
 
 
 class EditionOut(Schema):
@@ -107,6 +113,7 @@ class MotivationThemesOut(Schema):
     year: int
     award_name: str
     municipality_code: str
+    municipality_codes: list[str]
     display_name: str
     motivation: str
     themes: list[MotivationThemeOut]

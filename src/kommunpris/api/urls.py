@@ -123,10 +123,7 @@ def get_award(request: HttpRequest, slug: str) -> AwardOut:
 
 
 def _public_loaded(the_award: Award) -> dict[int, Edition]:
-    return {
-        e.year: e
-        for e in public_editions(award=the_award).select_related("winner__municipality__county")
-    }
+    return {e.year: e for e in public_editions(award=the_award)}
 
 
 @api.get(
@@ -271,7 +268,8 @@ def list_motivation_themes(
         MotivationThemesOut(
             year=m.winner.edition.year,
             award_name=m.winner.edition.name,
-            municipality_code=m.winner.municipality_id,
+            municipality_code=m.winner.codes[0],
+            municipality_codes=m.winner.codes,
             display_name=m.winner.display_name,
             motivation=m.winner.motivation,
             themes=[

@@ -11,10 +11,21 @@ from django.db.models import Prefetch, QuerySet
 from kommunpris.awards.models import Award, Edition
 from kommunpris.nominations.models import Candidacy, CandidacyMember, Stage
 from kommunpris.permissions import published_editions_q
+from kommunpris.register.models import Municipality
 
 from .announcement import AnnouncedWinner, Announcement
-from .models import ArchivePage, Winner
+from .models import ArchivePage, Winner, WinnerMunicipality
 from .textanalysis import MatchedWord, themes_in
+
+
+def winner_members() -> Prefetch:  # type: ignore[type-arg]
+    """A winner's municipalities with their counties, in stated order (Winner.places)."""
+    return Prefetch(
+        "members",
+        queryset=WinnerMunicipality.objects.select_related("municipality__county").order_by(
+            "position"
+        ),
+    )
 
 
 def public_winners(*, award: Award | None = None, now: datetime | None = None) -> QuerySet[Winner]:
@@ -23,8 +34,8 @@ def public_winners(*, award: Award | None = None, now: datetime | None = None) -
     if award is not None:
         winners = winners.filter(edition__award=award)
     return (
-        winners.select_related("edition__award", "municipality__county")
-        .prefetch_related("edition__award__names")
+        winners.select_related("edition__award")
+        .prefetch_related("edition__award__names", winner_members())
         .order_by("edition__award__slug", "-edition__year")
     )
 
@@ -49,8 +60,12 @@ def public_editions(*, award: Award, now: datetime | None = None) -> QuerySet[Ed
     """Editions whose decision is public, with winner and shortlisted candidacies loaded."""
     return (
         Edition.objects.filter(published_editions_q(now=now), award=award)
-        .select_related("award", "winner__municipality__county")
-        .prefetch_related("award__names", _candidacies_prefetch())
+        .select_related("award", "winner")
+        .prefetch_related(
+            "award__names",
+            _candidacies_prefetch(),
+            Prefetch("winner__members", queryset=winner_members().queryset),
+        )
         .order_by("-year")
     )
 
@@ -97,8 +112,10 @@ def placings_of_municipalities(
 ) -> dict[str, list[Placing]]:
     """Every public win and shortlisting of the given municipalities, newest first."""
     result: dict[str, list[Placing]] = {code: [] for code in codes}
-    for w in public_winners(now=now).filter(municipality_id__in=codes):
-        result[w.municipality_id].append(Placing(w.edition, "winner", None, w))
+    for w in public_winners(now=now).filter(municipalities__code__in=codes).distinct():
+        for code in w.codes:
+            if code in result:
+                result[code].append(Placing(w.edition, "winner", None, w))
     won = {(p.edition.pk, code) for code, ps in result.items() for p in ps}
     members = (
         CandidacyMember.objects.filter(
@@ -124,6 +141,15 @@ def placings_of_municipalities(
     for placings in result.values():
         placings.sort(key=lambda p: (-p.edition.year, p.edition.award.slug))
     return result
+
+
+def municipality_results(
+    *, award: Award, now: datetime | None = None
+) -> list[tuple[Municipality, list[Placing]]]:
+    """Every municipality in Swedish order with its public placings in the award, newest first."""
+    rows = list(Municipality.objects.select_related("county").order_by("sort_key"))
+    placings = placings_of_municipalities([m.code for m in rows], now=now)
+    return [(m, [p for p in placings[m.code] if p.edition.award_id == award.pk]) for m in rows]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from kommunpris.register.resolver import MunicipalityNotFound
 from kommunpris.register.selectors import resolver
 
 from .announcement import AnnouncedWinner, Announcement, AnnouncementError, LineError, decode, parse
-from .models import ArchivePage, Winner
+from .models import ArchivePage, Winner, WinnerMunicipality
 
 _TITLE_MAX = ArchivePage._meta.get_field("title").max_length or 0
 _DISPLAY_NAME_MAX = Winner._meta.get_field("display_name").max_length or 0
@@ -38,13 +38,14 @@ class ImportResult:
 
 def _validate_winners(
     announcement: Announcement, *, award: Award, allow_off_cadence: bool
-) -> list[tuple[AnnouncedWinner, str]]:
-    """Each winner with its municipality code; raises AnnouncementError listing every problem."""
+) -> list[tuple[AnnouncedWinner, list[str]]]:
+    """Each winner with its municipalities' codes (several for a joint win); raises
+    AnnouncementError listing every problem."""
     errors: list[LineError] = []
     names = {n.name: n.from_year for n in award.names.all()}
     municipalities = resolver()
     seen: dict[int, int] = {}
-    resolved: list[tuple[AnnouncedWinner, str]] = []
+    resolved: list[tuple[AnnouncedWinner, list[str]]] = []
     live_years = set(
         Edition.objects.filter(award=award)
         .exclude(phase=Phase.ANNOUNCED)
@@ -105,11 +106,11 @@ def _validate_winners(
             )
             continue
         try:
-            match = municipalities.resolve(w.display_name)
+            matches = municipalities.resolve_all(w.display_name)
         except MunicipalityNotFound as exc:
             errors.append(LineError(w.line, exc.message))
         else:
-            resolved.append((w, match.code))
+            resolved.append((w, [m.code for m in matches]))
     if len(announcement.title) > _TITLE_MAX:
         # Checked here, not left to the database: SQLite would store it, PostgreSQL refuse it.
         errors.append(
@@ -122,6 +123,16 @@ def _validate_winners(
     if errors:
         raise AnnouncementError(sorted(errors, key=lambda e: e.line))
     return resolved
+
+
+def set_winner_members(winner: Winner, codes: list[str]) -> None:
+    """The winner's municipalities become `codes`, in that order (inside the caller's
+    transaction, which records the audit event)."""
+    WinnerMunicipality.objects.filter(winner=winner).delete()
+    WinnerMunicipality.objects.bulk_create(
+        WinnerMunicipality(winner=winner, municipality_id=code, position=position)
+        for position, code in enumerate(codes)
+    )
 
 
 def read_announcement(data: bytes | str) -> Announcement:
@@ -159,18 +170,19 @@ def import_winners(
                 before=before,
                 after={"title": page.title, "intro": page.intro},
             )
-        for w, code in resolved:
+        for w, codes in resolved:
             edition, _ = get_or_create_announced_edition(award, w.year, actor=actor)
-            wanted = {
-                "municipality_id": code,
+            wanted: dict[str, object] = {
+                "municipalities": codes,
                 "display_name": w.display_name,
                 "motivation": w.motivation,
                 "opening_quote": w.opening_quote,
                 "closing_quote": w.closing_quote,
             }
-            current = Winner.objects.filter(edition=edition).first()
+            fields = {k: v for k, v in wanted.items() if k != "municipalities"}
+            current = Winner.objects.filter(edition=edition).prefetch_related("members").first()
             if current is None:
-                Winner.objects.create(edition=edition, **wanted)
+                set_winner_members(Winner.objects.create(edition=edition, **fields), codes)
                 created += 1
                 record_event(
                     action="archive.winner_imported",
@@ -179,13 +191,15 @@ def import_winners(
                     after=wanted,
                 )
                 continue
-            before = {key: getattr(current, key) for key in wanted}
+            before = {"municipalities": current.codes} | {k: getattr(current, k) for k in fields}
             if before == wanted:
                 unchanged += 1
                 continue
-            for key, value in wanted.items():
+            for key, value in fields.items():
                 setattr(current, key, value)
-            current.save(update_fields=[k.removesuffix("_id") for k in wanted])
+            current.save(update_fields=list(fields))
+            if current.codes != codes:
+                set_winner_members(current, codes)
             updated += 1
             record_event(
                 action="archive.winner_updated",

@@ -48,7 +48,7 @@ class TieForm(forms.Form):
         county_field = self.fields["county"]
         assert isinstance(county_field, forms.ChoiceField)
         county_field.choices = [("", "—")] + [
-            (c.code, f"{c.name} ({c.code})") for c in County.objects.order_by("name")
+            (c.code, f"{c.name} ({c.code})") for c in County.objects.order_by("sort_key")
         ]
         candidacy_field = self.fields["candidacy"]
         assert isinstance(candidacy_field, forms.ChoiceField)

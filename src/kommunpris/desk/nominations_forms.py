@@ -119,7 +119,7 @@ class FieldFilterForm(forms.Form):
         county_field = self.fields["county"]
         assert isinstance(county_field, forms.ChoiceField)
         county_field.choices = [("", _("All counties"))] + [
-            (c.code, c.name) for c in County.objects.order_by("name")
+            (c.code, c.name) for c in County.objects.order_by("sort_key")
         ]
 
 

@@ -51,6 +51,7 @@ from kommunpris.permissions.nominations import (
     may_read_candidacy_material,
     supplement_is_open,
 )
+from kommunpris.register.collation import swedish_sort_key
 from kommunpris.register.models import Municipality
 from kommunpris.web.nominate import client_ip
 
@@ -110,7 +111,7 @@ def _edition(year: int) -> Edition:
 
 
 def _municipality_names() -> Any:
-    return Municipality.objects.order_by("name").values_list("name", flat=True)
+    return Municipality.objects.order_by("sort_key").values_list("name", flat=True)
 
 
 # --- editions ------------------------------------------------------------------------------
@@ -247,7 +248,7 @@ def join(request: HttpRequest, year: int) -> HttpResponse:
     ids = [int(pk) for pk in request.POST.getlist("candidacy") if pk.isdigit()]
     chosen = sorted(
         selectors.candidacies(edition).filter(pk__in=ids),
-        key=lambda c: [m.name for m in c.municipalities],
+        key=lambda c: [swedish_sort_key(m.name) for m in c.municipalities],
     )
     try:
         joined = join_candidacies(candidacies=chosen, actor=_actor(request))
@@ -385,7 +386,7 @@ def _contacts_page(
         {
             "edition": edition,
             "contacts": contacts,
-            "waiting": sorted(waiting, key=lambda m: m.name),
+            "waiting": sorted(waiting, key=lambda m: swedish_sort_key(m.name)),
             "form": form,
             "names": _municipality_names(),
         },

@@ -24,6 +24,7 @@ from kommunpris.permissions.jury import (
     facts_of_candidacies,
     may_see_others_scores,
 )
+from kommunpris.register.collation import swedish_sort_key
 
 from .aggregation import CriterionWeight, Score, aggregate_round
 from .models import (
@@ -132,7 +133,7 @@ def candidacies_for(
     rows = [c for c in _candidacies(edition) if c.pk not in hidden]
     if stage is not None:
         rows = [c for c in rows if Stage.rank(c.stage) >= Stage.rank(stage)]
-    return sorted(rows, key=lambda c: (-Stage.rank(c.stage), c.name, c.pk))
+    return sorted(rows, key=lambda c: (-Stage.rank(c.stage), swedish_sort_key(c.name), c.pk))
 
 
 def visible_candidacy(edition: Edition, viewer: AnyUser, pk: int) -> Candidacy | None:
@@ -386,7 +387,9 @@ def recusal_record(edition: Edition) -> list[Recusal]:
         for user_id, per_candidacy in conflicts.items()
         for candidacy_id, ties in per_candidacy.items()
     ]
-    return sorted(record, key=lambda r: (r.membership.user.email, r.candidacy.name))
+    return sorted(
+        record, key=lambda r: (r.membership.user.email, swedish_sort_key(r.candidacy.name))
+    )
 
 
 def site_visit_notes(candidacy: Candidacy) -> list[SiteVisitNote]:
@@ -401,7 +404,10 @@ def site_visit_notes(candidacy: Candidacy) -> list[SiteVisitNote]:
 
 
 def finalists(edition: Edition) -> list[Candidacy]:
-    return sorted(_candidacies(edition).filter(stage=Stage.FINALIST), key=lambda c: (c.name, c.pk))
+    return sorted(
+        _candidacies(edition).filter(stage=Stage.FINALIST),
+        key=lambda c: (swedish_sort_key(c.name), c.pk),
+    )
 
 
 def ballot_of(edition: Edition, juror: AnyUser) -> Ballot | None:

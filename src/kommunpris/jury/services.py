@@ -19,10 +19,12 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from kommunpris.archive.models import Winner
+from kommunpris.archive.services import set_winner_members
 from kommunpris.audit.services import record_event
 from kommunpris.awards.models import Edition, Phase
 from kommunpris.mail.services import queue_mail
@@ -962,14 +964,22 @@ def break_tie(*, edition: Edition, order: Sequence[int], by: User, note: str = "
 
 
 def suggested_display_name(candidacy: Candidacy) -> str:
-    """How the winner is likely to write itself: as it did when it last won, else 'X kommun'."""
-    places = candidacy.municipalities
-    if len(places) == 1:
-        earlier = Winner.objects.filter(municipality=places[0]).order_by("-edition__year").first()
-        if earlier is not None:
-            return earlier.display_name
-        return f"{_genitive(places[0].name)} kommun"
-    return candidacy.name
+    """How the winner is likely to write itself: as it did when it last won alone, else
+    'X kommun'; a joint candidacy names every member so ('Mora kommun, Orsa kommun och
+    Älvdalens kommun')."""
+    names = []
+    for place in candidacy.municipalities:
+        # Counted before the filter on the member, which would otherwise narrow the count.
+        earlier = (
+            Winner.objects.annotate(member_count=Count("members"))
+            .filter(member_count=1, members__municipality=place)
+            .order_by("-edition__year")
+            .first()
+        )
+        names.append(earlier.display_name if earlier else f"{_genitive(place.name)} kommun")
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " och " + names[-1]
 
 
 def _genitive(name: str) -> str:
@@ -1034,16 +1044,21 @@ def record_decision(
     if len(name) > 200:
         raise JuryError("Vinnarens namn får vara högst 200 tecken.")
     places = candidacy.municipalities
-    if len(places) == 1:
-        try:
-            match = resolver().resolve(name)
-        except MunicipalityNotFound:
-            match = None
-        if match is None or match.code != places[0].code:
-            raise JuryError(
-                f"'{name}' är inte ett namn på {places[0].name} ({places[0].code}). "
-                f"Skriv t.ex. '{suggested_display_name(candidacy)}'."
+    try:
+        named = [match.code for match in resolver().resolve_all(name)]
+    except MunicipalityNotFound:
+        named = []
+    if sorted(named) != sorted(place.code for place in places):
+        members = ", ".join(f"{place.name} ({place.code})" for place in places)
+        raise JuryError(
+            f"'{name}' är inte ett namn på {members}. "
+            + (
+                "Nämn varje kommun i den gemensamma kandidaturen, t.ex. "
+                if len(places) > 1
+                else "Skriv t.ex. "
             )
+            + f"'{suggested_display_name(candidacy)}'."
+        )
     text = motivation.strip()
     if not text:
         raise JuryError("Skriv juryns motivering.")
@@ -1062,11 +1077,12 @@ def record_decision(
             _close(scoring_round, actor=actor_of(by))
         winner = Winner.objects.create(
             edition=edition,
-            municipality=places[0],
             display_name=name,
             motivation=text,
             motivation_en=motivation_en.strip(),
         )
+        # Every member of a joint candidacy wins, in the candidacy's order.
+        set_winner_members(winner, [place.code for place in places])
         Decision.objects.create(
             edition=edition,
             candidacy=candidacy,
@@ -1088,7 +1104,7 @@ def record_decision(
                 "phase": Phase.DECIDED.value,
                 "publish_at": publish_at,
                 "candidacy": candidacy.pk,
-                "municipality": places[0].code,
+                "municipalities": [place.code for place in places],
                 "display_name": name,
                 "motivation": text,
                 "motivation_en": motivation_en.strip(),

@@ -183,7 +183,7 @@ class MunicipalityContact(models.Model):
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["edition", "municipality__name"]
+        ordering = ["edition", "municipality__sort_key"]
         verbose_name = _("municipality contact")
         verbose_name_plural = _("municipality contacts")
         constraints = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from kommunpris.awards.models import Award, Edition, Phase
@@ -107,7 +107,7 @@ def candidacies(
     search: str | None = None,
 ) -> QuerySet[Candidacy]:
     """An edition's candidacies with their members, attachments and `nomination_count`
-    (confirmed nominations only), most nominated first."""
+    (confirmed nominations only), most nominated first, then in Swedish order."""
     rows = Candidacy.objects.filter(edition=edition)
     if stage:
         rows = rows.filter(stage=stage)
@@ -125,9 +125,17 @@ def candidacies(
                 distinct=True,
             )
         )
+        .annotate(
+            # Equally nominated candidacies in Swedish order of their (first) municipality.
+            first_name_key=Subquery(
+                CandidacyMember.objects.filter(candidacy=OuterRef("pk"))
+                .order_by("position")
+                .values("municipality__sort_key")[:1]
+            )
+        )
         .select_related("edition__award")
         .prefetch_related(_members(), "attachments", "edition__award__names")
-        .order_by("-nomination_count", "id")
+        .order_by("-nomination_count", "first_name_key", "id")
         .distinct()
     )
 
@@ -201,7 +209,7 @@ def nominations(
             | Q(municipality__name__icontains=text)
         )
     return rows.select_related("municipality__county", "candidacy").order_by(
-        "municipality__name", "submitted_at", "id"
+        "municipality__sort_key", "submitted_at", "id"
     )
 
 
@@ -237,7 +245,7 @@ def contacts(edition: Edition) -> QuerySet[MunicipalityContact]:
     return (
         MunicipalityContact.objects.filter(edition=edition)
         .select_related("municipality__county")
-        .order_by("municipality__name")
+        .order_by("municipality__sort_key")
     )
 
 
@@ -271,7 +279,7 @@ def personal_data(email: str) -> PersonalData:
         Nomination.objects.filter(nominator_email=email)
         .select_related("edition__award", "municipality")
         .prefetch_related("edition__award__names")
-        .order_by("-edition__year", "municipality__name", "id")
+        .order_by("-edition__year", "municipality__sort_key", "id")
     )
     mails = list(
         OutgoingMail.objects.filter(to__iexact=email, template__in=NOMINATOR_MAIL_TEMPLATES)

@@ -1,4 +1,8 @@
-"""Sweden's counties and municipalities with their official SCB codes."""
+"""Sweden's counties and municipalities with their official SCB codes.
+
+Each name has a `sort_key` beside it (kommunpris.register.collation): lists of names are
+ordered by it, so they come in Swedish order (…, Z, Å, Ä, Ö) on every database.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from django.db import models
 class County(models.Model):
     code = models.CharField(max_length=2, primary_key=True)
     name = models.CharField(max_length=100)
+    sort_key = models.BinaryField(editable=False, default=b"", help_text="Swedish order of name.")
 
     class Meta:
         ordering = ["code"]
@@ -27,9 +32,10 @@ class Municipality(models.Model):
     code = models.CharField(max_length=4, primary_key=True)
     name = models.CharField(max_length=100)
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="municipalities")
+    sort_key = models.BinaryField(editable=False, default=b"", help_text="Swedish order of name.")
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_key"]
         verbose_name = "kommun"
         verbose_name_plural = "kommuner"
         constraints = [

@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .collation import swedish_sort_key
+
 # Official names whose genitive is irregular, as the municipalities write themselves.
 IRREGULAR_GENITIVES = {"falu": "falun"}
 # Words around a name that say what kind of body it is, not which one.
@@ -15,6 +17,8 @@ _PREFIXES = ("region ", "kommunen ", "staden ")
 _SUFFIXES = (" kommun", " stad", " municipality", " city", " kommune", " landskommun")
 _DASHES = re.compile(r"\s*[-‐‑‒–—]\s*")
 _SPACE = re.compile(r"\s+")
+# Between the members of a joint candidacy: "Mora kommun, Orsa kommun och Älvdalens kommun".
+_JOINT_SEPARATORS = re.compile(r"\s*,\s*|\s+(?:och|samt|and|&)\s+", re.IGNORECASE)
 
 
 class MunicipalityNotFound(LookupError):
@@ -34,6 +38,17 @@ class MunicipalityNotFound(LookupError):
         if listed:
             return f"Okänd kommun '{self.written}'. Menade du: {listed}?"
         return f"Okänd kommun '{self.written}'. Skriv kommunens namn, t.ex. 'Sundsvall'."
+
+
+class RepeatedMunicipality(MunicipalityNotFound):
+    """A joint name lists the same municipality twice."""
+
+    @property
+    def message(self) -> str:
+        return (
+            f"'{self.written}' nämner {self.candidates[0]} två gånger. "
+            "Skriv varje kommun i den gemensamma kandidaturen en gång."
+        )
 
 
 @dataclass(frozen=True)
@@ -118,6 +133,23 @@ class Resolver:
             raise MunicipalityNotFound(written, self._sorted_names(starting), ambiguous=True)
         raise MunicipalityNotFound(written, self.closest(written), ambiguous=False)
 
+    def resolve_all(self, written: str) -> list[Match]:
+        """One municipality, or each member of a joint candidacy in the order written
+        ("Mora kommun, Orsa kommun och Älvdalens kommun"); raises MunicipalityNotFound."""
+        try:
+            return [self.resolve(written)]
+        except MunicipalityNotFound:
+            parts = [part for part in _JOINT_SEPARATORS.split(written) if part.strip()]
+            if len(parts) < 2:
+                raise
+        matches = [self.resolve(part) for part in parts]
+        seen: set[str] = set()
+        for match in matches:
+            if match.code in seen:
+                raise RepeatedMunicipality(written, [match.name], ambiguous=False)
+            seen.add(match.code)
+        return matches
+
     def closest(self, written: str, *, limit: int = 3) -> list[str]:
         """The register names most like what was written, best first."""
         bare = fold_diacritics(_strip_affixes(normalise(written)))
@@ -142,15 +174,20 @@ class Resolver:
             return []
         ranked = sorted(
             (
-                (0 if fold_diacritics(k).startswith(key) else 1, self._names[code], code)
+                (
+                    0 if fold_diacritics(k).startswith(key) else 1,
+                    swedish_sort_key(self._names[code]),
+                    self._names[code],
+                    code,
+                )
                 for k, code in self._by_key.items()
                 if key in fold_diacritics(k)
             )
         )
-        return [Match(code, name) for _, name, code in ranked[:limit]]
+        return [Match(code, name) for _, _key, name, code in ranked[:limit]]
 
     def _match(self, code: str) -> Match:
         return Match(code=code, name=self._names[code])
 
     def _sorted_names(self, codes: Iterable[str]) -> list[str]:
-        return sorted(self._names[c] for c in codes)
+        return sorted((self._names[c] for c in codes), key=swedish_sort_key)

@@ -11,7 +11,7 @@ from .resolver import Match, Resolver
 
 
 def municipalities() -> QuerySet[Municipality]:
-    return Municipality.objects.select_related("county").order_by("name")
+    return Municipality.objects.select_related("county").order_by("sort_key")
 
 
 def counties() -> QuerySet[County]:

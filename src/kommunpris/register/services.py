@@ -10,6 +10,7 @@ from django.db import transaction
 
 from kommunpris.audit.services import record_event
 
+from .collation import swedish_sort_key
 from .models import County, Municipality
 
 
@@ -33,25 +34,30 @@ def read_official_register() -> tuple[dict[str, str], dict[str, str]]:
 def load_municipalities(*, actor: str = "system") -> RegisterLoad:
     """Create or update all counties and municipalities; running it again changes nothing."""
     county_names, municipality_names = read_official_register()
-    existing_counties = dict(County.objects.values_list("code", "name"))
+    existing_counties = {c.code: c for c in County.objects.all()}
     counties_created = 0
     for code, name in sorted(county_names.items()):
-        if code not in existing_counties:
-            County.objects.create(code=code, name=name)
+        key = swedish_sort_key(name)
+        county = existing_counties.get(code)
+        if county is None:
+            County.objects.create(code=code, name=name, sort_key=key)
             counties_created += 1
-        elif existing_counties[code] != name:
-            County.objects.filter(code=code).update(name=name)
+        elif county.name != name or bytes(county.sort_key) != key:
+            County.objects.filter(code=code).update(name=name, sort_key=key)
 
     existing = {m.code: m for m in Municipality.objects.all()}
     created = updated = 0
     for code, name in sorted(municipality_names.items()):
         county_code = code[:2]
+        key = swedish_sort_key(name)
         current = existing.get(code)
         if current is None:
-            Municipality.objects.create(code=code, name=name, county_id=county_code)
+            Municipality.objects.create(code=code, name=name, county_id=county_code, sort_key=key)
             created += 1
-        elif current.name != name or current.county_id != county_code:
-            Municipality.objects.filter(code=code).update(name=name, county_id=county_code)
+        elif (current.name, current.county_id, bytes(current.sort_key)) != (name, county_code, key):
+            Municipality.objects.filter(code=code).update(
+                name=name, county_id=county_code, sort_key=key
+            )
             updated += 1
     result = RegisterLoad(counties_created, created, updated)
     if counties_created or created or updated:

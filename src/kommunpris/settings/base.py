@@ -68,7 +68,20 @@ MIDDLEWARE[_AFTER_SECURITY:_AFTER_SECURITY] = [
     "csp.middleware.CSPMiddleware",
     # PostgreSQL refuses text with NUL: such requests get a 400, not a server error.
     "kommunpris.operations.middleware.RejectNulCharactersMiddleware",
+    # CORS, the licence header and conditional GET for the paths below.
+    "kommunpris.web.public_reads.PublicReadMiddleware",
 ]
+# Open data: other sites' pages may read these (CORS), each names its licence in a Link header
+# (regular expressions on the path; kommunpris.web.public_reads).
+KOMMUNPRIS_OPEN_DATA_PATHS = [
+    r"^/api/",
+    r"^(/en)?/vinnare/vinnare\.(csv|json|txt)$",
+    r"^(/en)?/kommun/kommuner\.(csv|json)$",
+    r"^/feed/$",
+    r"^/datasets/dcat$",
+]
+# Answers that carry an ETag and are answered 304 Not Modified when the client has them.
+KOMMUNPRIS_CONDITIONAL_GET_PATHS = [*KOMMUNPRIS_OPEN_DATA_PATHS]
 
 # Argon2id first (argon2-cffi); older hashes stay readable and are upgraded at the next sign-in.
 PASSWORD_HASHERS = [
@@ -231,6 +244,14 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 KOMMUNPRIS_DEFAULT_AWARD = os.environ.get("KOMMUNPRIS_DEFAULT_AWARD", "digitaliseringskommun")
 KOMMUNPRIS_SITE_URL = os.environ.get("KOMMUNPRIS_SITE_URL", "http://127.0.0.1:8000")
+# The open-data catalogue (/datasets/dcat): who publishes the data and whom users may ask.
+# With the organisation number (10 digits) the publisher gets the identifier Sweden's data
+# portal merges publishers on (http://dataportal.se/organisation/SE<orgnr>).
+KOMMUNPRIS_PUBLISHER_NAME = os.environ.get("KOMMUNPRIS_PUBLISHER_NAME", "")
+KOMMUNPRIS_PUBLISHER_ORGNR = os.environ.get("KOMMUNPRIS_PUBLISHER_ORGNR", "")
+KOMMUNPRIS_OPEN_DATA_CONTACT = os.environ.get(
+    "KOMMUNPRIS_OPEN_DATA_CONTACT", "oppnadata@kommunpris.se"
+)
 # Where visitors report accessibility barriers (the accessibility statement names it).
 KOMMUNPRIS_ACCESSIBILITY_CONTACT = os.environ.get(
     "KOMMUNPRIS_ACCESSIBILITY_CONTACT", "tillganglighet@kommunpris.se"

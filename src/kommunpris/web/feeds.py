@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
+from kommunpris.archive.licence import LICENCE_NAME, LICENCE_URI
 from kommunpris.archive.models import Winner
 from kommunpris.archive.selectors import public_winners
 from kommunpris.awards.selectors import award
 
 
+class LicensedAtomFeed(Atom1Feed):
+    """Atom with the licence as a link (RFC 4946) beside the rights statement."""
+
+    def add_root_elements(self, handler: Any) -> None:
+        super().add_root_elements(handler)
+        handler.addQuickElement("link", "", {"rel": "license", "href": LICENCE_URI})
+
+
 class WinnersFeed(Feed[Winner, None]):
-    feed_type = Atom1Feed
+    feed_type = LicensedAtomFeed
     language = "sv"
+    feed_copyright = f"{LICENCE_NAME}: {LICENCE_URI}"
 
     def title(self) -> str:
         return f"Vinnare av {award().current_name}"

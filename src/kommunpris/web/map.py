@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 
+from kommunpris.register.collation import swedish_sort_key
+
 from . import selectors, svgmap
 from .views import _award
 
@@ -18,7 +20,11 @@ def sweden(request: HttpRequest) -> HttpResponse:
     colours = svgmap.palette(the_award)
     placed = sorted(
         (e for e in entries if e.stage),
-        key=lambda e: (-(e.year or 0), -svgmap.stage_rank(e.stage), e.municipality.name),
+        key=lambda e: (
+            -(e.year or 0),
+            -svgmap.stage_rank(e.stage),
+            swedish_sort_key(e.municipality.name),
+        ),
     )
     stockholm = [e for e in entries if e.municipality.county_id == "01"]
     return render(

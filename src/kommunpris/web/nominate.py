@@ -201,7 +201,7 @@ def _form_page(
             "form": form,
             "edition": edition,
             "refusal": refusal,
-            "names": Municipality.objects.order_by("name").values_list("name", flat=True),
+            "names": Municipality.objects.order_by("sort_key").values_list("name", flat=True),
             "answer_limit": NOMINATION_ANSWER_MAX_LENGTH,
             "honeypot": HONEYPOT_FIELD,
             "valid_hours": settings.KOMMUNPRIS_NOMINATION_LINK_HOURS,

@@ -177,7 +177,7 @@ def _url(name: str, *args: object) -> str:
 def public_documents(the_award: Award | None) -> list[Document]:
     """What the public may find, read now under the embargo rule, in the page's language."""
     documents: list[Document] = []
-    for m in Municipality.objects.select_related("county").order_by("name"):
+    for m in Municipality.objects.select_related("county").order_by("sort_key"):
         documents.append(
             Document(
                 "municipality", m.name, _url("municipality", m.code), m.name, m.county.name, 3.0

@@ -50,19 +50,19 @@ class MunicipalityRow:
 
 
 def county_municipalities(county: County, *, now: datetime | None = None) -> list[MunicipalityRow]:
-    municipalities = list(county.municipalities.order_by("name"))
+    municipalities = list(county.municipalities.order_by("sort_key"))
     placings = placings_of_municipalities([m.code for m in municipalities], now=now)
     return [MunicipalityRow(m, placings[m.code]) for m in municipalities]
 
 
 def winning_codes(*, now: datetime | None = None) -> set[str]:
-    return set(public_winners(now=now).values_list("municipality_id", flat=True))
+    return set(public_winners(now=now).values_list("municipalities__code", flat=True))
 
 
 def municipalities_by_county() -> list[tuple[County, list[Municipality]]]:
     grouped: dict[str, list[Municipality]] = {}
     counties = {c.code: c for c in County.objects.all()}
-    for m in Municipality.objects.order_by("name"):
+    for m in Municipality.objects.order_by("sort_key"):
         grouped.setdefault(m.county_id, []).append(m)
     return [(counties[code], grouped.get(code, [])) for code in sorted(counties)]
 
@@ -111,7 +111,7 @@ def map_entries(
     Only editions whose decision is public count (the embargo rule of kommunpris.permissions),
     so an embargoed winner or finalist is drawn like any other municipality.
     """
-    municipalities = Municipality.objects.select_related("county").order_by("name")
+    municipalities = Municipality.objects.select_related("county").order_by("sort_key")
     if county is not None:
         municipalities = municipalities.filter(county=county)
     rows = list(municipalities)
@@ -126,10 +126,15 @@ def map_entry(
     own = [p for p in placings if award is None or p.edition.award_id == award.pk]
     best = _best(own)
     partners: tuple[str, ...] = ()
-    if best is not None and best.candidacy is not None and best.candidacy.is_joint:
-        partners = tuple(
-            other.name for other in best.candidacy.municipalities if other.code != municipality.code
-        )
+    together = (
+        best.winner.places
+        if best is not None and best.winner is not None
+        else best.candidacy.municipalities
+        if best is not None and best.candidacy is not None
+        else []
+    )
+    if len(together) > 1:
+        partners = tuple(other.name for other in together if other.code != municipality.code)
     return MapEntry(
         municipality=municipality,
         stage=best.stage if best else "",

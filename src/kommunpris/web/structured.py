@@ -44,18 +44,23 @@ def edition_data(edition: Edition, winner: Winner | None) -> dict[str, Any]:
         event["location"] = {"@type": "Place", "name": edition.venue}
     if winner is None:
         return {"@context": "https://schema.org", **event}
-    organisation = {
-        "@type": "GovernmentOrganization",
-        "name": winner.display_name,
-        "url": _absolute(reverse("municipality", args=[winner.municipality_id])),
-        "award": edition.title,
-        "address": {
-            "@type": "PostalAddress",
-            "addressLocality": winner.municipality.name,
-            "addressRegion": winner.municipality.county.name,
-            "addressCountry": "SE",
-        },
-    }
-    event["about"] = organisation
+    places = winner.places
+    organisations = [
+        {
+            "@type": "GovernmentOrganization",
+            # A joint win names each member by its register name; a single one as it writes itself.
+            "name": winner.display_name if len(places) == 1 else place.name,
+            "url": _absolute(reverse("municipality", args=[place.code])),
+            "award": edition.title,
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": place.name,
+                "addressRegion": place.county.name,
+                "addressCountry": "SE",
+            },
+        }
+        for place in places
+    ]
+    event["about"] = organisations[0] if len(organisations) == 1 else organisations
     event["description"] = winner.motivation
-    return {"@context": "https://schema.org", "@graph": [event, organisation]}
+    return {"@context": "https://schema.org", "@graph": [event, *organisations]}

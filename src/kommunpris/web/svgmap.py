@@ -292,14 +292,15 @@ def winners_map(award: Award, winners: Sequence[Winner]) -> SafeString:
     """Sweden with the given (public) winners, each a link: the archive page's map."""
     entries = [
         MapEntry(
-            municipality=w.municipality,
+            municipality=place,
             stage="winner",
             year=w.edition.year,
             award_name=w.edition.name,
-            partners=(),
+            partners=tuple(other.name for other in w.places if other.code != place.code),
             placings=(),
         )
         for w in winners
+        for place in w.places
     ]
     return render_map(
         entries,

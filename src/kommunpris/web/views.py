@@ -10,10 +10,17 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kommunpris.archive.announcement import render as render_announcement
-from kommunpris.archive.exports import winner_row, winners_csv
+from kommunpris.archive.exports import (
+    municipality_result_row,
+    municipality_results_csv,
+    winner_row,
+    winners_csv,
+)
+from kommunpris.archive.licence import LICENCE_NAME, LICENCE_URI
 from kommunpris.archive.selectors import (
     archive_page,
     finalists_of,
+    municipality_results,
     placings_of_municipalities,
     public_announcement,
     public_editions,
@@ -90,8 +97,22 @@ def winners_download(request: HttpRequest, fmt: str) -> HttpResponse:
             render_announcement(public_announcement(award=the_award)),
             content_type="text/plain; charset=utf-8",
         )
-    response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def municipalities_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Every municipality with the years it won, was a finalist or a nominee (public only)."""
+    rows = municipality_results(award=_award())
+    if fmt == "csv":
+        response = HttpResponse(
+            municipality_results_csv(rows).encode("utf-8"), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="kommuner.csv"'
+        return response
+    return HttpResponse(
+        json.dumps([municipality_result_row(m, p) for m, p in rows], ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
 
 
 def edition(request: HttpRequest, year: int) -> HttpResponse:
@@ -167,7 +188,11 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def open_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/open_data.html", {"award": _award()})
+    return render(
+        request,
+        "web/open_data.html",
+        {"award": _award(), "licence_uri": LICENCE_URI, "licence_name": LICENCE_NAME},
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kommunpris.archive.models import Winner
+from kommunpris.archive.selectors import winner_members
 from kommunpris.awards.models import Phase
 from kommunpris.jury import selectors, services
 from kommunpris.jury.models import Decision
@@ -178,7 +179,7 @@ def decision(request: HttpRequest, year: int) -> HttpResponse:
             return redirect("desk:jury-decision", year=year)
     elif action not in (None, "decide", "reschedule"):
         raise Http404(_("There is no such page."))
-    winner = Winner.objects.filter(edition=edition).select_related("municipality").first()
+    winner = Winner.objects.filter(edition=edition).prefetch_related(winner_members()).first()
     return page(
         request,
         "decision.html",

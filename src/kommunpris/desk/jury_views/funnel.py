@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommunpris.archive.models import Winner
+from kommunpris.archive.selectors import winner_members
 from kommunpris.awards.models import Phase
 from kommunpris.jury import selectors, services
 from kommunpris.jury.labels import ROUND_NAMES, STAGE_PLURALS
@@ -30,8 +31,8 @@ def _decision_for(jury: Jury) -> tuple[Decision | None, Winner | None]:
         return None, None
     if selectors.visible_candidacy(jury.edition, jury.user, decision.candidacy_id) is None:
         return None, None
-    return decision, Winner.objects.filter(edition=jury.edition).select_related(
-        "municipality"
+    return decision, Winner.objects.filter(edition=jury.edition).prefetch_related(
+        winner_members()
     ).first()
 
 

@@ -91,7 +91,7 @@ class Command(BaseCommand):
                 f"Beslutet är hemligt till {publish_at.astimezone(STOCKHOLM):%Y-%m-%d %H:%M}; "
                 "sedan visas vinnaren i arkivet, API:et, flödet och nedladdningarna."
             )
-        say(f"{winner.municipality.code} {winner.municipality.name}")
+        say(", ".join(f"{m.code} {m.name}" for m in winner.places))
 
 
 def _parse_moment(text: str) -> datetime:
