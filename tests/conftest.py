@@ -100,7 +100,14 @@ def page(chromium: object) -> Iterator[object]:
 # with its marker (browser or slow), or it would run there too; this check fails a test that
 # starts one without it, wherever the test runs. What starts something is seen through Python's
 # audit events, so a helper or a fixture in between changes nothing.
-_STARTS_SOMETHING = {"subprocess.Popen", "os.system", "os.posix_spawn", "os.exec", "os.spawn", "os.fork"}
+_STARTS_SOMETHING = {
+    "subprocess.Popen",
+    "os.system",
+    "os.posix_spawn",
+    "os.exec",
+    "os.spawn",
+    "os.fork",
+}
 _BINDS = "socket.bind"
 _started: list[str] = []
 _watching = False
@@ -124,7 +131,9 @@ def _marker_problems(item: pytest.Item, started: list[str]) -> list[str]:
     if "chromium" in item.fixturenames and "browser" not in marks:
         problems.append("uses Chromium (fixture chromium) but is not marked browser")
     if "live_server" in item.fixturenames and not marks & {"browser", "slow"}:
-        problems.append("starts a server (fixture live_server) but is marked neither slow nor browser")
+        problems.append(
+            "starts a server (fixture live_server) but is marked neither slow nor browser"
+        )
     if started and not marks & {"browser", "slow"}:
         problems.append(f"starts {started[0]} but is marked neither slow nor browser")
     return problems

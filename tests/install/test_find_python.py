@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow  # runs the scripts
 ROOT = Path(__file__).resolve().parents[2]
 # The interpreter behind the one running the tests, under whatever name a test gives it.
 REAL_PYTHON = os.path.realpath(sys.executable)
-MINOR = "%d.%d" % sys.version_info[:2]
+MINOR = f"{sys.version_info.major}.{sys.version_info.minor}"
 TOOLS = ["bash", "env", "find", "sort", "awk", "readlink", "sed", "head", "tr", "cat", "dirname"]
 
 

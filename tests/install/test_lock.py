@@ -142,9 +142,7 @@ def needed(
         if name in extras_seen and extras <= extras_seen[name]:
             continue
         extras_seen.setdefault(name, set()).update(extras)
-        queue.extend(
-            r for r in requires_of(name) if _applies(r, environment, extras_seen[name])
-        )
+        queue.extend(r for r in requires_of(name) if _applies(r, environment, extras_seen[name]))
     return set(extras_seen)
 
 
@@ -156,9 +154,9 @@ def orphans_and_missing(
 ) -> list[str]:
     pinned = {p.name for p in pins if p.applies(environment)}
     brought_in = needed(requirements, environment, requires_of)
-    return [f"{name} is in the lock, but nothing needs it" for name in sorted(pinned - brought_in)] + [
-        f"{name} is needed, but not in the lock" for name in sorted(brought_in - pinned)
-    ]
+    return [
+        f"{name} is in the lock, but nothing needs it" for name in sorted(pinned - brought_in)
+    ] + [f"{name} is needed, but not in the lock" for name in sorted(brought_in - pinned)]
 
 
 def installed_requires(name: NormalizedName) -> list[Requirement]:
@@ -266,7 +264,9 @@ def test_pin_without_hashes_and_package_pinned_twice_are_reported() -> None:
 def test_pin_that_nothing_needs_and_a_dependency_left_out_are_reported() -> None:
     servers, _ = read_pyproject(PYPROJECT)
     pins = [p for p in read_lock(SERVERS_LOCK.read_text()) if p.name != "sqlparse"]
-    pins.append(Pin(name=canonicalize_name("left-over"), version=Version("1"), marker=None, hashes=("x",)))
+    pins.append(
+        Pin(name=canonicalize_name("left-over"), version=Version("1"), marker=None, hashes=("x",))
+    )
 
     problems = orphans_and_missing(servers, pins, default_environment(), installed_requires)
 
