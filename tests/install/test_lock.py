@@ -25,7 +25,7 @@ SERVERS_LOCK = ROOT / "requirements.lock"
 DEV_LOCK = ROOT / "requirements-dev.lock"
 # The Pythons the locks are checked for without installing them: every CPython from the oldest
 # supported one to the newest released, on Linux (the markers in the locks are what differs).
-CHECKED_PYTHONS = ["3.11", "3.12", "3.13", "3.14"]
+CHECKED_PYTHONS = ["3.11", "3.12", "3.13", "3.14", "3.15"]
 
 Environment = dict[str, str]
 
