@@ -37,13 +37,14 @@ while read -r minor python; do
   [ -n "$minor" ] && [ "$minor" != "$main_minor" ] || continue
   echo "== Python $minor ($python): all but browser, PostgreSQL and server tests, on SQLite =="
   started=$SECONDS
-  if ! scripts/venv ".venv-$minor" requirements-dev.lock "$python"; then
+  # </dev/null: the loop reads its list from stdin, which nothing inside may take.
+  if ! scripts/venv ".venv-$minor" requirements-dev.lock "$python" </dev/null; then
     others_failed+=("$minor (install)")
     continue
   fi
   installed=$SECONDS
   status=0
-  env -u DATABASE_URL ".venv-$minor/bin/pytest" -q -m "$SHORT_SUITE" "$@" || status=$?
+  env -u DATABASE_URL ".venv-$minor/bin/pytest" -q -m "$SHORT_SUITE" "$@" </dev/null || status=$?
   # 5: the arguments chose only tests the short suite leaves out.
   [ "$status" -eq 0 ] || [ "$status" -eq 5 ] || others_failed+=("$minor")
   echo "Python $minor: install $((installed - started)) s, tests $((SECONDS - installed)) s"
