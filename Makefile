@@ -1,19 +1,34 @@
 # kommunpris — the two set-up commands are `make run` and `make test`; `make install` is the step both share.
-PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= kommunpris.settings.development
 
-.PHONY: install system-packages run test lint format messages screenshots clean
+.PHONY: install venv lock upgrade system-packages run test lint format messages screenshots clean
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+# --- Python and the locked install (README "Python versions and the lock") ---------------------
+# PYTHON: the interpreter for .venv. Empty: python3 when it is 3.11 or newer, else the newest
+# python3.N found (scripts/find-python). `make install PYTHON=python3.13` makes .venv with 3.13.
+PYTHON ?=
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+# .venv holds exactly requirements-dev.lock (hashes checked) and kommunpris itself; it is made
+# again when the Python that made it is gone or changed (scripts/venv says why).
+venv:
+	scripts/venv $(VENV) requirements-dev.lock $(PYTHON)
+
+# uv, pinned with hashes, in its own environment: it writes the locks.
+.venv-uv/bin/uv: tools/requirements-uv.txt
+	rm -rf .venv-uv
+	"$$(scripts/find-python $(PYTHON))" -m venv .venv-uv
+	.venv-uv/bin/python -m pip install --quiet --require-hashes --only-binary :all: -r tools/requirements-uv.txt
+
+# The locks again after pyproject.toml changed (or a merge), every pin it still allows kept.
+lock: .venv-uv/bin/uv
+	scripts/lock
+
+# The newest versions pyproject.toml allows, for every package in the locks.
+upgrade: .venv-uv/bin/uv
+	scripts/lock --upgrade
+# ------------------------------------------------------------------------------------------------
 
 # axe-core for the accessibility tests, pinned in package-lock.json; npm runs only when
 # node_modules is missing or the lock file changed. Nothing is downloaded at test time.
@@ -22,7 +37,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $(NODE_STAMP)
 
-install: $(STAMP) $(NODE_STAMP)
+install: venv $(NODE_STAMP)
 	cd src/kommunpris && ../../$(BIN)/kommunpris compilemessages --verbosity 0
 
 run: install
@@ -60,4 +75,4 @@ screenshots: system-packages install
 	$(BIN)/python tools/screenshots.py docs/screenshots
 
 clean:
-	rm -rf $(VENV) var node_modules
+	rm -rf $(VENV) .venv-[0-9]* .venv-uv var node_modules

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import sys
+from collections.abc import Generator, Iterator
 
 import pytest
 from django.core.management import call_command
@@ -91,3 +92,82 @@ def page(chromium: object) -> Iterator[object]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+# --- What a test starts, and the markers that say so -------------------------------------------
+# `make test` runs a short suite on every other Python with -m "not browser and not postgres and
+# not slow" (scripts/test-all.sh). A test that starts Chromium, a server or a subprocess says so
+# with its marker (browser or slow), or it would run there too; this check fails a test that
+# starts one without it, wherever the test runs. What starts something is seen through Python's
+# audit events, so a helper or a fixture in between changes nothing.
+_STARTS_SOMETHING = {
+    "subprocess.Popen",
+    "os.system",
+    "os.posix_spawn",
+    "os.exec",
+    "os.spawn",
+    "os.fork",
+}
+_BINDS = "socket.bind"
+_started: list[str] = []
+_watching = False
+
+
+def _note_start(event: str, args: tuple[object, ...]) -> None:
+    if not _watching:
+        return
+    if event in _STARTS_SOMETHING:
+        _started.append(f"{event} {str(args[1] if len(args) > 1 else args)[:120]}")
+    elif event == _BINDS:
+        _started.append(f"a server listening on {args[1]!r}")
+
+
+sys.addaudithook(_note_start)
+
+
+def _marker_problems(item: pytest.Item, started: list[str]) -> list[str]:
+    marks = {mark.name for mark in item.iter_markers()}
+    problems = []
+    if "chromium" in item.fixturenames and "browser" not in marks:
+        problems.append("uses Chromium (fixture chromium) but is not marked browser")
+    if "live_server" in item.fixturenames and not marks & {"browser", "slow"}:
+        problems.append(
+            "starts a server (fixture live_server) but is marked neither slow nor browser"
+        )
+    if started and not marks & {"browser", "slow"}:
+        problems.append(f"starts {started[0]} but is marked neither slow nor browser")
+    return problems
+
+
+def _watched(item: pytest.Item) -> Generator[None, object, object]:
+    global _watching
+    _started.clear()
+    _watching = True
+    try:
+        result = yield
+    finally:
+        _watching = False
+    problems = _marker_problems(item, list(_started))
+    if problems:
+        pytest.fail(
+            f"{item.nodeid} {'; '.join(problems)}. Add the marker (pyproject.toml lists them), so "
+            "the short suite on other Pythons leaves it out.",
+            pytrace=False,
+        )
+    return result
+
+
+@pytest.fixture(name="marker_problems")
+def marker_problems_fixture() -> object:
+    """`marker_problems(item, started)`: what the check above finds wrong with a test's markers."""
+    return _marker_problems
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _watched(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _watched(item))

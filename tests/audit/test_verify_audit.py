@@ -72,6 +72,7 @@ def test_delete_of_an_event_is_refused_by_the_database(db: None) -> None:
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
+@pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
 def test_truncate_of_the_audit_log_is_refused_by_postgresql(db: None) -> None:
     _events(1)
@@ -137,6 +138,7 @@ def test_removed_event_is_named_by_the_gap_it_leaves(db: None) -> None:
     )
 
 
+@pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs ALTER TABLE … DROP CONSTRAINT")
 def test_event_inserted_out_of_order_is_named(db: None) -> None:
     events = _events(4)
@@ -261,6 +263,7 @@ def test_flush_empties_the_audit_log_and_keeps_its_protection(transactional_db: 
     assert protection.is_installed(connection)
 
 
+@pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need a server")
 def test_concurrent_appends_form_one_chain(transactional_db: None) -> None:
     import threading

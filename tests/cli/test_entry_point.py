@@ -45,6 +45,7 @@ def test_kommunpris_command_uses_database_url_and_bootstraps_idempotently(tmp_pa
     assert exported.stdout.startswith("\ufeffyear;award_name;municipality_code;")
 
 
+@pytest.mark.slow
 def test_kommunpris_import_error_exits_non_zero_with_message_on_stderr(tmp_path: Path) -> None:
     database = tmp_path / "db.sqlite3"
     assert _run("migrate", "--verbosity", "0", database=database).returncode == 0

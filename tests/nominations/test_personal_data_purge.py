@@ -261,6 +261,7 @@ def test_audit_log_never_holds_a_nominators_address_or_name(field):
         assert personal not in logged
 
 
+@pytest.mark.slow
 def test_retention_days_come_from_the_environment():
     def retention(env: dict[str, str]) -> str:
         result = subprocess.run(

@@ -114,6 +114,7 @@ def test_unknown_host_is_refused(production: tuple[dict[str, str], int]) -> None
     assert response.status == 400
 
 
+@pytest.mark.slow
 def test_deploy_files_name_what_the_repository_holds() -> None:
     units = "\n".join(p.read_text() for p in (DEPLOY / "systemd").iterdir())
     assert "/srv/kommunpris/deploy/gunicorn.conf.py" in units
@@ -133,6 +134,7 @@ def test_deploy_files_name_what_the_repository_holds() -> None:
     assert "uploads" not in nginx.split("location ~ ^/(var|uploads|media)/")[0]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
 def test_nginx_accepts_the_site(tmp_path: Path) -> None:
     for name in ("snippets", "logs"):
