@@ -55,6 +55,7 @@ def _glibc_sorted(names: list[str], locpath: Path) -> list[str]:
     return list(json.loads(done.stdout))
 
 
+@pytest.mark.slow
 def test_whole_register_is_in_the_c_librarys_swedish_order(
     client: Client, archive: Award, glibc_swedish: Path
 ) -> None:
@@ -68,6 +69,7 @@ def test_whole_register_is_in_the_c_librarys_swedish_order(
     assert sum(a != b for a, b in zip(served, sorted(served), strict=True)) >= 26
 
 
+@pytest.mark.slow
 def test_sort_key_agrees_with_the_c_library_on_hard_cases(glibc_swedish: Path) -> None:
     names = [
         "Åre", "Aneby", "aneby", "Älmhult", "Ödeshög", "Överkalix", "Malung-Sälen",
