@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import socket
+import subprocess
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -91,3 +96,41 @@ def page(chromium: object) -> Iterator[object]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+def _redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
+            probe.sendall(b"PING\r\n")
+            return probe.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The shared cache of production: REDIS_URL when `make test` (scripts/with-redis) gives
+    one, otherwise a throw-away Debian redis-server on a free port of 127.0.0.1."""
+    given = os.environ.get("REDIS_URL")
+    if given:
+        yield given
+        return
+    assert shutil.which("redis-server"), "redis-server is missing: run scripts/system-packages"
+    folder = tmp_path_factory.mktemp("redis")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    server = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", str(folder)]
+        + ["--save", "", "--appendonly", "no", "--logfile", str(folder / "redis.log")],
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not _redis_answers(port):
+            assert server.poll() is None, (folder / "redis.log").read_text()
+            assert time.monotonic() < deadline, "redis-server did not answer in 20 s"
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
