@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from hypothesis import settings as hypothesis_settings
 
 from kommunpris.accounts.testing import sign_in_verified as _sign_in_verified
@@ -120,10 +128,9 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
-    server = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", str(folder)]
-        + ["--save", "", "--appendonly", "no", "--logfile", str(folder / "redis.log")],
-    )
+    command = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", str(folder)]
+    command += ["--save", "", "--appendonly", "no", "--logfile", str(folder / "redis.log")]
+    server = subprocess.Popen(command)
     try:
         deadline = time.monotonic() + 20
         while not _redis_answers(port):
@@ -134,3 +141,97 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# --- races between processes on the test's own database ---------------------------------------
+# Each racer is a Python process with its own connection (tests/racer.py), started together by
+# a file appearing. On PostgreSQL they connect to the test database itself (such tests are
+# transactional, so what the test made is committed). SQLite's test database lives in this
+# process's memory, so it is copied to a file in WAL mode for the race — the way production runs
+# SQLite — and copied back afterwards; either way the test reads the outcome through the models.
+
+RACER = Path(__file__).with_name("racer.py")
+
+
+@dataclass
+class Racer:
+    user: str
+    path: str
+    data: dict[str, str]
+
+
+def _postgres_url() -> str:
+    s = connection.settings_dict
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+class SharedDatabase:
+    Racer = Racer
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @contextmanager
+    def shared(self) -> Iterator[dict[str, str]]:
+        """The environment for processes that work on the test's database."""
+        is_sqlite = connection.vendor == "sqlite"
+        file = self.folder / "shared.sqlite3"
+        if is_sqlite:
+            connection.ensure_connection()
+            file.unlink(missing_ok=True)
+            with sqlite3.connect(file) as target:
+                connection.connection.backup(target)
+            url = f"sqlite:///{file}"
+        else:
+            url = _postgres_url()
+        yield {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "kommunpris.settings.test",
+        }
+        if is_sqlite:
+            with sqlite3.connect(file) as source:
+                source.execute("PRAGMA journal_mode=DELETE")
+                source.backup(connection.connection)
+
+    def race(self, *racers: Racer, timeout: float = 90) -> list[dict[str, Any]]:
+        """Start every racer, release them at once, and return their answers in order."""
+        go = self.folder / "go"
+        go.unlink(missing_ok=True)
+        with self.shared() as env:
+            processes = []
+            for number, racer in enumerate(racers):
+                ready = self.folder / f"ready-{number}"
+                ready.unlink(missing_ok=True)
+                spec = {**racer.__dict__, "ready": str(ready), "go": str(go)}
+                command = [sys.executable, str(RACER), json.dumps(spec)]
+                process = subprocess.Popen(
+                    command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                )
+                processes.append((ready, process))
+            try:
+                deadline = time.monotonic() + timeout
+                while not all(ready.exists() for ready, _ in processes):
+                    for _, process in processes:
+                        if process.poll() is not None:
+                            raise AssertionError(process.stderr.read() if process.stderr else "")
+                    assert time.monotonic() < deadline, "a racer did not get ready"
+                    time.sleep(0.01)
+                go.touch()
+                answers = []
+                for _, process in processes:
+                    out, err = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
+                    assert process.returncode == 0, err
+                    answers.append(json.loads(out))
+            finally:
+                for _, process in processes:
+                    if process.poll() is None:
+                        process.kill()
+                        process.wait()
+        return answers
+
+
+@pytest.fixture
+def shared_database(tmp_path: Path, transactional_db: None) -> Iterator[SharedDatabase]:
+    yield SharedDatabase(tmp_path)

@@ -64,6 +64,8 @@ def client_address(request: HttpRequest) -> str:
         forwarded = _forwarded(request)
         if forwarded is not None:
             return forwarded
+        if "wsgi.version" not in request.META:
+            return UNKNOWN  # a request made inside the application (e.g. force_login), not served
         logger.warning(
             "A request through the trusted proxy %s carried no client address (X-Forwarded-For); "
             "check the proxy's configuration.",
@@ -71,3 +73,10 @@ def client_address(request: HttpRequest) -> str:
         )
         return UNKNOWN
     return remote or UNKNOWN
+
+
+def known_client_address(request: HttpRequest) -> str | None:
+    """The same address for django-axes (AXES_CLIENT_IP_CALLABLE), which stores it in an
+    address column: None where it is not known (a request made inside the application)."""
+    address = client_address(request)
+    return None if address == UNKNOWN else address

@@ -253,7 +253,7 @@ def _trusted_proxies(value: str) -> list[str]:
 
 KOMMUNPRIS_TRUSTED_PROXIES = _trusted_proxies(os.environ.get("KOMMUNPRIS_TRUSTED_PROXIES", "unix"))
 # django-axes counts sign-in failures by the same address as every other limit.
-AXES_CLIENT_IP_CALLABLE = "kommunpris.operations.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "kommunpris.operations.client_address.known_client_address"
 # ---------------------------------------------------------------------------------------------
 
 KOMMUNPRIS_DEFAULT_AWARD = os.environ.get("KOMMUNPRIS_DEFAULT_AWARD", "digitaliseringskommun")
