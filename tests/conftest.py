@@ -7,9 +7,11 @@ import json
 import os
 import shutil
 import socket
+import socketserver
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -235,3 +237,95 @@ class SharedDatabase:
 @pytest.fixture
 def shared_database(tmp_path: Path, transactional_db: None) -> Iterator[SharedDatabase]:
     yield SharedDatabase(tmp_path)
+
+
+# --- local mail servers: one that takes every message, one that never answers ----------------
+
+
+class SmtpSink:
+    """A real SMTP server on 127.0.0.1 that accepts every message and keeps it (as raw text);
+    `delay` seconds pass before each message is acknowledged, like a busy server."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.messages: list[str] = []
+        self.lock = threading.Lock()
+        sink = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                self.wfile.write(b"220 sink ESMTP\r\n")
+                while True:
+                    line = self.rfile.readline()
+                    if not line:
+                        return
+                    verb = line[:4].upper()
+                    if verb == b"DATA":
+                        self.wfile.write(b"354 go ahead\r\n")
+                        body = []
+                        while (part := self.rfile.readline()) not in (b".\r\n", b""):
+                            body.append(part)
+                        time.sleep(sink.delay)
+                        with sink.lock:
+                            sink.messages.append(b"".join(body).decode("utf-8", "replace"))
+                        self.wfile.write(b"250 queued\r\n")
+                    elif verb == b"QUIT":
+                        self.wfile.write(b"221 bye\r\n")
+                        return
+                    else:  # EHLO, HELO, MAIL, RCPT, RSET, NOOP
+                        self.wfile.write(b"250 ok\r\n")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = int(self.server.server_address[1])
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class HangingSmtp:
+    """A mail server that accepts connections and never says a word: what a hung server does."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.closing = threading.Event()
+        hanging = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                hanging.connections += 1
+                self.request.settimeout(0.2)
+                while not hanging.closing.is_set():
+                    try:
+                        if not self.request.recv(1024):
+                            return  # the client gave up
+                    except TimeoutError:
+                        continue
+                    except OSError:
+                        return
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = int(self.server.server_address[1])
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.closing.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    yield sink
+    sink.close()
+
+
+@pytest.fixture
+def hanging_smtp() -> Iterator[HangingSmtp]:
+    server = HangingSmtp()
+    yield server
+    server.close()

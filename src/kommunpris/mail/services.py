@@ -18,6 +18,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from kommunpris.audit.services import record_event
+
 from .models import MailStatus, OutgoingMail
 
 
@@ -73,3 +75,31 @@ def send_pending_mail(*, limit: int = 500) -> tuple[int, int]:
 
     done = worker.run_once(limit=limit, ignore_back_off=True)
     return done.sent, OutgoingMail.objects.filter(status=MailStatus.PENDING).count()
+
+
+class MailError(ValueError):
+    """A message cannot be sent again; the text says why."""
+
+
+def retry_given_up(mail: OutgoingMail, *, actor: str) -> OutgoingMail:
+    """An organiser sends a message the worker gave up on once more: it is pending again with
+    a fresh count of attempts, for the worker to take at once."""
+    with transaction.atomic():
+        mail = OutgoingMail.objects.select_for_update().get(pk=mail.pk)
+        if mail.status != MailStatus.GAVE_UP:
+            raise MailError(
+                f"E-postmeddelandet till {mail.to} väntar inte på att skickas igen "
+                f"(status: {mail.get_status_display()})."
+            )
+        before = {"status": mail.status, "attempts": mail.attempts, "last_error": mail.last_error}
+        mail.status, mail.attempts = MailStatus.PENDING, 0
+        mail.gave_up_at = mail.next_attempt_at = None
+        mail.save(update_fields=["status", "attempts", "gave_up_at", "next_attempt_at"])
+        record_event(
+            action="mail.retry_requested",
+            actor=actor,
+            target=f"mail:{mail.pk}",
+            before=before,
+            after={"status": mail.status, "template": mail.template},
+        )
+    return mail

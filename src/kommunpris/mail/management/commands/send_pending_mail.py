@@ -30,6 +30,12 @@ class Command(BaseCommand):
             default=2.0,
             help="Sekunder mellan två pass när inget väntar (standard 2).",
         )
+        parser.add_argument(
+            "--batch",
+            type=int,
+            default=50,
+            help="Så många meddelanden tar arbetaren åt gången (standard 50).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["loop"]:
@@ -37,7 +43,7 @@ class Command(BaseCommand):
             # systemd stops the service with SIGTERM: the message being sent is finished first.
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
             signal.signal(signal.SIGINT, lambda *_: stop.set())
-            worker.run_forever(interval=options["interval"], stop=stop)
+            worker.run_forever(interval=options["interval"], stop=stop, batch=options["batch"])
             return
         sent, pending = send_pending_mail()
         self.stdout.write(f"{sent} skickade, {pending} väntar fortfarande.")
