@@ -329,3 +329,11 @@ def hanging_smtp() -> Iterator[HangingSmtp]:
     server = HangingSmtp()
     yield server
     server.close()
+
+
+@pytest.fixture(scope="session")
+def hanging_smtp_for_the_session() -> Iterator[HangingSmtp]:
+    """One hung mail server for servers that live through many tests (tests/recipe)."""
+    server = HangingSmtp()
+    yield server
+    server.close()
