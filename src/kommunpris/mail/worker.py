@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -168,6 +168,7 @@ def run_forever(*, interval: float, stop: threading.Event, batch: int = 50) -> N
     until `stop` is set (SIGTERM from systemd). A database error is logged and waited out."""
     logger.info("E-postarbetaren %s startar.", worker_name())
     while not stop.is_set():
+        close_old_connections()  # as between two requests: no connection older than its age
         try:
             done = run_once(limit=batch)
         except Exception:  # the database went away: wait, then go on (systemd restarts us too)
