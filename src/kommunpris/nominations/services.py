@@ -644,8 +644,23 @@ def request_contact_link(*, email: str, now: datetime | None = None) -> int:
                 after={"email": contact.email},
             )
         if not contacts:
-            # No link to send: one audit event (without the address) all the same, so the
-            # answer takes about as long as for a known contact and its timing does not tell.
+            # No link to send, but the same work all the same — a secret drawn and hashed, the
+            # message rendered and dropped, one audit event without the address — so the
+            # answer's timing does not tell who is a contact.
+            hash_secret(new_secret())
+            render_mail(
+                "nominations/contact_link",
+                {
+                    "name": "",
+                    "municipality": "",
+                    "edition_title": "",
+                    "link": _url("desk:nominations-contact-link", language="sv", token="x"),
+                    "signin_link": _url("desk:nominations-contact-signin", language="sv"),
+                    "valid_hours": settings.KOMMUNPRIS_CONTACT_LINK_HOURS,
+                    "supplement_close": _local_day(now),
+                },
+                language="sv",
+            )
             record_event(
                 action="contact.link_request_without_contact",
                 actor=PUBLIC_ACTOR,
