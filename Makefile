@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE ?= kommunpris.settings.development
 
-.PHONY: install venv lock upgrade system-packages run test lint format messages screenshots clean
+.PHONY: install venv lock upgrade system-packages run-packages run test lint format messages screenshots clean
 
 # --- Python and the locked install (README "Python versions and the lock") ---------------------
 # PYTHON: the interpreter for .venv. Empty: python3 when it is 3.11 or newer, else the newest
@@ -37,22 +37,27 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $(NODE_STAMP)
 
-install: venv $(NODE_STAMP)
+install: venv
 	cd src/kommunpris && ../../$(BIN)/kommunpris compilemessages --verbosity 0
 
-run: install
+# make run needs no Node.js, npm or Chromium: only gettext's msgfmt beside Python.
+run: run-packages install
 	mkdir -p var
 	$(BIN)/kommunpris migrate --no-input --verbosity 0
 	$(BIN)/kommunpris bootstrap
 	$(BIN)/kommunpris runserver 127.0.0.1:8000
 
-# Debian packages the test suite uses, each only where its own command is missing
-# (scripts/system-packages says which and why).
+# Debian packages, each only where its own command is missing (scripts/system-packages says
+# which and why): all that the test suite uses, or only what make run needs.
 system-packages:
 	scripts/system-packages
 
-# The whole suite on SQLite, then on a throw-away PostgreSQL server (see scripts/with-postgres).
-test: system-packages install
+run-packages:
+	scripts/system-packages --for run
+
+# The whole suite on SQLite, then on a throw-away PostgreSQL server (see scripts/with-postgres),
+# each beside a throw-away Redis server (scripts/with-redis).
+test: system-packages install $(NODE_STAMP)
 	scripts/test-all.sh
 
 lint: install

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite twice: on the embedded SQLite database, then on a throw-away
-# PostgreSQL 15 server (scripts/with-postgres). Then the short suite on every other CPython 3.11+
-# found on the machine (see "Other Pythons" below). Extra arguments go to every pytest run.
-# Exits non-zero if any run fails; all always run.
+# The whole test suite twice: on the embedded SQLite database, then on a throw-away
+# PostgreSQL 15 server (scripts/with-postgres), each beside a throw-away Redis server
+# (scripts/with-redis) for the tests of the production cache and recipe. Then the short suite on
+# every other CPython 3.11+ found on the machine (see "Other Pythons" below). Extra arguments go
+# to every pytest run. Exits non-zero if any run fails; all always run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PYTEST=.venv/bin/pytest
@@ -11,11 +13,11 @@ PYTEST=.venv/bin/pytest
 export DJANGO_SETTINGS_MODULE=kommunpris.settings.test
 
 echo "== SQLite =="
-env -u DATABASE_URL "$PYTEST" "$@"
+env -u DATABASE_URL scripts/with-redis "$PYTEST" "$@"
 sqlite=$?
 
 echo "== PostgreSQL =="
-scripts/with-postgres "$PYTEST" "$@"
+scripts/with-postgres scripts/with-redis "$PYTEST" "$@"
 postgres=$?
 
 # --- Other Pythons ------------------------------------------------------------------------------

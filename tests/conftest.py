@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import io
+import json
+import os
+import shutil
+import socket
+import socketserver
+import sqlite3
+import subprocess
 import sys
+import threading
+import time
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from hypothesis import settings as hypothesis_settings
 
 from kommunpris.accounts.testing import sign_in_verified as _sign_in_verified
@@ -171,3 +185,234 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     return (yield from _watched(item))
+
+
+def _redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
+            probe.sendall(b"PING\r\n")
+            return probe.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The shared cache of production: REDIS_URL when `make test` (scripts/with-redis) gives
+    one, otherwise a throw-away Debian redis-server on a free port of 127.0.0.1."""
+    given = os.environ.get("REDIS_URL")
+    if given:
+        yield given
+        return
+    assert shutil.which("redis-server"), "redis-server is missing: run scripts/system-packages"
+    folder = tmp_path_factory.mktemp("redis")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    command = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", str(folder)]
+    command += ["--save", "", "--appendonly", "no", "--logfile", str(folder / "redis.log")]
+    server = subprocess.Popen(command)
+    try:
+        deadline = time.monotonic() + 20
+        while not _redis_answers(port):
+            assert server.poll() is None, (folder / "redis.log").read_text()
+            assert time.monotonic() < deadline, "redis-server did not answer in 20 s"
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+# --- races between processes on the test's own database ---------------------------------------
+# Each racer is a Python process with its own connection (tests/racer.py), started together by
+# a file appearing. On PostgreSQL they connect to the test database itself (such tests are
+# transactional, so what the test made is committed). SQLite's test database lives in this
+# process's memory, so it is copied to a file in WAL mode for the race — the way production runs
+# SQLite — and copied back afterwards; either way the test reads the outcome through the models.
+
+RACER = Path(__file__).with_name("racer.py")
+
+
+@dataclass
+class Racer:
+    user: str
+    path: str
+    data: dict[str, str]
+
+
+def _postgres_url() -> str:
+    s = connection.settings_dict
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+class SharedDatabase:
+    Racer = Racer
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @contextmanager
+    def shared(self) -> Iterator[dict[str, str]]:
+        """The environment for processes that work on the test's database."""
+        is_sqlite = connection.vendor == "sqlite"
+        file = self.folder / "shared.sqlite3"
+        if is_sqlite:
+            connection.ensure_connection()
+            file.unlink(missing_ok=True)
+            with sqlite3.connect(file) as target:
+                connection.connection.backup(target)
+            url = f"sqlite:///{file}"
+        else:
+            url = _postgres_url()
+        yield {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "kommunpris.settings.test",
+        }
+        if is_sqlite:
+            with sqlite3.connect(file) as source:
+                source.execute("PRAGMA journal_mode=DELETE")
+                source.backup(connection.connection)
+
+    def race(self, *racers: Racer, timeout: float = 90) -> list[dict[str, Any]]:
+        """Start every racer, release them at once, and return their answers in order."""
+        go = self.folder / "go"
+        go.unlink(missing_ok=True)
+        with self.shared() as env:
+            processes = []
+            for number, racer in enumerate(racers):
+                ready = self.folder / f"ready-{number}"
+                ready.unlink(missing_ok=True)
+                spec = {**racer.__dict__, "ready": str(ready), "go": str(go)}
+                command = [sys.executable, str(RACER), json.dumps(spec)]
+                process = subprocess.Popen(
+                    command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                )
+                processes.append((ready, process))
+            try:
+                deadline = time.monotonic() + timeout
+                while not all(ready.exists() for ready, _ in processes):
+                    for _, process in processes:
+                        if process.poll() is not None:
+                            raise AssertionError(process.stderr.read() if process.stderr else "")
+                    assert time.monotonic() < deadline, "a racer did not get ready"
+                    time.sleep(0.01)
+                go.touch()
+                answers = []
+                for _, process in processes:
+                    out, err = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
+                    assert process.returncode == 0, err
+                    answers.append(json.loads(out))
+            finally:
+                for _, process in processes:
+                    if process.poll() is None:
+                        process.kill()
+                        process.wait()
+        return answers
+
+
+@pytest.fixture
+def shared_database(tmp_path: Path, transactional_db: None) -> Iterator[SharedDatabase]:
+    yield SharedDatabase(tmp_path)
+
+
+# --- local mail servers: one that takes every message, one that never answers ----------------
+
+
+class SmtpSink:
+    """A real SMTP server on 127.0.0.1 that accepts every message and keeps it (as raw text);
+    `delay` seconds pass before each message is acknowledged, like a busy server."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.messages: list[str] = []
+        self.lock = threading.Lock()
+        sink = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                self.wfile.write(b"220 sink ESMTP\r\n")
+                while True:
+                    line = self.rfile.readline()
+                    if not line:
+                        return
+                    verb = line[:4].upper()
+                    if verb == b"DATA":
+                        self.wfile.write(b"354 go ahead\r\n")
+                        body = []
+                        while (part := self.rfile.readline()) not in (b".\r\n", b""):
+                            body.append(part)
+                        time.sleep(sink.delay)
+                        with sink.lock:
+                            sink.messages.append(b"".join(body).decode("utf-8", "replace"))
+                        self.wfile.write(b"250 queued\r\n")
+                    elif verb == b"QUIT":
+                        self.wfile.write(b"221 bye\r\n")
+                        return
+                    else:  # EHLO, HELO, MAIL, RCPT, RSET, NOOP
+                        self.wfile.write(b"250 ok\r\n")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = int(self.server.server_address[1])
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class HangingSmtp:
+    """A mail server that accepts connections and never says a word: what a hung server does."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.closing = threading.Event()
+        hanging = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                hanging.connections += 1
+                self.request.settimeout(0.2)
+                while not hanging.closing.is_set():
+                    try:
+                        if not self.request.recv(1024):
+                            return  # the client gave up
+                    except TimeoutError:
+                        continue
+                    except OSError:
+                        return
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = int(self.server.server_address[1])
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.closing.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    yield sink
+    sink.close()
+
+
+@pytest.fixture
+def hanging_smtp() -> Iterator[HangingSmtp]:
+    server = HangingSmtp()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def hanging_smtp_for_the_session() -> Iterator[HangingSmtp]:
+    """One hung mail server for servers that live through many tests (tests/recipe)."""
+    server = HangingSmtp()
+    yield server
+    server.close()

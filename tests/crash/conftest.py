@@ -33,8 +33,8 @@ def harness() -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def site(harness: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    return harness.Site(tmp_path_factory.mktemp("crash"))
+def site(harness: ModuleType, tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Any:
+    return harness.Site(tmp_path_factory.mktemp("crash"), redis_url=redis_url)
 
 
 @pytest.fixture(scope="module")

@@ -243,6 +243,8 @@ class Site:
 
     folder: Path
     port: int = field(default_factory=free_port)
+    # The production cache (Redis) the workers share: scripts/with-redis or the suite's fixture.
+    redis_url: str = field(default_factory=lambda: os.environ.get("REDIS_URL", ""))
 
     @property
     def database(self) -> Path:
@@ -262,6 +264,7 @@ class Site:
             "KOMMUNPRIS_SITE_URL": f"http://{HOST}:{self.port}",
             "EMAIL_FILE_PATH": str(self.folder / "mail"),
             "KOMMUNPRIS_WORKER_REPORTS": str(self.folder / "workers"),
+            "REDIS_URL": self.redis_url,
         }
 
     def run(self, *command: str) -> str:
@@ -276,7 +279,6 @@ class Site:
         """migrate, bootstrap, then the editions and the jury through the services."""
         self.folder.mkdir(parents=True, exist_ok=True)
         self.run(str(BIN / "kommunpris"), "migrate", "--no-input", "--verbosity", "0")
-        self.run(str(BIN / "kommunpris"), "createcachetable")  # the workers' shared cache
         self.run(str(BIN / "kommunpris"), "bootstrap")
         return dict(json.loads(self.run(sys.executable, str(HERE / "harness.py"), "setup")))
 

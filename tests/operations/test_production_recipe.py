@@ -27,7 +27,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, str], int]]:
+def production(
+    tmp_path_factory: pytest.TempPathFactory, redis_url: str
+) -> Iterator[tuple[dict[str, str], int]]:
     home = tmp_path_factory.mktemp("production")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
@@ -37,6 +39,7 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[
         DJANGO_ALLOWED_HOSTS="kommunpris.example.se",
         DATABASE_URL=f"sqlite:///{home / 'kommunpris.sqlite3'}",
         EMAIL_HOST="127.0.0.1",
+        REDIS_URL=redis_url,
         KOMMUNPRIS_VAR=str(home / "var"),
         DJANGO_STATIC_ROOT=str(home / "static"),
         GUNICORN_BIND=f"127.0.0.1:{port}",
@@ -44,7 +47,6 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[
     )
     for command in (
         ["migrate", "--no-input", "-v0"],
-        ["createcachetable"],
         ["collectstatic", "--no-input", "-v0"],
     ):
         done = subprocess.run(
@@ -117,15 +119,20 @@ def test_unknown_host_is_refused(production: tuple[dict[str, str], int]) -> None
 @pytest.mark.slow
 def test_deploy_files_name_what_the_repository_holds() -> None:
     units = "\n".join(p.read_text() for p in (DEPLOY / "systemd").iterdir())
+    run_command = (DEPLOY / "bin" / "run-command").read_text()
     assert "/srv/kommunpris/deploy/gunicorn.conf.py" in units
     assert "/srv/kommunpris/deploy/bin/run-command" in units
     for timer in (
-        "kommunpris-mail.timer",
         "kommunpris-verify-audit.timer",
         "kommunpris-backup.timer",
         "kommunpris-purge.timer",
     ):
-        assert "Unit=kommunpris-command@" in (DEPLOY / "systemd" / timer).read_text()
+        unit = (DEPLOY / "systemd" / timer).read_text().split("Unit=kommunpris-command@")[1]
+        command = unit.split(".service")[0]
+        # Every command a timer runs is one run-command knows.
+        assert f"{command})" in run_command or f"|{command}" in run_command, command
+    worker = (DEPLOY / "systemd" / "kommunpris-mail.service").read_text()
+    assert "ExecStart=/srv/kommunpris/.venv/bin/kommunpris send_pending_mail --loop" in worker
     for script in (DEPLOY / "bin").iterdir():
         assert os.access(script, os.X_OK), script
         assert subprocess.run(["sh", "-n", script]).returncode == 0

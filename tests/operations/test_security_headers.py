@@ -170,6 +170,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="kommunpris.example.se",
         DATABASE_URL="postgres://kommunpris:secret@localhost/kommunpris",
         EMAIL_HOST="smtp.example.se",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     env.update(extra)
     return env
@@ -197,6 +198,7 @@ def test_production_settings_pass_the_deployment_check() -> None:
         ("DJANGO_ALLOWED_HOSTS", "DJANGO_ALLOWED_HOSTS must be set"),
         ("DATABASE_URL", "DATABASE_URL must be set"),
         ("EMAIL_HOST", "EMAIL_HOST must be set"),
+        ("REDIS_URL", "REDIS_URL must be set in the environment: the shared cache"),
     ],
 )
 def test_production_settings_refuse_to_start_without(missing: str, named: str) -> None:

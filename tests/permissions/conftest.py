@@ -51,7 +51,9 @@ from kommunpris.awards.services import close_nominations, create_edition, open_n
 from kommunpris.jury import selectors as jury_selectors
 from kommunpris.jury import services as jury
 from kommunpris.jury.models import Criterion, Membership, Role, TieKind
+from kommunpris.mail import worker as mail_worker
 from kommunpris.mail.models import OutgoingMail
+from kommunpris.mail.services import queue_mail
 from kommunpris.nominations import services as nominations
 from kommunpris.nominations.models import (
     Attachment,
@@ -127,6 +129,7 @@ class World:
     nominator_confirm_token: str  # confirms an update of her Umeå nomination
     nominator_data_token: str
     invitation_token: str  # the invitee's, unused
+    given_up_mail: OutgoingMail  # the mail worker gave up on it: the organiser may send it again
     spent_invitation_token: str  # the juror's own, spent when she set her password
     pdf: bytes = MINIMAL_PDF
     password: str = PASSWORD
@@ -437,6 +440,22 @@ def build_world() -> World:
         actor=ORGANISER,
     )
 
+    # A message the mail server refused every time (nothing listens on the discard port).
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=9,
+        EMAIL_TIMEOUT=2,
+        KOMMUNPRIS_MAIL_DELIVERY="worker",
+        KOMMUNPRIS_MAIL_MAX_ATTEMPTS=1,
+    ):
+        undeliverable = queue_mail(
+            to="ahmed.haddad@example.se",
+            template="jury/decided",
+            context={"edition_title": "Sveriges DigitaliseringsKommun", "publish_at": now},
+        )
+        mail_worker.send_one(undeliverable.pk)
+
     # Django's own groups are unused by kommunpris; one exists so the admin's pages have a row.
     Group.objects.create(name="Redaktörer")
 
@@ -476,6 +495,7 @@ def build_world() -> World:
         nominator_data_token=data_token,
         invitation_token=invitation,
         spent_invitation_token=spent_invitation,
+        given_up_mail=OutgoingMail.objects.get(pk=undeliverable.pk),
     )
 
 

@@ -335,6 +335,9 @@ CASES: list[Case] = [
     Case("logout", answers(NOT_ALLOWED)),
     # -- the desk ------------------------------------------------------------------------------
     Case("desk:home", SIGNED_IN),
+    # The organiser's view of e-mail the worker gave up on.
+    Case("desk:mail", ORGANISER_PAGE),
+    Case("desk:mail-retry", ORGANISER_POST_ONLY, lambda w, role: {"pk": w.given_up_mail.pk}),
     # The organiser's nominations desk.
     Case("desk:nominations", ORGANISER_PAGE),
     Case("desk:nominations-edition-create", ORGANISER_POST_ONLY),
@@ -780,7 +783,7 @@ def state() -> dict[str, Any]:
     """Everything a state change could touch, and the audit log that records every one."""
     return {
         "audit events": AuditEvent.objects.count(),
-        "mail": OutgoingMail.objects.count(),
+        "mail": sorted(OutgoingMail.objects.values_list("pk", "status")),
         "users": sorted(User.objects.values_list("pk", "password", "is_active")),
         "editions": sorted(Edition.objects.values_list("year", "phase", "publish_at")),
         "candidacies": sorted(
@@ -874,6 +877,13 @@ POSTS: list[Post] = [
         lambda w: {},
         {**refuse(SIGNED_OUT, SIGN_IN), **refuse(JURY, NOT_FOUND)},
         allowed="organiser",
+    ),
+    Post(
+        "desk:mail-retry",
+        lambda w, role: {"pk": w.given_up_mail.pk},
+        lambda w: {},
+        ORGANISER_REFUSALS,
+        "organiser",
     ),
     # The organiser's nominations desk.
     Post(

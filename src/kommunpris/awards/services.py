@@ -58,6 +58,18 @@ def get_or_create_announced_edition(award: Award, year: int, *, actor: str) -> t
     return edition, True
 
 
+def lock_edition(edition: Edition) -> Edition:
+    """Re-read the edition and lock its row until the surrounding transaction ends.
+
+    Call inside transaction.atomic(), before checking the phase: a second request that wants
+    to change the same edition waits here and then sees the first one's outcome, so a double
+    click or two tabs cannot both pass a phase guard. (SQLite has no row locks; there every
+    write transaction takes the database's write lock when it begins, which serialises them.)
+    """
+    edition.refresh_from_db(from_queryset=Edition.objects.select_for_update())
+    return edition
+
+
 class EditionError(ValueError):
     """An edition cannot be created or change phase; the message says why and what to do."""
 

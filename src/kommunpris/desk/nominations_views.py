@@ -44,6 +44,7 @@ from kommunpris.nominations.services import (
     sign_in_contact,
 )
 from kommunpris.nominations.tokens import LinkError
+from kommunpris.operations.client_address import client_address
 from kommunpris.permissions.nominations import (
     contact_may_edit,
     contact_speaks_for,
@@ -53,7 +54,6 @@ from kommunpris.permissions.nominations import (
 )
 from kommunpris.register.collation import swedish_sort_key
 from kommunpris.register.models import Municipality
-from kommunpris.web.nominate import client_ip
 
 from .nominations_forms import (
     AttachmentForm,
@@ -481,10 +481,12 @@ def contact_signin(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
         limit, window = settings.KOMMUNPRIS_CONTACT_LINK_RATE_LIMIT
-        ip = client_ip(request)
-        if throttle.is_limited("contact-link-ip", ip, limit=limit) or throttle.is_limited(
-            "contact-link-email", email, limit=limit
-        ):
+        try:
+            throttle.reserve(
+                throttle.Limit("contact-link-ip", client_address(request), limit, window),
+                throttle.Limit("contact-link-email", email, limit, window),
+            )
+        except throttle.Limited:
             refusal = _(
                 "No link was sent: many links have been asked for in a short time. Wait an hour "
                 "and try again, or use the latest link you received."
@@ -492,8 +494,6 @@ def contact_signin(request: HttpRequest) -> HttpResponse:
             status = 429
         else:
             request_contact_link(email=email)
-            throttle.count("contact-link-ip", ip, window_seconds=window)
-            throttle.count("contact-link-email", email, window_seconds=window)
             sent = True
     elif request.method == "POST":
         status = 400

@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from kommunpris.accounts import views as accounts
 
-from . import views
+from . import mail_views, views
 
 app_name = "desk"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("nomineringar/", include("kommunpris.desk.nominations_urls")),
     path("jury/", include("kommunpris.desk.jury_urls")),
+    # The organiser: e-mail the worker gave up on, and sending it again.
+    path("e-post/", mail_views.mail, name="mail"),
+    path("e-post/<int:pk>/skicka-igen/", mail_views.retry, name="mail-retry"),
     # The person's own sign-in: two-factor set-up, recovery codes; the organiser's list.
     path("konto/", accounts.account, name="account"),
     path("konto/tvastegsverifiering/", accounts.enrol, name="two-factor-enrol"),

@@ -8,11 +8,12 @@ mail on commit. Who may call what is asked of kommunpris.permissions.jury, here 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -27,6 +28,7 @@ from kommunpris.archive.models import Winner
 from kommunpris.archive.services import set_winner_members
 from kommunpris.audit.services import record_event
 from kommunpris.awards.models import Edition, Phase
+from kommunpris.awards.services import lock_edition
 from kommunpris.mail.services import queue_mail
 from kommunpris.nominations.models import Candidacy, Stage
 from kommunpris.permissions import decision_is_public
@@ -91,6 +93,35 @@ PHASE_WORDS = {
     "decided": "beslutad",
     "announced": "tillkännagiven",
 }
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _edition_of(arguments: Mapping[str, Any]) -> Edition:
+    if "edition" in arguments:
+        return arguments["edition"]
+    if "scoring_round" in arguments:
+        return arguments["scoring_round"].edition
+    return arguments["candidacy"].edition
+
+
+def edition_locked(service: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Runs a write of the edition's jury work in one transaction that first locks the edition
+    (kommunpris.awards.services.lock_edition), so its checks of the phase, rounds and decision
+    read what no other request can change until it is done."""
+
+    @wraps(service)
+    def locked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with transaction.atomic():
+            lock_edition(_edition_of(kwargs))
+            scoring_round = kwargs.get("scoring_round")
+            if isinstance(scoring_round, ScoringRound):
+                scoring_round.refresh_from_db(fields=["closed_at"])
+            return service(*args, **kwargs)
+
+    return locked
 
 
 def actor_of(user: User) -> str:
@@ -474,6 +505,7 @@ def _set_phase(edition: Edition, phase: Phase, *, actor: str, action: str, **ext
     )
 
 
+@edition_locked
 def start_jury_review(*, edition: Edition, actor: str, now: datetime | None = None) -> Edition:
     """nominations_closed → jury_review: the candidacies go to the jury.
 
@@ -482,6 +514,8 @@ def start_jury_review(*, edition: Edition, actor: str, now: datetime | None = No
     gets the default rubric.
     """
     now = now or timezone.now()
+    if edition.phase == Phase.JURY_REVIEW:
+        raise JuryError(f"Juryns arbete med {edition.title} har redan börjat.")
     if edition.phase != Phase.NOMINATIONS_CLOSED:
         raise JuryError(
             f"{edition.title} är i fasen '{PHASE_WORDS[edition.phase]}'; juryns arbete kan "
@@ -503,9 +537,12 @@ def start_jury_review(*, edition: Edition, actor: str, now: datetime | None = No
     return edition
 
 
+@edition_locked
 def start_deliberation(*, edition: Edition, by: User) -> Edition:
     """jury_review → deliberation: the finalists are settled and the final ballot opens."""
     _require_chair(by, edition, "inleda överläggningen")
+    if edition.phase == Phase.DELIBERATION:
+        raise JuryError(f"Överläggningen om {edition.title} har redan börjat.")
     if edition.phase != Phase.JURY_REVIEW:
         raise JuryError(
             f"{edition.title} är i fasen '{PHASE_WORDS[edition.phase]}'; överläggningen "
@@ -539,6 +576,7 @@ def start_deliberation(*, edition: Edition, by: User) -> Edition:
 # --- the funnel ----------------------------------------------------------------------------
 
 
+@edition_locked
 def move_candidacy(*, candidacy: Candidacy, stage: str, by: User) -> Candidacy:
     """The chair moves a candidacy between candidacy, nominee and finalist."""
     edition = candidacy.edition
@@ -570,6 +608,7 @@ def move_candidacy(*, candidacy: Candidacy, stage: str, by: User) -> Candidacy:
 # --- scoring rounds ------------------------------------------------------------------------
 
 
+@edition_locked
 def open_round(*, edition: Edition, stage: str, by: User) -> ScoringRound:
     """Open scoring for every candidacy that has reached `stage`; locks the rubric."""
     _require_chair(by, edition, "öppna en bedömningsomgång")
@@ -615,6 +654,7 @@ def open_round(*, edition: Edition, stage: str, by: User) -> ScoringRound:
     return scoring_round
 
 
+@edition_locked
 def close_round(*, scoring_round: ScoringRound, by: User) -> ScoringRound:
     edition = scoring_round.edition
     _require_chair(by, edition, "stänga en bedömningsomgång")
@@ -636,6 +676,7 @@ def _close(scoring_round: ScoringRound, *, actor: str) -> None:
     )
 
 
+@edition_locked
 def reopen_round(*, scoring_round: ScoringRound, by: User) -> ScoringRound:
     edition = scoring_round.edition
     _require_chair(by, edition, "öppna en bedömningsomgång igen")
@@ -672,6 +713,7 @@ class EntryInput:
     comment: str = ""
 
 
+@edition_locked
 def save_score_sheet(
     *,
     scoring_round: ScoringRound,
@@ -857,6 +899,7 @@ def add_site_visit_note(
 # --- the final ballot ----------------------------------------------------------------------
 
 
+@edition_locked
 def cast_ballot(*, edition: Edition, juror: User, ranks: Mapping[int, int]) -> Ballot:
     """A juror ranks every finalist they may see (1 = best; equal places allowed).
 
@@ -906,6 +949,7 @@ def cast_ballot(*, edition: Edition, juror: User, ranks: Mapping[int, int]) -> B
     return ballot
 
 
+@edition_locked
 def break_tie(*, edition: Edition, order: Sequence[int], by: User, note: str = "") -> TieBreak:
     """The chair orders the finalists the ballot left tied (ids, best first)."""
     _require_chair(by, edition, "avgöra lika placeringar")
@@ -1005,6 +1049,7 @@ def _check_publish_at(edition: Edition, publish_at: datetime, *, publish_at_once
         )
 
 
+@edition_locked
 def record_decision(
     *,
     edition: Edition,
@@ -1023,6 +1068,11 @@ def record_decision(
     the embargo rule in kommunpris.permissions keeps it all hidden until `publish_at`.
     """
     _require_chair(by, edition, "registrera juryns beslut")
+    if edition.phase in (Phase.DECIDED, Phase.ANNOUNCED):
+        raise JuryError(
+            f"Juryns beslut om {edition.title} är redan registrerat och kan inte registreras "
+            "en gång till. Ladda om sidan för att se det."
+        )
     if edition.phase != Phase.DELIBERATION:
         raise JuryError(
             f"{edition.title} är i fasen '{PHASE_WORDS[edition.phase]}'; beslutet fattas "
@@ -1122,6 +1172,7 @@ def record_decision(
     return winner
 
 
+@edition_locked
 def reschedule_publication(
     *, edition: Edition, publish_at: datetime, by: User, publish_at_once: bool = False
 ) -> Edition:

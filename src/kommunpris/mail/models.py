@@ -1,4 +1,9 @@
-"""Every e-mail the platform sends, kept until sent so a failed send is retried, never lost."""
+"""Every e-mail the platform sends, kept until sent so a failed send is retried, never lost.
+
+The mail worker (kommunpris.mail.worker) claims a message before it sends it, so two workers
+never send one message twice; a message that keeps failing waits longer between attempts and
+is given up after a cap, for the organiser to see on the desk and send again.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from django.db import models
 class MailStatus(models.TextChoices):
     PENDING = "pending", "pending"
     SENT = "sent", "sent"
+    GAVE_UP = "gave_up", "gave up"
 
 
 class OutgoingMail(models.Model):
@@ -22,6 +28,12 @@ class OutgoingMail(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Not before this time (back-off after a failure); empty: as soon as a worker is free.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The worker sending it now; a claim older than the lease is taken to be a dead worker's.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    gave_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

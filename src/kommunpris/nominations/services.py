@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from kommunpris.audit.services import record_event
 from kommunpris.awards.models import Edition, Phase
 from kommunpris.mail.models import OutgoingMail
-from kommunpris.mail.services import queue_mail
+from kommunpris.mail.services import queue_mail, render_mail
 from kommunpris.permissions.nominations import (
     contact_speaks_for,
     nominations_are_open,
@@ -643,6 +643,30 @@ def request_contact_link(*, email: str, now: datetime | None = None) -> int:
                 target=f"contact:{_edition_target(contact.edition)}:{contact.municipality.code}",
                 after={"email": contact.email},
             )
+        if not contacts:
+            # No link to send, but the same work all the same — a secret drawn and hashed, the
+            # message rendered and dropped, one audit event without the address — so the
+            # answer's timing does not tell who is a contact.
+            hash_secret(new_secret())
+            render_mail(
+                "nominations/contact_link",
+                {
+                    "name": "",
+                    "municipality": "",
+                    "edition_title": "",
+                    "link": _url("desk:nominations-contact-link", language="sv", token="x"),
+                    "signin_link": _url("desk:nominations-contact-signin", language="sv"),
+                    "valid_hours": settings.KOMMUNPRIS_CONTACT_LINK_HOURS,
+                    "supplement_close": _local_day(now),
+                },
+                language="sv",
+            )
+            record_event(
+                action="contact.link_request_without_contact",
+                actor=PUBLIC_ACTOR,
+                target="contacts",
+                after={"contacts": 0},
+            )
     return len(contacts)
 
 
@@ -1033,11 +1057,9 @@ def request_personal_data_link(
             .order_by("-submitted_at", "-id")
             .values_list("pk", flat=True)
         )
-        if not held:
-            return 0
         # The newest nomination anchors the link: it is the last to be erased on schedule.
         token = sign_link(
-            object_id=held[0],
+            object_id=held[0] if held else 0,
             secret=address_key(email),
             issued_at=now,
             salt=PERSONAL_DATA_SALT,
@@ -1046,18 +1068,32 @@ def request_personal_data_link(
             expires = date_format(
                 timezone.localtime(now + _personal_data_link_lifetime()), "j F Y, H:i"
             )
+        context = {
+            "link": _url("personal-data", language=language, token=token),
+            "request_link": _url("personal-data-request", language=language),
+            "privacy_link": _url("nominate-privacy", language=language),
+            "valid_hours": PERSONAL_DATA_LINK_HOURS,
+            "expires": expires,
+            "count": len(held),
+        }
+        if not held:
+            # Nothing is kept, so nothing is sent; but the request does the same work as for a
+            # known address (the message rendered and dropped, one audit event without the
+            # address), so the answer's timing does not tell who has nominated either (as
+            # Django's ModelBackend hashes a password for a user that does not exist).
+            render_mail("nominations/personal_data_link", context, language=language)
+            record_event(
+                action="nominations.personal_data_request_without_data",
+                actor=PUBLIC_ACTOR,
+                target="nominations",
+                after={"nominations": 0, "language": language},
+            )
+            return 0
         queue_mail(
             to=email,
             template="nominations/personal_data_link",
             language=language,
-            context={
-                "link": _url("personal-data", language=language, token=token),
-                "request_link": _url("personal-data-request", language=language),
-                "privacy_link": _url("nominate-privacy", language=language),
-                "valid_hours": PERSONAL_DATA_LINK_HOURS,
-                "expires": expires,
-                "count": len(held),
-            },
+            context=context,
         )
         record_event(
             action="nominations.personal_data_link_sent",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -242,6 +243,32 @@ SESSION_COOKIE_AGE = int(os.environ.get("KOMMUNPRIS_SESSION_HOURS", "8")) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # --- end of sign-in settings ------------------------------------------------------------------
 
+
+# --- The client address behind the proxy (kommunpris.operations.client_address) -------------
+# Whose X-Forwarded-For is believed: "unix" for a request over gunicorn's UNIX socket (only
+# nginx can reach it, as in deploy/), and addresses or networks of proxies that reach gunicorn
+# over TCP (e.g. "10.0.0.5" or "192.0.2.0/28"). Any other sender of the header is counted by
+# its own address. Comma-separated.
+def _trusted_proxies(value: str) -> list[str]:
+    entries = [e.strip() for e in value.split(",") if e.strip()]
+    for entry in entries:
+        if entry == "unix":
+            continue
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"KOMMUNPRIS_TRUSTED_PROXIES: '{entry}' is neither 'unix' nor an address or "
+                "network, e.g. 'unix,10.0.0.5,192.0.2.0/28'."
+            ) from None
+    return entries
+
+
+KOMMUNPRIS_TRUSTED_PROXIES = _trusted_proxies(os.environ.get("KOMMUNPRIS_TRUSTED_PROXIES", "unix"))
+# django-axes counts sign-in failures by the same address as every other limit.
+AXES_CLIENT_IP_CALLABLE = "kommunpris.operations.client_address.known_client_address"
+# ---------------------------------------------------------------------------------------------
+
 KOMMUNPRIS_DEFAULT_AWARD = os.environ.get("KOMMUNPRIS_DEFAULT_AWARD", "digitaliseringskommun")
 KOMMUNPRIS_SITE_URL = os.environ.get("KOMMUNPRIS_SITE_URL", "http://127.0.0.1:8000")
 # The open-data catalogue (/datasets/dcat): who publishes the data and whom users may ask.
@@ -275,6 +302,17 @@ KOMMUNPRIS_NOMINATOR_RETENTION_DAYS = int(
 KOMMUNPRIS_PRIVACY_CONTACT = os.environ.get("KOMMUNPRIS_PRIVACY_CONTACT", "")
 # A refused form (expired page, blocked cookies) explains itself instead of a bare 403.
 CSRF_FAILURE_VIEW = "kommunpris.web.nominate.csrf_failure"
+
+# The mail worker (kommunpris.mail.worker): "worker" leaves every message to
+# `kommunpris send_pending_mail --loop`; "at_commit" (make run, the tests) also sends it as
+# soon as the request's transaction commits. Failed sends wait RETRY_SECONDS, doubling up to
+# RETRY_MAX_SECONDS, and are given up after MAX_ATTEMPTS (about 4 hours with the defaults).
+KOMMUNPRIS_MAIL_DELIVERY = os.environ.get("KOMMUNPRIS_MAIL_DELIVERY", "at_commit")
+KOMMUNPRIS_MAIL_MAX_ATTEMPTS = int(os.environ.get("KOMMUNPRIS_MAIL_MAX_ATTEMPTS", "10"))
+KOMMUNPRIS_MAIL_RETRY_SECONDS = int(os.environ.get("KOMMUNPRIS_MAIL_RETRY_SECONDS", "60"))
+KOMMUNPRIS_MAIL_RETRY_MAX_SECONDS = int(os.environ.get("KOMMUNPRIS_MAIL_RETRY_MAX_SECONDS", "3600"))
+# A worker that has held a message this long without an outcome is taken to have died.
+KOMMUNPRIS_MAIL_CLAIM_LEASE_SECONDS = 600
 
 # E-mail: SMTP when EMAIL_HOST is set (production), files when EMAIL_FILE_PATH is set,
 # otherwise printed to the console.

@@ -1,7 +1,7 @@
 """Settings for a public server behind nginx and TLS: every secret and host name comes from the
 environment, and `kommunpris check --deploy` has nothing to report.
 
-Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, and EMAIL_HOST (or
+Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and EMAIL_HOST (or
 EMAIL_FILE_PATH). See README.md, "Running in production".
 """
 
@@ -42,6 +42,10 @@ if not (os.environ.get("EMAIL_HOST") or os.environ.get("EMAIL_FILE_PATH")):
         "EMAIL_HOST must be set in the environment (the SMTP server that sends the site's e-mail)."
     )
 
+# Requests only store their e-mail; the mail worker (deploy/systemd/kommunpris-mail.service)
+# sends it, so a slow or hanging mail server never holds a request.
+KOMMUNPRIS_MAIL_DELIVERY = "worker"
+
 # TLS ends at nginx, which sets X-Forwarded-Proto itself (deploy/nginx/kommunpris.conf).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
@@ -62,11 +66,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Shared between gunicorn's workers; rate limits and cached pages must not be per process.
+# Redis, shared by every gunicorn worker on every application server: rate limits count
+# with its atomic increment (a database cache reads then writes, and loses counts).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "kommunpris_cache",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _required(
+            "REDIS_URL",
+            "the shared cache, e.g. redis://127.0.0.1:6379/0 "
+            "or unix:///run/redis/redis-server.sock?db=0",
+        ),
+        "KEY_PREFIX": "kommunpris",
     }
 }
 

@@ -32,6 +32,7 @@ from kommunpris.nominations.services import (
     submit_nomination,
 )
 from kommunpris.nominations.tokens import LinkError, LinkUsed
+from kommunpris.operations.client_address import client_address
 from kommunpris.register.models import Municipality
 from kommunpris.register.resolver import MunicipalityNotFound
 from kommunpris.register.selectors import resolve
@@ -177,11 +178,6 @@ def _award() -> Award:
         raise Http404(_("The archive has not been loaded yet.")) from None
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The address the request came from (the proxy in front sets REMOTE_ADDR)."""
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
-
-
 def _language() -> str:
     return "en" if (get_language() or "sv").startswith("en") else "sv"
 
@@ -210,26 +206,28 @@ def _form_page(
     )
 
 
-def _refusal_for_rate(request: HttpRequest, email: str) -> str:
+def _nomination_limits(request: HttpRequest, email: str) -> list[throttle.Limit]:
     limits = settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS
-    if throttle.is_limited("nominate-ip", client_ip(request), limit=limits["ip"][0]):
+    ip_count, ip_window = limits["ip"]
+    email_count, email_window = limits["email"]
+    by_address = throttle.Limit("nominate-ip", client_address(request), ip_count, ip_window)
+    if not email:
+        return [by_address]
+    by_email = throttle.Limit("nominate-email", email.lower(), email_count, email_window)
+    return [by_address, by_email]
+
+
+def _refusal_for_rate(limited: throttle.Limited, email: str) -> str:
+    if limited.limit.scope == "nominate-ip":
         return _(
             "Your nomination was not sent: very many nominations have come from your "
             "connection in a short time. Wait an hour and send it again; what you wrote is "
             "still in the form."
         )
-    if email and throttle.is_limited("nominate-email", email.lower(), limit=limits["email"][0]):
-        return _(
-            "Your nomination was not sent: %(email)s has already sent many nominations within "
-            "an hour. Wait an hour and send it again; what you wrote is still in the form."
-        ) % {"email": email}
-    return ""
-
-
-def _count_submission(request: HttpRequest, email: str) -> None:
-    limits = settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS
-    throttle.count("nominate-ip", client_ip(request), window_seconds=limits["ip"][1])
-    throttle.count("nominate-email", email.lower(), window_seconds=limits["email"][1])
+    return _(
+        "Your nomination was not sent: %(email)s has already sent many nominations within "
+        "an hour. Wait an hour and send it again; what you wrote is still in the form."
+    ) % {"email": email}
 
 
 @require_http_methods(["GET", "POST"])
@@ -256,11 +254,18 @@ def nominate(request: HttpRequest) -> HttpResponse:
         )
         form.is_valid()  # so the form shows what was written
         return _form_page(request, form, edition, refusal=refusal, status=400)
-    refusal = _refusal_for_rate(request, request.POST.get("nominator_email", "").strip())
-    if refusal:
+    email = request.POST.get("nominator_email", "").strip()
+    # The uses are taken before anything else, atomically, and given back if the nomination
+    # is refused for another reason: only accepted nominations count.
+    try:
+        reservation = throttle.reserve(*_nomination_limits(request, email))
+    except throttle.Limited as limited:
         form.is_valid()
-        return _form_page(request, form, edition, refusal=refusal, status=429)
+        return _form_page(
+            request, form, edition, refusal=_refusal_for_rate(limited, email), status=429
+        )
     if not form.is_valid() or form.municipality_found is None:
+        reservation.give_back()
         return _form_page(request, form, edition, status=400)
 
     data = form.cleaned_data
@@ -277,6 +282,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
             language=_language(),
         )
     except NominationsClosed as exc:
+        reservation.give_back()
         return render(
             request,
             "web/nominate/closed.html",
@@ -289,9 +295,9 @@ def nominate(request: HttpRequest) -> HttpResponse:
             status=403,
         )
     except NominationError as exc:
+        reservation.give_back()
         form.add_error(None, str(exc))
         return _form_page(request, form, edition, status=400)
-    _count_submission(request, data["nominator_email"])
     request.session[SENT_SESSION_KEY] = {
         "municipality": form.municipality_found.name,
         "email": submitted.nomination.nominator_email,

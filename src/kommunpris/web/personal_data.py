@@ -32,8 +32,9 @@ from kommunpris.nominations.services import (
     request_personal_data_link,
 )
 from kommunpris.nominations.tokens import LinkError
+from kommunpris.operations.client_address import client_address
 
-from .nominate import HONEYPOT_FIELD, client_ip
+from .nominate import HONEYPOT_FIELD
 
 ERASED_SESSION_KEY = "personal_data_erased"
 
@@ -73,17 +74,14 @@ def _request_page(
     )
 
 
-def _is_limited(request: HttpRequest, email: str) -> bool:
+def _request_limits(request: HttpRequest, email: str) -> list[throttle.Limit]:
     limits = settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS
-    return throttle.is_limited(
-        "personal-data-ip", client_ip(request), limit=limits["ip"][0]
-    ) or bool(email and throttle.is_limited("personal-data-email", email, limit=limits["email"][0]))
-
-
-def _count_request(request: HttpRequest, email: str) -> None:
-    limits = settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS
-    throttle.count("personal-data-ip", client_ip(request), window_seconds=limits["ip"][1])
-    throttle.count("personal-data-email", email, window_seconds=limits["email"][1])
+    ip_count, ip_window = limits["ip"]
+    email_count, email_window = limits["email"]
+    by_address = throttle.Limit("personal-data-ip", client_address(request), ip_count, ip_window)
+    if not email:
+        return [by_address]
+    return [by_address, throttle.Limit("personal-data-email", email, email_count, email_window)]
 
 
 @require_http_methods(["GET", "POST"])
@@ -99,7 +97,9 @@ def request_link(request: HttpRequest) -> HttpResponse:
         )
         return _request_page(request, form, refusal=refusal, status=400)
     email = request.POST.get("email", "").strip().lower()
-    if _is_limited(request, email):
+    try:
+        reservation = throttle.reserve(*_request_limits(request, email))
+    except throttle.Limited:
         form.is_valid()
         refusal = _(
             "Very many links have been asked for from your connection or for this address in a "
@@ -108,13 +108,13 @@ def request_link(request: HttpRequest) -> HttpResponse:
         ) % {"hours": PERSONAL_DATA_LINK_HOURS}
         return _request_page(request, form, refusal=refusal, status=429)
     if not form.is_valid():
+        reservation.give_back()
         return _request_page(request, form, status=400)
     email = form.cleaned_data["email"].strip().lower()
     # The same answer whether or not the address has nominated: only the mailbox tells. The
     # answer is rendered here rather than after a redirect, so the address typed in is not kept
     # in a session (most addresses typed here may belong to people who never nominated).
     request_personal_data_link(email=email, language=_language())
-    _count_request(request, email)
     return render(
         request,
         "web/nominate/my_data_sent.html",

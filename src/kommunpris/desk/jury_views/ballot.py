@@ -127,7 +127,6 @@ def decision(request: HttpRequest, year: int) -> HttpResponse:
     edition = jury.edition
     finalists = _visible_finalists(jury)
     tally = selectors.ballot_count(edition)
-    decided = Decision.objects.filter(edition=edition).first()
     initial = {}
     leaders = [c for c in finalists if c.pk in tally.leaders]
     if len(leaders) == 1 and tally.ballots_cast:
@@ -179,6 +178,9 @@ def decision(request: HttpRequest, year: int) -> HttpResponse:
             return redirect("desk:jury-decision", year=year)
     elif action not in (None, "decide", "reschedule"):
         raise Http404(_("There is no such page."))
+    # Read after the action: a request refused because another recorded the decision first
+    # shows that decision.
+    decided = Decision.objects.filter(edition=edition).first()
     winner = Winner.objects.filter(edition=edition).prefetch_related(winner_members()).first()
     return page(
         request,
