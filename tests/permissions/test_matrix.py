@@ -679,6 +679,40 @@ def leaks(case: Case, role: str, path: str, body: str, world: Any) -> list[str]:
     return found
 
 
+# Roles whose browser holds a session: a Django user (fully or half signed in) or the contact's.
+WITH_SESSION = (*JURY, *ORGANISERS, *HALF_SIGNED_IN, "contact")
+# Public-namespace pages about one person, reached by their link or their own session.
+PERSONAL_VIEWS = {
+    "login",
+    "login-code",
+    "login-recovery",
+    "logout",
+    "nominate-sent",
+    "nominate-confirm",
+    "nominate-confirmed",
+    "personal-data-request",
+    "personal-data",
+    "personal-data-copy",
+    "personal-data-erase",
+    "personal-data-erased",
+}
+
+
+def storage_problem(name: str, role: str, response: Any) -> str:
+    """Signed-in and personal answers say `no-store` (no browser or proxy keeps them); public
+    answers to a visitor without a session are left for public caching rules to decide."""
+    header = response.get("Cache-Control", "")
+    directives = {part.strip().split("=")[0].lower() for part in header.split(",")}
+    private = (
+        role in WITH_SESSION or name.startswith(("desk:", "admin:")) or name in PERSONAL_VIEWS
+    )
+    if private and "no-store" not in directives:
+        return f"may be kept by the browser (Cache-Control: {header!r})"
+    if role == "anonymous" and not private and "no-store" in directives:
+        return f"a public answer to a visitor without a session says {header!r}"
+    return ""
+
+
 @pytest.mark.parametrize("case", ALL_CASES, ids=lambda case: case.id)
 def test_every_role_gets_its_answer(case: Case, world: Any, clients: dict[str, Client]) -> None:
     wrong = []
@@ -689,6 +723,8 @@ def test_every_role_gets_its_answer(case: Case, world: Any, clients: dict[str, C
         problem = case.expect[role].problem(response, body, world, role)
         if problem:
             wrong.append(f"{role:<10} GET {path}: {problem}")
+        if stored := storage_problem(case.name, role, response):
+            wrong.append(f"{role:<10} GET {path}: {stored}")
         if response.status_code == 200:
             wrong += [
                 f"{role:<10} GET {path}: {leak}" for leak in leaks(case, role, path, body, world)
@@ -1179,6 +1215,8 @@ def test_refused_state_changes_change_nothing(
         problem = answer.problem(response, body_of(response), world, role)
         if problem:
             wrong.append(f"{role:<10} POST {path}: {problem}")
+        if stored := storage_problem(post.name, role, response):
+            wrong.append(f"{role:<10} POST {path}: {stored}")
         changed = _differences(before, state())
         if changed:
             wrong.append(f"{role:<10} POST {path}: refused, but changed {', '.join(changed)}")

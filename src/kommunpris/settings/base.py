@@ -65,6 +65,9 @@ MIDDLEWARE = [
 INSTALLED_APPS += ["csp", "ninja", "kommunpris.operations"]
 _AFTER_SECURITY = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
 MIDDLEWARE[_AFTER_SECURITY:_AFTER_SECURITY] = [
+    # Signed-in and personal answers say Cache-Control: no-store (outside the session
+    # middleware, so it sees the session cookie an answer sets).
+    "kommunpris.operations.caching.NoStoreForPrivateAnswersMiddleware",
     "csp.middleware.CSPMiddleware",
     # PostgreSQL refuses text with NUL: such requests get a 400, not a server error.
     "kommunpris.operations.middleware.RejectNulCharactersMiddleware",

@@ -207,5 +207,4 @@ def attachment(request: HttpRequest, year: int, pk: int, attachment_pk: int) -> 
     response = FileResponse(
         handle, as_attachment=True, filename=pdf.original_name, content_type="application/pdf"
     )
-    response["Cache-Control"] = "private, no-store"
     return response

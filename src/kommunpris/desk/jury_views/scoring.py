@@ -217,5 +217,4 @@ def results_csv(request: HttpRequest, year: int, stage: str) -> HttpResponse:
     )
     slug = {"candidacy": "kandidatur", "nominee": "nominerad", "finalist": "finalist"}[stage]
     response["Content-Disposition"] = f'attachment; filename="bedomning-{year}-{slug}.csv"'
-    response["Cache-Control"] = "private, no-store"
     return response
