@@ -703,9 +703,7 @@ def storage_problem(name: str, role: str, response: Any) -> str:
     answers to a visitor without a session are left for public caching rules to decide."""
     header = response.get("Cache-Control", "")
     directives = {part.strip().split("=")[0].lower() for part in header.split(",")}
-    private = (
-        role in WITH_SESSION or name.startswith(("desk:", "admin:")) or name in PERSONAL_VIEWS
-    )
+    private = role in WITH_SESSION or name.startswith(("desk:", "admin:")) or name in PERSONAL_VIEWS
     if private and "no-store" not in directives:
         return f"may be kept by the browser (Cache-Control: {header!r})"
     if role == "anonymous" and not private and "no-store" in directives:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
+
+from kommunpris.spreadsheets import csv_text
 
 from .models import Winner
 
@@ -45,12 +45,6 @@ def winner_row(winner: Winner) -> dict[str, Any]:
 
 
 def winners_csv(winners: Iterable[Winner]) -> str:
-    """UTF-8 with BOM (the caller encodes) and ';' as separator, as Swedish spreadsheets expect."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.DictWriter(buffer, fieldnames=WINNER_FIELDS, delimiter=";", lineterminator="\r\n")
-    writer.writeheader()
-    for winner in winners:
-        row = winner_row(winner)
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return buffer.getvalue()
+    """kommunpris.spreadsheets' CSV (the caller encodes it as UTF-8): one row per winner."""
+    rows = (winner_row(winner) for winner in winners)
+    return csv_text(WINNER_FIELDS, ([row[field] for field in WINNER_FIELDS] for row in rows))

@@ -53,9 +53,7 @@ def is_private(request: HttpRequest, response: HttpResponse | None = None) -> bo
     match = request.resolver_match
     if match is None:
         return False
-    return match.view_name in PERSONAL_VIEWS or not PRIVATE_NAMESPACES.isdisjoint(
-        match.namespaces
-    )
+    return match.view_name in PERSONAL_VIEWS or not PRIVATE_NAMESPACES.isdisjoint(match.namespaces)
 
 
 class NoStoreForPrivateAnswersMiddleware:
