@@ -116,7 +116,20 @@ def _nomination_copy(n: Nomination) -> dict[str, Any]:
         "confirmed_at": _iso(n.confirmed_at),
         "rejected_at": _iso(n.rejected_at),
         "rejection_reason": n.rejected_reason,
-        "unconfirmed_change": n.pending_update,
+        "unconfirmed_changes": [
+            {
+                "submitted_at": _iso(r.submitted_at),
+                "name": r.nominator_name,
+                "organisation": r.nominator_organisation,
+                "language": r.language,
+                "answers": {
+                    "what_the_municipality_is_most_proud_of": r.proud,
+                    "what_effect_it_has_had": r.effect,
+                    "what_has_been_learned": r.learned,
+                },
+            }
+            for r in n.revisions.all()
+        ],
     }
 
 

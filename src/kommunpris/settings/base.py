@@ -243,8 +243,10 @@ KOMMUNPRIS_ACCESSIBILITY_CONTACT = os.environ.get(
 KOMMUNPRIS_NOMINATION_LINK_HOURS = 72
 KOMMUNPRIS_CONTACT_LINK_HOURS = 72
 KOMMUNPRIS_CONTACT_SESSION_HOURS = 8
-# Accepted submissions per window (count, seconds): per client IP and per nominator address.
-KOMMUNPRIS_NOMINATION_RATE_LIMITS = {"ip": (20, 3600), "email": (5, 3600)}
+# Submissions per window (count, seconds): per client IP and per nominator address from that
+# IP (the sender is told), and per address from anywhere (taken silently: the page after
+# sending must read the same whatever others have sent from the address).
+KOMMUNPRIS_NOMINATION_RATE_LIMITS = {"ip": (20, 3600), "email": (5, 3600), "address": (10, 3600)}
 KOMMUNPRIS_CONTACT_LINK_RATE_LIMIT = (5, 3600)
 KOMMUNPRIS_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 KOMMUNPRIS_ATTACHMENT_MAX_COUNT = 5

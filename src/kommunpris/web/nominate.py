@@ -7,6 +7,7 @@ leaves every write to the nominations services.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django import forms
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from kommunpris.awards.models import Award
 from kommunpris.awards.selectors import AwardNotFound, award
 from kommunpris.nominations import selectors, throttle
-from kommunpris.nominations.models import NOMINATION_ANSWER_MAX_LENGTH
+from kommunpris.nominations.models import NOMINATION_ANSWER_MAX_LENGTH, NominationStatus
 from kommunpris.nominations.services import (
     MAIL_KEPT_DAYS,
     UNCONFIRMED_KEPT_DAYS,
@@ -36,6 +37,7 @@ from kommunpris.register.models import Municipality
 from kommunpris.register.resolver import MunicipalityNotFound
 from kommunpris.register.selectors import resolve
 
+logger = logging.getLogger("kommunpris.nominations")
 SENT_SESSION_KEY = "nomination_sent"
 CONFIRMED_SESSION_KEY = "nomination_confirmed"
 HONEYPOT_FIELD = "website"
@@ -210,7 +212,13 @@ def _form_page(
     )
 
 
+def _address_and_connection(request: HttpRequest, email: str) -> str:
+    return f"{email.strip().lower()} {client_ip(request)}"
+
+
 def _refusal_for_rate(request: HttpRequest, email: str) -> str:
+    """The refusal a sender is told: too many from their connection, or from their address on
+    their connection (their own repeats: nothing about what others sent from the address)."""
     limits = settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS
     if throttle.is_limited("nominate-ip", client_ip(request), limit=limits["ip"][0]):
         return _(
@@ -218,7 +226,9 @@ def _refusal_for_rate(request: HttpRequest, email: str) -> str:
             "connection in a short time. Wait an hour and send it again; what you wrote is "
             "still in the form."
         )
-    if email and throttle.is_limited("nominate-email", email.lower(), limit=limits["email"][0]):
+    if email and throttle.is_limited(
+        "nominate-email", _address_and_connection(request, email), limit=limits["email"][0]
+    ):
         return _(
             "Your nomination was not sent: %(email)s has already sent many nominations within "
             "an hour. Wait an hour and send it again; what you wrote is still in the form."
@@ -226,10 +236,34 @@ def _refusal_for_rate(request: HttpRequest, email: str) -> str:
     return ""
 
 
-def _count_submission(request: HttpRequest, email: str) -> None:
+def _address_is_flooded(email: str) -> bool:
+    """Many texts for one address from anywhere within the window: the address's mailbox is
+    spared more, silently — telling the sender would tell them someone used the address."""
+    limit, _window = settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS["address"]
+    return throttle.is_limited("nominate-address", email.strip().lower(), limit=limit)
+
+
+def _count_submission(request: HttpRequest, email: str, *, taken: bool) -> None:
     limits = settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS
     throttle.count("nominate-ip", client_ip(request), window_seconds=limits["ip"][1])
-    throttle.count("nominate-email", email.lower(), window_seconds=limits["email"][1])
+    throttle.count(
+        "nominate-email", _address_and_connection(request, email), window_seconds=limits["email"][1]
+    )
+    if taken:
+        throttle.count(
+            "nominate-address", email.strip().lower(), window_seconds=limits["address"][1]
+        )
+
+
+def _remember_sent(
+    request: HttpRequest, municipality: Municipality, email: str, edition: Any
+) -> None:
+    """What the next page says: the same for every address, whatever it has sent before."""
+    request.session[SENT_SESSION_KEY] = {
+        "municipality": municipality.name,
+        "email": email.strip().lower(),
+        "edition": edition.title,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -264,8 +298,15 @@ def nominate(request: HttpRequest) -> HttpResponse:
         return _form_page(request, form, edition, status=400)
 
     data = form.cleaned_data
+    if _address_is_flooded(data["nominator_email"]):
+        _count_submission(request, data["nominator_email"], taken=False)
+        logger.warning(
+            "Nominering till en adress som fått många den senaste timmen togs inte emot."
+        )
+        _remember_sent(request, form.municipality_found, data["nominator_email"], edition)
+        return redirect("nominate-sent")
     try:
-        submitted = submit_nomination(
+        submit_nomination(
             edition=edition,
             municipality=form.municipality_found,
             proud=data["proud"],
@@ -291,13 +332,8 @@ def nominate(request: HttpRequest) -> HttpResponse:
     except NominationError as exc:
         form.add_error(None, str(exc))
         return _form_page(request, form, edition, status=400)
-    _count_submission(request, data["nominator_email"])
-    request.session[SENT_SESSION_KEY] = {
-        "municipality": form.municipality_found.name,
-        "email": submitted.nomination.nominator_email,
-        "edition": edition.title,
-        "is_update": submitted.is_update,
-    }
+    _count_submission(request, data["nominator_email"], taken=True)
+    _remember_sent(request, form.municipality_found, data["nominator_email"], edition)
     return redirect("nominate-sent")
 
 
@@ -331,10 +367,18 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     the button POSTs and the nomination counts."""
     if request.method != "POST":
         try:
-            nomination = nomination_from_link(token)
+            linked = nomination_from_link(token)
         except LinkError as exc:
             return _link_problem(request, exc)
-        return render(request, "web/nominate/confirm.html", {"nomination": nomination})
+        return render(
+            request,
+            "web/nominate/confirm.html",
+            {
+                "nomination": linked.nomination,
+                "text": linked.text,
+                "replaces": linked.nomination.status == NominationStatus.CONFIRMED,
+            },
+        )
     try:
         confirmed = confirm_nomination(token=token)
     except LinkError as exc:
