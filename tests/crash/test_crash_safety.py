@@ -349,7 +349,7 @@ def _nominate(harness, site, world, browser, email: str, proud: str) -> str:
         },
     )
     assert (sent.status, sent.location) == (302, "/nominera/skickad/"), sent.text[:500]
-    link = harness.confirmation_path(site.database, email)
+    link = harness.confirmation_path(site.mail_folder, email)
     assert link is not None
     return str(link)
 

@@ -45,7 +45,7 @@ from kommunpris.register.selectors import resolver
 
 from . import selectors
 from .defaults import DEFAULT_RUBRIC
-from .invitations import make_token
+from .invitations import invitation_link
 from .models import (
     MUNICIPALITY_TIES,
     SCALE,
@@ -180,11 +180,11 @@ def _queue_invitation(seat: Membership, *, language: str) -> None:
     queue_mail(
         to=seat.user.email,
         template="jury/invitation",
+        links={"link": invitation_link(seat.user, language=language)},
         context={
             "edition_title": seat.edition.title,
             "role": seat.role,
             "name": seat.user.first_name,
-            "link": _site_url("desk:jury-accept", language=language, token=make_token(seat.user)),
             "login_link": _site_url("login", language=language),
             "has_password": seat.user.has_usable_password(),
             "email": seat.user.email,

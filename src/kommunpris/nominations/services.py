@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from kommunpris.audit.services import record_event
 from kommunpris.awards.models import Edition, Phase
+from kommunpris.mail.links import SecretLink
 from kommunpris.mail.models import OutgoingMail
 from kommunpris.mail.services import queue_mail
 from kommunpris.permissions.nominations import (
@@ -36,7 +37,7 @@ from kommunpris.permissions.nominations import (
 )
 from kommunpris.register.models import Municipality
 
-from . import storage
+from . import links, storage
 from .models import (
     CONTRIBUTION_ANSWER_MAX_LENGTH,
     NOMINATION_ANSWER_MAX_LENGTH,
@@ -60,9 +61,7 @@ from .tokens import (
     LinkUsed,
     address_key,
     hash_secret,
-    new_secret,
     read_link,
-    sign_link,
 )
 
 PUBLIC_ACTOR = "public"
@@ -190,7 +189,6 @@ def submit_nomination(
     if "@" not in email:
         raise NominationError(_("Write your e-mail address, e.g. name@example.se."))
     language = language if language in ("sv", "en") else "sv"
-    secret = new_secret()
     with transaction.atomic():
         earlier = Nomination.objects.select_for_update().filter(
             edition=edition, municipality=municipality, nominator_email=email
@@ -207,7 +205,6 @@ def submit_nomination(
                         language=language,
                         consented_at=now,
                         submitted_at=now,
-                        token_hash=hash_secret(secret),
                         **content,
                     )
                 created = True
@@ -215,6 +212,9 @@ def submit_nomination(
                 # The same form sent twice at once: the other request created it.
                 nomination = earlier.get()
         is_update = not created
+        link, secret = links.confirmation_link(
+            nomination_id=nomination.pk, issued_at=now, language=language
+        )
         revision = None
         if is_update:
             revision = NominationRevision.objects.create(
@@ -224,6 +224,9 @@ def submit_nomination(
                 submitted_at=now,
                 **content,
             )
+        else:
+            nomination.token_hash = hash_secret(secret)
+            nomination.save(update_fields=["token_hash"])
         record_event(
             action="nomination.submitted",
             actor=PUBLIC_ACTOR,
@@ -236,9 +239,6 @@ def submit_nomination(
                 **({"revision": revision.pk} if revision is not None else {}),
             },
         )
-        token = sign_link(
-            object_id=nomination.pk, secret=secret, issued_at=now, salt=NOMINATION_SALT
-        )
         expires_at = now + _link_lifetime()
         with translation.override(language):
             expires_text = date_format(timezone.localtime(expires_at), "j F Y, H:i")
@@ -246,11 +246,11 @@ def submit_nomination(
             to=email,
             template="nominations/confirm",
             language=language,
+            links={"link": link},
             context={
                 "name": content["nominator_name"],
                 "municipality": municipality.name,
                 "edition_title": edition.title,
-                "link": _url("nominate-confirm", language=language, token=token),
                 "form_link": _url("nominate", language=language),
                 "privacy_link": _url("nominate-privacy", language=language),
                 "valid_hours": settings.KOMMUNPRIS_NOMINATION_LINK_HOURS,
@@ -576,12 +576,12 @@ def _tell_contact_if_due(edition: Edition, municipality: Municipality, *, now: d
         edition=edition, municipality=municipality, status=NominationStatus.CONFIRMED
     ).exists():
         return
-    link = _new_contact_link(contact, now=now)
     queue_mail(
         to=contact.email,
         template="nominations/candidacy_notice",
         language="sv",
-        context=_contact_mail_context(contact, link),
+        context=_contact_mail_context(contact),
+        links={"link": _new_contact_link(contact, now=now)},
     )
     contact.notified_at = now
     contact.save(update_fields=["notified_at"])
@@ -593,28 +593,27 @@ def _tell_contact_if_due(edition: Edition, municipality: Municipality, *, now: d
     )
 
 
-def _contact_mail_context(contact: MunicipalityContact, link: str) -> dict[str, Any]:
+def _contact_mail_context(contact: MunicipalityContact) -> dict[str, Any]:
     edition = contact.edition
     return {
         "name": contact.name,
         "municipality": contact.municipality.name,
         "edition_title": edition.title,
-        "link": link,
         "signin_link": _url("desk:nominations-contact-signin", language="sv"),
         "valid_hours": settings.KOMMUNPRIS_CONTACT_LINK_HOURS,
         "supplement_close": _local_day(edition.supplement_close_at),
     }
 
 
-def _new_contact_link(contact: MunicipalityContact, *, now: datetime) -> str:
-    secret = new_secret()
+def _new_contact_link(contact: MunicipalityContact, *, now: datetime) -> SecretLink:
+    link, secret = links.contact_sign_in_link()
     ContactLink.objects.create(
         contact=contact,
         token_hash=hash_secret(secret),
         created_at=now,
         expires_at=now + _contact_link_lifetime(),
     )
-    return _url("desk:nominations-contact-link", language="sv", token=secret)
+    return link
 
 
 CONTACT_PHASES = (
@@ -638,12 +637,12 @@ def request_contact_link(*, email: str, now: datetime | None = None) -> int:
             .filter(email=email, edition__phase__in=CONTACT_PHASES)
         )
         for contact in contacts:
-            link = _new_contact_link(contact, now=now)
             queue_mail(
                 to=contact.email,
                 template="nominations/contact_link",
                 language="sv",
-                context=_contact_mail_context(contact, link),
+                context=_contact_mail_context(contact),
+                links={"link": _new_contact_link(contact, now=now)},
             )
             record_event(
                 action="contact.link_sent",
@@ -1043,13 +1042,6 @@ def request_personal_data_link(
         )
         if not held:
             return 0
-        # The newest nomination anchors the link: it is the last to be erased on schedule.
-        token = sign_link(
-            object_id=held[0],
-            secret=address_key(email),
-            issued_at=now,
-            salt=PERSONAL_DATA_SALT,
-        )
         with translation.override(language):
             expires = date_format(
                 timezone.localtime(now + _personal_data_link_lifetime()), "j F Y, H:i"
@@ -1058,8 +1050,13 @@ def request_personal_data_link(
             to=email,
             template="nominations/personal_data_link",
             language=language,
+            # The newest nomination anchors the link: it is the last to be erased on schedule.
+            links={
+                "link": links.personal_data_link(
+                    nomination_id=held[0], issued_at=now, language=language
+                )
+            },
             context={
-                "link": _url("personal-data", language=language, token=token),
                 "request_link": _url("personal-data-request", language=language),
                 "privacy_link": _url("nominate-privacy", language=language),
                 "valid_hours": PERSONAL_DATA_LINK_HOURS,
