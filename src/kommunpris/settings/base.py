@@ -112,6 +112,9 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Backups keep stored times to the microsecond (Django's JSON format cuts them to milliseconds).
 SERIALIZATION_MODULES = {"exactjson": "kommunpris.operations.serialization"}
+# Backups are signed with this key (HMAC-SHA256) and restore trusts only what it signed (or a
+# file whose SHA-256 the operator gives). From the environment, kept apart from the backups.
+KOMMUNPRIS_BACKUP_KEY = os.environ.get("KOMMUNPRIS_BACKUP_KEY", "")
 # ---------------------------------------------------------------------------------------------
 
 ROOT_URLCONF = "kommunpris.urls"
