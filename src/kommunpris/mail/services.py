@@ -3,10 +3,10 @@
 `queue_mail` renders `mail/<template>.txt` (and `.html` if present) in the recipient's language
 and stores the message; links that let the reader in are passed as `links` (see
 kommunpris.mail.links) and stored as markers, never as links. `compose` turns a stored message
-into the e-mail to send, building those links at that moment: it is the one function that
-sends-to-be need (`send_mail_now` here, a mail worker elsewhere). The message is sent once the
-surrounding transaction has committed; a failed send is logged and left pending for
-`kommunpris send_pending_mail`. Once sent, what the links were built from is forgotten.
+into the e-mail to send, building those links at that moment, and `mark_sent` records a sent
+message and forgets what its links were built from: whoever sends (`send_mail_now` here, a mail
+worker elsewhere) needs only those two. The message is sent once the surrounding transaction
+has committed; a failed send is logged and left pending for `kommunpris send_pending_mail`.
 """
 
 from __future__ import annotations
@@ -122,12 +122,17 @@ def send_mail_now(mail_id: int) -> bool:
         mail.save(update_fields=["attempts", "last_error"])
         logger.warning("E-post %s till %s kunde inte skickas: %s", mail.pk, mail.to, exc)
         return False
+    mark_sent(mail)
+    return True
+
+
+def mark_sent(mail: OutgoingMail) -> None:
+    """Record that `mail` went (with its `attempts` as counted by the sender), and forget what
+    its links were built from: only their kinds are kept, the markers still show where each
+    link was. Whoever sends a message calls this once the mail server has taken it."""
     mail.status, mail.sent_at, mail.last_error = MailStatus.SENT, timezone.now(), ""
-    # What the links were built from is of no use any more: only their kinds are kept (the
-    # markers still show where each link was).
     mail.links = {marker: {"kind": link["kind"]} for marker, link in (mail.links or {}).items()}
     mail.save(update_fields=["attempts", "status", "sent_at", "last_error", "links"])
-    return True
 
 
 def send_pending_mail(*, limit: int = 500) -> tuple[int, int]:
@@ -146,6 +151,7 @@ __all__ = [
     "SecretLink",
     "UnknownLink",
     "compose",
+    "mark_sent",
     "queue_mail",
     "render_mail",
     "send_mail_now",
