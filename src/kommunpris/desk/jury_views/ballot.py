@@ -146,7 +146,10 @@ def decision(request: HttpRequest, year: int) -> HttpResponse:
         initial["publish_at"] = edition.ceremony_at
     action = request.POST.get("action") if request.method == "POST" else None
     form = DecisionForm(
-        request.POST if action == "decide" else None, finalists=finalists, initial=initial
+        request.POST if action == "decide" else None,
+        finalists=finalists,
+        initial=initial,
+        sees_the_whole_ballot=not seen.hides_finalists,
     )
     reschedule = RescheduleForm(
         request.POST if action == "reschedule" else None,
