@@ -173,3 +173,34 @@ def test_a_message_waiting_to_be_sent_holds_no_working_link_either(
         for url in urls:
             assert _secret_of(url) not in kept
     assert Client().get(urlsplit(doors["/arbetsyta/jury/inbjudan/"][0]).path).status_code == 200
+
+
+def test_messages_stored_before_links_were_built_at_sending_lose_their_secrets(db):
+    """The migration that moved links out of the outbox also removes the secret part of every
+    link already stored in clear (a waiting message then tells its reader to ask again)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("kommunpris.mail.migrations.0002_links_built_at_sending")
+    stored = OutgoingMail.objects.create(
+        to="anna@example.se",
+        subject="Bekräfta",
+        template="nominations/confirm",
+        body_text=(
+            "Bekräfta: https://kommunpris.se/nominera/bekrafta/eyJpIjoxfQ:1abc:SIGNATUR/\n"
+            "Dina uppgifter: https://kommunpris.se/en/personuppgifter/mina/eyJpIjo5fQ:1x:Y/\n"
+            "Be om en ny länk: https://kommunpris.se/personuppgifter/mina/\n"
+        ),
+        body_html=(
+            '<a href="https://kommunpris.se/arbetsyta/jury/inbjudan/eyJ1IjozfQ:1z:SIG/">x</a>'
+            '<a href="https://kommunpris.se/arbetsyta/nomineringar/kommun/lank/Hemlig_123/">y</a>'
+        ),
+    )
+    migration.remove_stored_link_secrets(apps, None)
+    stored.refresh_from_db()
+    kept = stored.body_text + stored.body_html
+    for secret in ("SIGNATUR", "eyJpIjo5fQ", "SIG/", "Hemlig_123"):
+        assert secret not in kept
+    assert "https://kommunpris.se/personuppgifter/mina/\n" in stored.body_text  # no secret
+    assert stored.body_text.count("link removed – ask for a new one") == 2
