@@ -9,6 +9,7 @@ from kommunpris.audit.models import AuditEvent
 from kommunpris.permissions.accounts import needs_two_factor
 
 CODE = "/logga-in/kod/"
+ORGANISER_ADDRESS = "organisator@kvalitetsmassan.se"
 
 
 def test_needs_two_factor_organisers_superusers_and_jury_members_only(juror, world):
@@ -78,3 +79,55 @@ def test_guard_sign_in_does_not_follow_a_next_link_to_another_site(juror, kit):
     person = Client()
     response = kit.sign_in(person, "anna@example.se", next="https://example.org/")
     assert response["Location"] == "/arbetsyta/konto/tvastegsverifiering/"
+
+
+def test_guard_password_only_session_never_opens_a_page_whose_name_begins_like_an_open_one(
+    enrolled, world, sign_in_verified
+):
+    """The contacts' own pages are open to anyone; the organiser's contacts page is not, although
+    its name (desk:nominations-contacts) begins with theirs (desk:nominations-contact)."""
+    sign_in_verified(Client(), world.organiser)
+    half = Client()
+    half.force_login(world.organiser)
+    contacts = "/arbetsyta/nomineringar/2029/kontakter/"
+    response = half.get(contacts)
+    assert response["Location"] == f"{CODE}?next=%2Farbetsyta%2Fnomineringar%2F2029%2Fkontakter%2F"
+    response = half.post(contacts, {"municipality": "Sundsvall", "email": "evil@example.org"})
+    assert response["Location"].startswith(f"{CODE}?next=")
+    assert not AuditEvent.objects.filter(action="contact.registered").exists()
+    # The municipality contact's own page is open, and answers as to anyone not signed in there.
+    own = half.get("/arbetsyta/nomineringar/kommun/")
+    assert own["Location"] == "/arbetsyta/nomineringar/kommun/logga-in/"
+
+
+def test_guard_password_only_session_is_an_anonymous_visitor_outside_the_desk(
+    enrolled, world, sign_in_verified
+):
+    sign_in_verified(Client(), world.organiser)
+    half = Client()
+    half.force_login(world.organiser)
+    page = half.get("/vinnare/")
+    assert (page.status_code, page.context["user"].is_authenticated) == (200, False)
+    # The code step still knows who is signing in, and the session is not ended by the visit.
+    code = half.get(CODE)
+    assert (code.status_code, code.context["user"].get_username()) == (200, ORGANISER_ADDRESS)
+
+
+def test_guard_lists_hold_exact_names_of_views_that_exist():
+    from django.urls import reverse
+
+    from kommunpris.accounts.middleware import OPEN_VIEWS, SIGN_IN_STEPS
+
+    needs_args = {
+        "desk:jury-accept": {"token": "x"},
+        "desk:nominations-contact-link": {"token": "x"},
+        "desk:nominations-contact-remove": {"pk": 1},
+    }
+    for name in sorted(OPEN_VIEWS | SIGN_IN_STEPS):
+        assert reverse(name, kwargs=needs_args.get(name)), name
+    # Nothing the organiser or the jury works in is open: every open desk view is a contact's
+    # own page or the invitation link.
+    assert {name for name in OPEN_VIEWS if not name.startswith("desk:nominations-contact-")} == {
+        "desk:jury-accept",
+        "desk:nominations-contact",
+    }

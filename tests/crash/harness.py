@@ -12,6 +12,7 @@ so the world is made and read the way the application makes and reads it, never 
 
 from __future__ import annotations
 
+import email as email_parser
 import html
 import http.client
 import json
@@ -57,7 +58,6 @@ def _setup() -> dict[str, Any]:
     from kommunpris.awards.services import close_nominations, create_edition, open_nominations
     from kommunpris.jury import services as jury
     from kommunpris.jury.models import Criterion, Role
-    from kommunpris.mail.models import OutgoingMail
     from kommunpris.nominations import services as nominations
     from kommunpris.nominations.models import Candidacy
     from kommunpris.register.models import Municipality
@@ -90,10 +90,10 @@ def _setup() -> dict[str, Any]:
             nominator_email=email,
             now=now,
         )
-        mail = OutgoingMail.objects.filter(to=email, template="nominations/confirm").latest("id")
-        token = re.search(r"/nominera/bekrafta/([^/\s]+)/", mail.body_text)
-        assert token, mail.body_text
-        nominations.confirm_nomination(token=token.group(1), now=now)
+        # The link as it was sent (the outbox keeps none): the e-mail in the site's mail folder.
+        link = confirmation_path(Path(os.environ["EMAIL_FILE_PATH"]), email)
+        assert link, email
+        nominations.confirm_nomination(token=link.rstrip("/").split("/")[-1], now=now)
     edition = close_nominations(edition, actor=actor)
 
     people: dict[str, str] = {}
@@ -251,6 +251,10 @@ class Site:
         return self.folder / "kommunpris.sqlite3"
 
     @property
+    def mail_folder(self) -> Path:
+        return self.folder / "mail"
+
+    @property
     def env(self) -> dict[str, str]:
         return {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))},
@@ -262,7 +266,7 @@ class Site:
             "EMAIL_HOST": HOST,
             "KOMMUNPRIS_VAR": str(self.folder),
             "KOMMUNPRIS_SITE_URL": f"http://{HOST}:{self.port}",
-            "EMAIL_FILE_PATH": str(self.folder / "mail"),
+            "EMAIL_FILE_PATH": str(self.mail_folder),
             "KOMMUNPRIS_WORKER_REPORTS": str(self.folder / "workers"),
             "REDIS_URL": self.redis_url,
         }
@@ -536,21 +540,28 @@ def authenticator_code(key_hex: str, email: str) -> str:
     return f"{totp.token():06d}"
 
 
-def confirmation_path(database: Path, email: str) -> str | None:
-    """The link in the newest confirmation e-mail to `email`: what the nominator clicks.
+def confirmation_path(mail_folder: Path, email: str) -> str | None:
+    """The link in the newest confirmation e-mail sent to `email`: what the nominator clicks.
 
-    Read from the stored message (the mail log the application keeps), read-only.
+    Read from the e-mail as the site sent it (Django's file backend: files in `mail_folder`,
+    several messages to a file when one process sends them in the same second); the stored
+    message in the database holds no link.
     """
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=20) as connection:
-        row = connection.execute(
-            'SELECT body_text FROM mail_outgoingmail WHERE "to" = ? '
-            "AND template = 'nominations/confirm' ORDER BY id DESC LIMIT 1",
-            (email,),
-        ).fetchone()
-    if row is None:
-        return None
-    link = re.search(r"https?://\S+/nominera/bekrafta/\S+", row[0])
-    return urlsplit(link.group(0)).path if link else None
+    found: list[tuple[int, int, str]] = []
+    files = sorted(mail_folder.glob("*.log"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+    for order, path in enumerate(files):
+        for position, raw in enumerate(path.read_bytes().split(b"\n" + b"-" * 79 + b"\n")):
+            message = email_parser.message_from_bytes(raw.strip())
+            if message.get("To") != email:
+                continue
+            for part in message.walk():
+                if part.get_content_type() != "text/plain":
+                    continue
+                text = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+                link = re.search(r"https?://\S+/nominera/bekrafta/[^/\s]+/", text)
+                if link:
+                    found.append((order, position, urlsplit(link.group(0)).path))
+    return max(found)[2] if found else None
 
 
 # --- the load -------------------------------------------------------------------------------
@@ -647,7 +658,7 @@ class Load:
             )
             if not outcome.succeeded:
                 continue
-            link = confirmation_path(self.site.database, email)
+            link = confirmation_path(self.site.mail_folder, email)
             if link is None:
                 continue  # the message is kept to be sent again; the nominator waits for it
             confirm = self.read("confirmation page", browser, link)

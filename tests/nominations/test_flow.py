@@ -185,19 +185,19 @@ def test_same_address_municipality_and_edition_updates_the_nomination(
         municipality="sundsvall", nominator_email="ANNA@example.se", proud="Nytt svar."
     )
     assert again.status_code == 302
-    assert (
-        "ersätter den nya texten den tidigare" in client.get("/nominera/skickad/").content.decode()
+    assert "ersätter den text du bekräftar den tidigare" in (
+        client.get("/nominera/skickad/").content.decode()
     )
 
     # Until the new link is followed, the confirmed text stands.
     nomination = Nomination.objects.get()
     assert nomination.proud == form["proud"]
-    assert nomination.pending_update["proud"] == "Nytt svar."
+    assert [r.proud for r in nomination.revisions.all()] == ["Nytt svar."]
 
     done = confirm(link_in(mail.outbox[-1], "/nominera/bekrafta/"))
     assert "Tack! Din nominering är uppdaterad" in done.content.decode()
     nomination = Nomination.objects.get()
-    assert (nomination.proud, nomination.pending_update) == ("Nytt svar.", None)
+    assert (nomination.proud, nomination.revisions.count()) == ("Nytt svar.", 0)
     assert Nomination.objects.count() == 1
     assert candidacies(edition).get().nomination_count == 1
 
@@ -207,7 +207,7 @@ def test_same_address_municipality_and_edition_updates_the_nomination(
     assert candidacies(edition).get().nomination_count == 2
 
 
-def test_unconfirmed_nomination_sent_again_replaces_the_text_and_the_link(
+def test_unconfirmed_nomination_sent_again_waits_for_the_link_of_the_text_to_count(
     client, edition, nominate, confirm, link_in
 ):
     nominate(proud="Första versionen.")
@@ -215,12 +215,14 @@ def test_unconfirmed_nomination_sent_again_replaces_the_text_and_the_link(
     nominate(proud="Andra versionen.")
     second = link_in(mail.outbox[-1], "/nominera/bekrafta/")
 
-    assert Nomination.objects.get().proud == "Andra versionen."
+    # Nothing changes until a link is followed; the newer one confirms the newer text.
+    assert Nomination.objects.get().proud == "Första versionen."
+    confirm(second)
+    nomination = Nomination.objects.get()
+    assert (nomination.status, nomination.proud) == (NominationStatus.CONFIRMED, "Andra versionen.")
     old = confirm(first).content.decode()
     assert "Länken har redan använts" in old
-    assert Nomination.objects.get().status == NominationStatus.PENDING
-    confirm(second)
-    assert Nomination.objects.get().status == NominationStatus.CONFIRMED
+    assert Nomination.objects.get().proud == "Andra versionen."
 
 
 def test_failed_send_is_kept_and_retried_without_losing_the_nomination(

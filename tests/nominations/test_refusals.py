@@ -230,7 +230,11 @@ def test_honeypot_filled_in_refuses_and_tells_a_person_what_to_do(client, editio
 
 
 def test_rate_limit_per_connection(client, edition, nominate, settings):
-    settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS = {"ip": (2, 3600), "email": (10, 3600)}
+    settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS = {
+        "ip": (2, 3600),
+        "email": (10, 3600),
+        "address": (10, 3600),
+    }
     assert nominate(nominator_email="a@example.se").status_code == 302
     assert nominate(nominator_email="b@example.se").status_code == 302
     refused = nominate(nominator_email="c@example.se")
@@ -248,10 +252,14 @@ def test_rate_limit_per_connection(client, edition, nominate, settings):
 
 
 def test_rate_limit_per_address(client, edition, nominate, settings):
-    settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS = {"ip": (10, 3600), "email": (2, 3600)}
-    nominate(municipality="Sundsvall", ip="192.0.2.1")
-    nominate(municipality="Lidingö", ip="192.0.2.2")
-    refused = nominate(municipality="Värmdö", ip="192.0.2.3")
+    settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS = {
+        "ip": (10, 3600),
+        "email": (2, 3600),
+        "address": (10, 3600),
+    }
+    nominate(municipality="Sundsvall")
+    nominate(municipality="Lidingö")
+    refused = nominate(municipality="Värmdö")
     assert refused.status_code == 429
     assert "anna@example.se har redan skickat många nomineringar inom en timme" in (
         refused.content.decode()
@@ -260,6 +268,25 @@ def test_rate_limit_per_address(client, edition, nominate, settings):
         "Lidingö",
         "Sundsvall",
     ]
+
+
+def test_rate_limit_per_address_from_anywhere_is_silent(client, edition, nominate, settings):
+    """Texts for one address from many connections: the mailbox gets no more after the limit,
+    and the senders are not told (that would tell them the address was used)."""
+    settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS = {
+        "ip": (10, 3600),
+        "email": (10, 3600),
+        "address": (2, 3600),
+    }
+    nominate(municipality="Sundsvall", ip="192.0.2.1")
+    nominate(municipality="Lidingö", ip="192.0.2.2")
+    quiet = nominate(municipality="Värmdö", ip="192.0.2.3")
+    assert (quiet.status_code, quiet["Location"]) == (302, "/nominera/skickad/")
+    assert sorted(Nomination.objects.values_list("municipality__name", flat=True)) == [
+        "Lidingö",
+        "Sundsvall",
+    ]
+    assert len(mail.outbox) == 2
 
 
 def test_post_without_csrf_token_is_refused_with_an_explanation(edition, form):

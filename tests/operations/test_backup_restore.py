@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
@@ -30,7 +31,9 @@ from kommunpris.operations.services import (
     Part,
     content_sha256,
     create_backup,
+    key_id,
     restore_backup,
+    sign_manifest,
 )
 
 NATURAL_PRIMARY = {"contenttypes.contenttype", "auth.permission"}
@@ -105,7 +108,8 @@ def _rewrite(
     *,
     fix_checksums: bool,
 ) -> Path:
-    """A copy of a backup with its members changed, optionally with checksums made to fit."""
+    """A copy of a backup with its members changed, optionally with checksums made to fit and
+    the manifest signed again."""
     members: dict[str, bytes] = {}
     with tarfile.open(source, "r:gz") as tar:
         for member in tar:
@@ -121,6 +125,9 @@ def _rewrite(
         ]
         manifest["parts"] = [vars(p) for p in parts]
         manifest["sha256"] = content_sha256(parts)
+        # Signed anew, as by someone who holds the installation's key (what restore checks
+        # after the signature is then what these tests are about).
+        manifest = sign_manifest(manifest, key=settings.KOMMUNPRIS_BACKUP_KEY)
         members["manifest.json"] = json.dumps(manifest).encode()
     with tarfile.open(target, "w:gz") as tar:
         for name, data in members.items():
@@ -252,8 +259,9 @@ def test_altered_database_part_is_refused_and_nothing_changes(
     backup = create_backup(path=tmp_path / "kommunpris.tar.gz")
 
     def change(members: dict[str, bytes]) -> None:
+        # The same length: the size still fits, the checksum does not.
         members["database.json"] = members["database.json"].replace(
-            "Värmdö kommun".encode(), b"Vaxholms stad", 1
+            "Värmdö kommun".encode(), "Värmdö Kommun".encode(), 1
         )
 
     altered = _rewrite(backup.path, tmp_path / "ändrad.tar.gz", change, fix_checksums=False)
@@ -416,6 +424,8 @@ def test_backup_and_restore_commands(archive: Award, media: Path, tmp_path: Path
     assert out.getvalue() == (
         f"Säkerhetskopian är skriven till {path} ({size} byte): {rows} rader ur databasen och "
         f"3 uppladdade filer.\nSHA-256 för filen: {digest}\n"
+        f"Signerad med säkerhetskopieringsnyckeln {key_id(settings.KOMMUNPRIS_BACKUP_KEY)} "
+        "(KOMMUNPRIS_BACKUP_KEY).\n"
     )
     with pytest.raises(CommandError, match="^Databasen är inte tom: "):
         call_command("restore", str(path))

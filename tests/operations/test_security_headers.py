@@ -163,8 +163,13 @@ def test_older_password_hash_is_upgraded_to_argon2_at_sign_in(
 
 
 def _production_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "EMAIL_", "KOMMUNPRIS_BACKUP_KEY"))
+    }
     env.update(
+        KOMMUNPRIS_BACKUP_KEY="5e1b0c9d7a3f2e4b6c8d0a1f3e5b7c9d2a4f6e8b0c1d3f5a",
         DJANGO_SETTINGS_MODULE="kommunpris.settings.production",
         DJANGO_SECRET_KEY="0d3f9a6c1e8b4f27a5c9e2d7b6a1f0c8e3d5b9a7c4f2e1d0b8a6c3e5f7d9b1a2c4",
         DJANGO_ALLOWED_HOSTS="kommunpris.example.se",
@@ -188,6 +193,15 @@ def test_production_settings_pass_the_deployment_check() -> None:
         0,
         "System check identified no issues (0 silenced).",
     )
+
+
+@pytest.mark.slow
+def test_deployment_check_warns_without_a_key_to_sign_backups() -> None:
+    env = _production_env()
+    del env["KOMMUNPRIS_BACKUP_KEY"]
+    result = _kommunpris("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "kommunpris.W001" in result.stderr + result.stdout
 
 
 @pytest.mark.slow

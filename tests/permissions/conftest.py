@@ -53,7 +53,7 @@ from kommunpris.jury import services as jury
 from kommunpris.jury.models import Criterion, Membership, Role, TieKind
 from kommunpris.mail import worker as mail_worker
 from kommunpris.mail.models import OutgoingMail
-from kommunpris.mail.services import queue_mail
+from kommunpris.mail.services import compose, queue_mail
 from kommunpris.nominations import services as nominations
 from kommunpris.nominations.models import (
     Attachment,
@@ -146,9 +146,10 @@ class World:
 
 
 def _token_in_mail(to: str, template: str, marker: str) -> str:
-    """The token of the newest link containing `marker` mailed to `to`, as a person clicks it."""
+    """The token of the newest link containing `marker` mailed to `to`, as a person clicks it:
+    the world is built in one transaction, so its mail waits, and is read as it will be sent."""
     mail = OutgoingMail.objects.filter(to=to, template=template).latest("id")
-    match = re.search(re.escape(marker) + r"([^/\s]+)/", mail.body_text)
+    match = re.search(re.escape(marker) + r"([^/\s]+)/", compose(mail).body)
     assert match, f"no {marker} link in {template} to {to}"
     return match.group(1)
 
@@ -234,9 +235,16 @@ class _Call:
         )
 
 
+# The invitation links people followed, by address (the newest invitation's).
+_FOLLOWED_INVITATIONS: dict[str, str] = {}
+
+
 def _seat(edition: Edition, email: str, name: str, role: str = Role.JUROR) -> User:
     """Invite a person and let them follow the link and set their password."""
     seat = jury.invite_member(edition=edition, email=email, role=role, name=name, actor=ORGANISER)
+    _FOLLOWED_INVITATIONS[email] = _token_in_mail(
+        email, "jury/invitation", "/arbetsyta/jury/inbjudan/"
+    )
     jury.accept_invitation(user=seat.user, password=PASSWORD)
     return User.objects.get(pk=seat.user_id)
 
@@ -390,9 +398,7 @@ def build_world() -> World:
     )
     for person in jury_people.values():
         person.user_permissions.add(reading)
-    spent_invitation = _token_in_mail(
-        "ahmed.haddad@example.se", "jury/invitation", "/arbetsyta/jury/inbjudan/"
-    )
+    spent_invitation = _FOLLOWED_INVITATIONS["ahmed.haddad@example.se"]
     joint = _jury_edition(jury_call, jury_people, decide=False)
     invitee_seat = jury.invite_member(
         edition=jury_call.edition,

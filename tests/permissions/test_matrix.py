@@ -22,6 +22,10 @@ Roles:
   user; kommunpris.permissions does not tell organisers of one award from another).
 - staff: a superuser. The code draws no line between an organiser and a superuser in the
   desk, so "staff" here is the Django admin's superuser, who is also an organiser.
+- half_organiser, half_juror: the organiser and the juror after the password step only (the
+  code from the app not yet given), or anyone who has guessed their password. Every desk and
+  admin URL answers them as it answers an anonymous visitor, or sends them to the code step
+  where the visitor is sent to sign in: `answers()` derives their rows from the anonymous one.
 """
 
 from __future__ import annotations
@@ -80,8 +84,12 @@ ROLES = (
     "chair",
     "organiser",
     "staff",
+    "half_organiser",
+    "half_juror",
 )
 SIGNED_OUT = ("anonymous", "nominator", "contact")
+# Password given, second factor not: the person each half-signed-in role is.
+HALF_SIGNED_IN = {"half_organiser": "organiser", "half_juror": "juror"}
 JURY = ("juror", "conflicted", "chair")
 ORGANISERS = ("organiser", "staff")
 
@@ -127,7 +135,7 @@ class Answer:
                 return f"expected {self}, got {got}"
             if (
                 self.comes_back
-                and self.to in ("login", "admin:login")
+                and self.to in ("login", "admin:login", "login-code")
                 and "next=" not in location.query
             ):
                 return f"expected a sign-in that comes back (?next=), got {got}"
@@ -147,10 +155,32 @@ CONTACT_SIGN_IN = Answer(302, to="desk:nominations-contact-signin")
 LINK_REFUSED = Answer(200, says="Länken fungerar inte")
 
 
+CODE_STEP_FIRST = Answer(302, to="login-code")
+
+
+def as_half_signed_in(anonymous: Answer) -> Answer:
+    """What someone who has given only the password gets where an anonymous visitor gets
+    `anonymous`: the same answer, or the code step where the visitor is sent to sign in."""
+    if anonymous.to in ("login", "admin:login") and anonymous.comes_back:
+        return CODE_STEP_FIRST
+    return anonymous
+
+
+def with_half_signed_in(expect: Mapping[str, Answer]) -> dict[str, Answer]:
+    """The half-signed-in roles' rows, derived from the anonymous visitor's where not given."""
+    derived = dict(expect)
+    if "anonymous" in expect:
+        for role in HALF_SIGNED_IN:
+            derived.setdefault(role, as_half_signed_in(expect["anonymous"]))
+    return derived
+
+
 def answers(default: Answer, **roles: Answer) -> dict[str, Answer]:
     unknown = set(roles) - set(ROLES)
     assert not unknown, f"unknown roles {unknown}"
-    return {role: roles.get(role, default) for role in ROLES}
+    given = {role: roles.get(role, default) for role in ROLES if role not in HALF_SIGNED_IN}
+    given.update({role: answer for role, answer in roles.items() if role in HALF_SIGNED_IN})
+    return with_half_signed_in(given)
 
 
 def each(roles: tuple[str, ...], answer: Answer) -> dict[str, Answer]:
@@ -161,10 +191,17 @@ EVERYONE = answers(OK)
 # The code steps of signing in: without a password just given, back to the password step;
 # someone already signed in with both factors goes on to the desk.
 CODE_STEP = answers(
-    Answer(302, to="desk:home"), **each(SIGNED_OUT, Answer(302, to="login", comes_back=False))
+    Answer(302, to="desk:home"),
+    **each(SIGNED_OUT, Answer(302, to="login", comes_back=False)),
+    **each(tuple(HALF_SIGNED_IN), OK),
 )
-# Someone with a working app who opens its set-up is sent to their account page.
-ENROLLED = answers(Answer(302, to="desk:account"), **each(SIGNED_OUT, SIGN_IN))
+# Someone with a working app who opens its set-up is sent to their account page, or to the
+# code step if they have not given the code yet.
+ENROLLED = answers(
+    Answer(302, to="desk:account"),
+    **each(SIGNED_OUT, SIGN_IN),
+    **each(tuple(HALF_SIGNED_IN), Answer(302, to="login-code", comes_back=False)),
+)
 # Recovery codes as text exist only right after they were made: for nobody in the world.
 # The nominations desk: organisers only; people signed in as someone else are told they may not.
 ORGANISER_PAGE = answers(FORBIDDEN, **each(SIGNED_OUT, SIGN_IN), **each(ORGANISERS, OK))
@@ -599,6 +636,10 @@ def clients(world: Any) -> dict[str, Client]:
     made = {role: Client() for role in ROLES}
     for role in (*JURY, *ORGANISERS):
         sign_in(made[role], getattr(world, role))
+    for role, person in HALF_SIGNED_IN.items():
+        # The password step as the sign-in page takes it: a session for the person that
+        # django-otp has not verified (their app is set up: the full roles above use it).
+        made[role].force_login(getattr(world, person))
     # The contact follows the one-time link in the candidacy notice and presses its button.
     link = reverse("desk:nominations-contact-link", kwargs={"token": world.contact_signin_token})
     response = made["contact"].post(link)
@@ -644,6 +685,38 @@ def leaks(case: Case, role: str, path: str, body: str, world: Any) -> list[str]:
     return found
 
 
+# Roles whose browser holds a session: a Django user (fully or half signed in) or the contact's.
+WITH_SESSION = (*JURY, *ORGANISERS, *HALF_SIGNED_IN, "contact")
+# Public-namespace pages about one person, reached by their link or their own session.
+PERSONAL_VIEWS = {
+    "login",
+    "login-code",
+    "login-recovery",
+    "logout",
+    "nominate-sent",
+    "nominate-confirm",
+    "nominate-confirmed",
+    "personal-data-request",
+    "personal-data",
+    "personal-data-copy",
+    "personal-data-erase",
+    "personal-data-erased",
+}
+
+
+def storage_problem(name: str, role: str, response: Any) -> str:
+    """Signed-in and personal answers say `no-store` (no browser or proxy keeps them); public
+    answers to a visitor without a session are left for public caching rules to decide."""
+    header = response.get("Cache-Control", "")
+    directives = {part.strip().split("=")[0].lower() for part in header.split(",")}
+    private = role in WITH_SESSION or name.startswith(("desk:", "admin:")) or name in PERSONAL_VIEWS
+    if private and "no-store" not in directives:
+        return f"may be kept by the browser (Cache-Control: {header!r})"
+    if role == "anonymous" and not private and "no-store" in directives:
+        return f"a public answer to a visitor without a session says {header!r}"
+    return ""
+
+
 @pytest.mark.parametrize("case", ALL_CASES, ids=lambda case: case.id)
 def test_every_role_gets_its_answer(case: Case, world: Any, clients: dict[str, Client]) -> None:
     wrong = []
@@ -654,6 +727,8 @@ def test_every_role_gets_its_answer(case: Case, world: Any, clients: dict[str, C
         problem = case.expect[role].problem(response, body, world, role)
         if problem:
             wrong.append(f"{role:<10} GET {path}: {problem}")
+        if stored := storage_problem(case.name, role, response):
+            wrong.append(f"{role:<10} GET {path}: {stored}")
         if response.status_code == 200:
             wrong += [
                 f"{role:<10} GET {path}: {leak}" for leak in leaks(case, role, path, body, world)
@@ -1137,7 +1212,11 @@ def _differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 def test_refused_state_changes_change_nothing(
     post: Post, world: Any, clients: dict[str, Client]
 ) -> None:
-    refused = {role: answer for role, answer in post.refused.items() if role != post.allowed}
+    refused = {
+        role: answer
+        for role, answer in with_half_signed_in(post.refused).items()
+        if role != post.allowed
+    }
     assert refused, post.id
     wrong = []
     for role, answer in refused.items():
@@ -1147,6 +1226,8 @@ def test_refused_state_changes_change_nothing(
         problem = answer.problem(response, body_of(response), world, role)
         if problem:
             wrong.append(f"{role:<10} POST {path}: {problem}")
+        if stored := storage_problem(post.name, role, response):
+            wrong.append(f"{role:<10} POST {path}: {stored}")
         changed = _differences(before, state())
         if changed:
             wrong.append(f"{role:<10} POST {path}: refused, but changed {', '.join(changed)}")

@@ -1,11 +1,17 @@
 """The one place that keeps the desk and the admin closed until the second factor is given.
 
 Runs after django-otp's OTPMiddleware (which tells whether this session was verified with a
-device). For every page of the desk (namespace "desk", /arbetsyta/) and the admin (/admin/), a
-person who needs two-factor sign-in (permissions.accounts.needs_two_factor) and has not given
-it in this session is sent to the code page, or to set it up if they have no app yet. The pages
-that do that, the sign-in steps, sign-out and the municipality contacts' own pages (no Django
-user) stay open.
+device). A person who needs two-factor sign-in (permissions.accounts.needs_two_factor) and has
+given only the password is, until they give the code:
+- on the steps of signing in themselves (SIGN_IN_STEPS): themselves, between the two steps;
+- on every other page of the desk (namespace "desk", /arbetsyta/) and the admin (/admin/):
+  sent to the code page, or to set up the app if they have none yet — except the pages that
+  need no Django user at all (OPEN_VIEWS: the municipality contacts' own pages, who sign in by
+  e-mailed link, and the jury invitation link);
+- everywhere else: an anonymous visitor, so no view outside the desk can mistake a password
+  alone for a sign-in.
+Both lists hold exact view names: a prefix would also open every later view whose name
+happens to begin the same way (desk:nominations-contact opened desk:nominations-contacts).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -25,11 +32,30 @@ from kommunpris.permissions.accounts import may_use_desk
 
 from . import selectors
 
-GUARDED_NAMESPACES = ("desk", "admin")
+GUARDED_NAMESPACES = frozenset({"desk", "admin"})
+# The steps of signing in: the only views that see a person between the password and the code.
+SIGN_IN_STEPS = frozenset(
+    {
+        "login",
+        "login-code",
+        "login-recovery",
+        "logout",
+        "admin-logout",
+        "desk:two-factor-enrol",
+    }
+)
+# Desk views that need no Django user: a half-signed-in person meets them as anyone would.
 OPEN_VIEWS = frozenset(
     {
-        "desk:two-factor-enrol",
         "desk:jury-accept",
+        "desk:nominations-contact",
+        "desk:nominations-contact-signin",
+        "desk:nominations-contact-link",
+        "desk:nominations-contact-signout",
+        "desk:nominations-contact-respond",
+        "desk:nominations-contact-contribution",
+        "desk:nominations-contact-upload",
+        "desk:nominations-contact-remove",
     }
 )
 
@@ -44,16 +70,20 @@ class TwoFactorMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
-        match = request.resolver_match
-        if match is None or not set(match.namespaces) & set(GUARDED_NAMESPACES):
-            return None
-        if match.view_name in OPEN_VIEWS or match.view_name.startswith("desk:nominations-contact"):
-            return None
         user = request.user
         if not user.is_authenticated or may_use_desk(user):
             return None
-        target = "login-code" if selectors.has_two_factor(user) else "desk:two-factor-enrol"
-        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        match = request.resolver_match
+        view_name = match.view_name if match is not None else ""
+        if view_name in SIGN_IN_STEPS:
+            return None
+        guarded = match is not None and not GUARDED_NAMESPACES.isdisjoint(match.namespaces)
+        if guarded and view_name not in OPEN_VIEWS:
+            target = "login-code" if selectors.has_two_factor(user) else "desk:two-factor-enrol"
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        # A password alone is no sign-in: this view sees an anonymous visitor.
+        request.user = AnonymousUser()
+        return None
 
 
 # How often a signed-in person's session is written back to push its end forward: often enough

@@ -387,7 +387,6 @@ def recovery_codes_text(request: HttpRequest) -> HttpResponseBase:
         content_type="text/plain; charset=utf-8",
     )
     body["Content-Disposition"] = 'attachment; filename="reservkoder-kommunpris.txt"'
-    body["Cache-Control"] = "no-store"
     return body
 
 

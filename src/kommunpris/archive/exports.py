@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
 
 from kommunpris.register.models import Municipality
+from kommunpris.spreadsheets import csv_text
 
 from .models import Winner
 from .selectors import Placing
@@ -78,15 +77,10 @@ def winner_csv_row(winner: Winner) -> dict[str, Any]:
 
 
 def winners_csv(winners: Iterable[Winner]) -> str:
-    """UTF-8 with BOM (the caller encodes) and ';' as separator, as Swedish spreadsheets expect."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.DictWriter(buffer, fieldnames=WINNER_FIELDS, delimiter=";", lineterminator="\r\n")
-    writer.writeheader()
-    for winner in winners:
-        row = winner_csv_row(winner)
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return buffer.getvalue()
+    """kommunpris.spreadsheets' CSV (the caller encodes it as UTF-8): one row per winner, every
+    member of a joint win in the municipality columns."""
+    rows = (winner_csv_row(winner) for winner in winners)
+    return csv_text(WINNER_FIELDS, ([row[field] for field in WINNER_FIELDS] for row in rows))
 
 
 MUNICIPALITY_RESULT_FIELDS = [
@@ -119,18 +113,14 @@ def municipality_result_row(municipality: Municipality, placings: list[Placing])
 
 def municipality_results_csv(rows: Iterable[tuple[Municipality, list[Placing]]]) -> str:
     """As winners_csv; the years of each stage in one cell, separated by JOINT_SEPARATOR."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.DictWriter(
-        buffer, fieldnames=MUNICIPALITY_RESULT_FIELDS, delimiter=";", lineterminator="\r\n"
+
+    def cells(row: dict[str, Any]) -> list[Any]:
+        return [
+            JOINT_SEPARATOR.join(map(str, v)) if isinstance(v, list) else v
+            for v in (row[field] for field in MUNICIPALITY_RESULT_FIELDS)
+        ]
+
+    return csv_text(
+        MUNICIPALITY_RESULT_FIELDS,
+        (cells(municipality_result_row(municipality, placings)) for municipality, placings in rows),
     )
-    writer.writeheader()
-    for municipality, placings in rows:
-        row = municipality_result_row(municipality, placings)
-        writer.writerow(
-            {
-                k: JOINT_SEPARATOR.join(map(str, v)) if isinstance(v, list) else v
-                for k, v in row.items()
-            }
-        )
-    return buffer.getvalue()

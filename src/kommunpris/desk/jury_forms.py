@@ -255,8 +255,23 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, finalists: list[Candidacy], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        finalists: list[Candidacy],
+        sees_the_whole_ballot: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not sees_the_whole_ballot:
+            # A chair conflicted out of a finalist always writes how the jury decided.
+            reason = self.fields["departure_reason"]
+            reason.label = _("How the jury reached its decision")
+            reason.help_text = _(
+                "Required, since you do not see the ballot's whole order; the order is kept "
+                "with the decision."
+            )
+            reason.required = True
         field = self.fields["candidacy"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [(c.pk, c.name) for c in finalists]

@@ -341,7 +341,6 @@ def reject(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 def _csv_response(text: str, filename: str) -> HttpResponse:
     response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -442,7 +441,6 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     response = FileResponse(
         handle, as_attachment=True, filename=found.original_name, content_type="application/pdf"
     )
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -41,6 +41,6 @@ auth_urlpatterns = [
 
 # The admin's own sign-in and sign-out pages lead to the same steps (and the same audit).
 admin_auth_urlpatterns = [
-    path("admin/login/", accounts.admin_sign_in),
-    path("admin/logout/", accounts.SignOutView.as_view()),
+    path("admin/login/", accounts.admin_sign_in, name="admin-login"),
+    path("admin/logout/", accounts.SignOutView.as_view(), name="admin-logout"),
 ]

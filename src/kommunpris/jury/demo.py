@@ -15,6 +15,7 @@ from kommunpris.archive.models import Winner
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.services import close_nominations, create_edition, open_nominations
 from kommunpris.mail.models import OutgoingMail
+from kommunpris.mail.services import compose
 from kommunpris.nominations import services as nominations
 from kommunpris.nominations.models import Candidacy, MunicipalityContact, Stage
 from kommunpris.register.models import Municipality
@@ -124,7 +125,7 @@ def _confirmation_token(email: str) -> str:
     """The token in the newest confirmation link mailed to `email` (what the person clicks)."""
     mail = OutgoingMail.objects.filter(to=email, template="nominations/confirm").latest("id")
     marker = "/nominera/bekrafta/"
-    link = next(word for word in mail.body_text.split() if marker in word)
+    link = next(word for word in compose(mail).body.split() if marker in word)
     return link.split(marker, 1)[1].strip("/").split("/")[0]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -310,19 +310,22 @@ class RoundResults:
 def round_results(scoring_round: ScoringRound, viewer: AnyUser) -> RoundResults:
     """Aggregates the round's submitted sheets; a conflicted juror's sheet never counts.
 
-    Rows cover the candidacies of the round the viewer may see; ranks come from the
-    aggregation of every candidacy in the round (the viewer's conflicts hide rows, they do
-    not change anyone's rank).
+    Rows cover the candidacies of the round the viewer may see, ranked among themselves
+    ("1, 2, 2, 4"): a candidacy the viewer is conflicted out of leaves no gap in the ranks and
+    no trace in the counts, so nobody learns where it placed.
     """
     edition = scoring_round.edition
     rubric = criteria(edition)
     conflicts = conflicts_by_member(edition)
+    visible = candidacies_for(edition, viewer, stage=scoring_round.stage)
+    visible_ids = {c.pk for c in visible}
     scores: list[Score] = []
     values: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
     excluded = 0
     for sheet in _sheets(scoring_round).filter(submitted_at__isnull=False):
         if sheet.candidacy_id in conflicts.get(sheet.juror_id, {}):
-            excluded += 1
+            if sheet.candidacy_id in visible_ids:
+                excluded += 1
             continue
         for entry in sheet.entries.all():
             if entry.value is None:
@@ -336,7 +339,7 @@ def round_results(scoring_round: ScoringRound, viewer: AnyUser) -> RoundResults:
     )
     by_id = {r.candidacy_id: r for r in aggregated.results}
     rows = []
-    for candidacy in candidacies_for(edition, viewer, stage=scoring_round.stage):
+    for candidacy in visible:
         result = by_id.get(candidacy.pk)
         means: list[float | None] = [
             statistics.fmean(values[(candidacy.pk, c.pk)]) if values[(candidacy.pk, c.pk)] else None
@@ -358,10 +361,25 @@ def round_results(scoring_round: ScoringRound, viewer: AnyUser) -> RoundResults:
     return RoundResults(
         scoring_round=scoring_round,
         criteria=rubric,
-        rows=rows,
+        rows=_ranked_among_themselves(rows),
         alpha=aggregated.alpha,
         excluded_for_conflict=excluded,
     )
+
+
+def _ranked_among_themselves(rows: list[ResultRow]) -> list[ResultRow]:
+    """Ranks counted again over these rows only (sorted best first); shared ranks stay shared."""
+    ranked = []
+    previous: int | None = None
+    rank = 0
+    for position, row in enumerate(rows, 1):
+        if row.rank is None:
+            ranked.append(row)
+            continue
+        if row.rank != previous:
+            rank, previous = position, row.rank
+        ranked.append(replace(row, rank=rank))
+    return ranked
 
 
 # --- recusals, site visits ---------------------------------------------------------------
@@ -481,6 +499,33 @@ def ballot_count(edition: Edition) -> BallotCount:
         tie_break=tie_break,
         stale_tie_break=stored is not None and tie_break is None and bool(result.ties),
         order=order,
+    )
+
+
+@dataclass(frozen=True)
+class VisibleOrder:
+    """The ballot's order as one member may see it: only finalists they are not conflicted
+    out of, their places counted among themselves, a tie shown only between visible ones."""
+
+    tiers: list[list[Candidacy]]
+    hides_finalists: bool
+
+    @property
+    def leaders(self) -> list[Candidacy]:
+        return self.tiers[0] if self.tiers else []
+
+    @property
+    def is_tied(self) -> bool:
+        return any(len(tier) > 1 for tier in self.tiers)
+
+
+def visible_order(count: BallotCount, viewer: AnyUser, edition: Edition) -> VisibleOrder:
+    hidden = conflicted_candidacy_ids(viewer, edition)
+    names = {c.pk: c for c in count.finalists if c.pk not in hidden}
+    tiers = [[names[pk] for pk in tier if pk in names] for tier in count.order]
+    return VisibleOrder(
+        tiers=[tier for tier in tiers if tier],
+        hides_finalists=len(names) < len(count.finalists),
     )
 
 

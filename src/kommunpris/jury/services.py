@@ -41,6 +41,7 @@ from kommunpris.permissions.jury import (
     is_member,
     membership,
     rubric_is_locked,
+    sees_the_whole_final,
 )
 from kommunpris.register.models import County, Municipality
 from kommunpris.register.resolver import MunicipalityNotFound
@@ -48,7 +49,7 @@ from kommunpris.register.selectors import resolver
 
 from . import selectors
 from .defaults import DEFAULT_RUBRIC
-from .invitations import make_token
+from .invitations import invitation_link
 from .models import (
     MUNICIPALITY_TIES,
     SCALE,
@@ -212,11 +213,11 @@ def _queue_invitation(seat: Membership, *, language: str) -> None:
     queue_mail(
         to=seat.user.email,
         template="jury/invitation",
+        links={"link": invitation_link(seat.user, language=language)},
         context={
             "edition_title": seat.edition.title,
             "role": seat.role,
             "name": seat.user.first_name,
-            "link": _site_url("desk:jury-accept", language=language, token=make_token(seat.user)),
             "login_link": _site_url("login", language=language),
             "has_password": seat.user.has_usable_password(),
             "email": seat.user.email,
@@ -956,15 +957,15 @@ def break_tie(*, edition: Edition, order: Sequence[int], by: User, note: str = "
     _require_not_frozen(edition)
     if edition.phase != Phase.DELIBERATION:
         raise JuryError("Lika placeringar avgörs under överläggningen.")
+    if not sees_the_whole_final(by, edition):
+        # The same answer wherever the hidden finalist placed, tied or not.
+        raise JuryError(
+            "Du står utanför minst en av finalisterna; låt en annan ledamot avgöra lika "
+            "placeringar som ordförande."
+        )
     count = selectors.ballot_count(edition)
     if not count.result.ties:
         raise JuryError("Omröstningen har inga lika placeringar att avgöra.")
-    hidden = conflicted_candidacy_ids(by, edition)
-    if any(pk in hidden for tier in count.result.ties for pk in tier):
-        raise JuryError(
-            "Du står utanför en av de lika placerade finalisterna; låt en annan ledamot "
-            "som ordförande avgöra, eller låt juryn rösta igen."
-        )
     names = {c.pk: c.name for c in count.finalists}
     try:
         apply_tie_break(result=count.result, order=list(order))
@@ -1083,9 +1084,10 @@ def record_decision(
     _require_visible(by, candidacy)
     shortlist = selectors.finalists(edition)
     if candidacy.pk not in {c.pk for c in shortlist}:
+        hidden = conflicted_candidacy_ids(by, edition)
         raise JuryError(
             f"{candidacy.name} är inte finalist; vinnaren måste vara en av finalisterna: "
-            + ", ".join(c.name for c in shortlist)
+            + ", ".join(c.name for c in shortlist if c.pk not in hidden)
             + "."
         )
     name = " ".join(display_name.split())
@@ -1115,6 +1117,14 @@ def record_decision(
     _check_publish_at(edition, publish_at, publish_at_once=publish_at_once)
     count = selectors.ballot_count(edition)
     reason = departure_reason.strip()
+    if count.ballots_cast and not reason and not sees_the_whole_final(by, edition):
+        # Whether the choice follows the ballot would tell where the hidden finalist placed:
+        # such a chair always writes how the jury decided.
+        raise JuryError(
+            "Du står utanför minst en av finalisterna och ser därför inte omröstningens hela "
+            "ordning. Skriv hur juryn kom fram till beslutet; omröstningens ordning sparas "
+            "med det."
+        )
     if count.ballots_cast and candidacy.pk not in count.leaders and not reason:
         leaders = ", ".join(c.name for c in count.finalists if c.pk in count.leaders)
         raise JuryError(

@@ -23,6 +23,10 @@ class OutgoingMail(models.Model):
     body_html = models.TextField(blank=True)
     language = models.CharField(max_length=5, default="sv")
     template = models.CharField(max_length=100, help_text="Which message this is, e.g. 'confirm'.")
+    # Marker in the bodies -> the link to build there when sending (kommunpris.mail.links):
+    # its kind and facts that make no working link without the server's key; after sending,
+    # the kind only.
+    links = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=MailStatus.choices, default=MailStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

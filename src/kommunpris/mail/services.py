@@ -1,14 +1,19 @@
-"""Queueing and sending e-mail.
+"""Queueing, rendering and sending e-mail.
 
 `queue_mail` renders `mail/<template>.txt` (and `.html` if present) in the recipient's language
-and stores the message; requests never wait for a mail server. The mail worker
-(kommunpris.mail.worker, `kommunpris send_pending_mail --loop`) claims and sends it with
-`send_message`, retries with back-off and gives up after a cap.
+and stores the message; requests never wait for a mail server. Links that let the reader in are
+passed as `links` (see kommunpris.mail.links) and stored as markers, never as links. The mail
+worker (kommunpris.mail.worker, `kommunpris send_pending_mail --loop`) claims each message and
+sends it with `send_message`, which builds those links at that moment (`compose`); once the mail
+server has taken it, only the kinds of its links are kept (`forgotten_links`). It retries with
+back-off and gives up after a cap.
 """
 
 from __future__ import annotations
 
 import contextlib
+import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -17,9 +22,12 @@ from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from kommunpris.audit.services import record_event
 
+from .links import LinkForgotten, SecretLink, UnknownLink, build
 from .models import MailStatus, OutgoingMail
 
 
@@ -34,31 +42,84 @@ def render_mail(template: str, context: dict[str, Any], *, language: str) -> tup
     return " ".join(subject.split()), text, html
 
 
+def _marker() -> str:
+    # Letters, digits and brackets only: unchanged by the templates' escaping, and not
+    # guessable by whoever wrote text that is rendered into the same message.
+    return f"[[link-{secrets.token_hex(8)}]]"
+
+
 def queue_mail(
-    *, to: str, template: str, context: dict[str, Any], language: str = "sv"
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    language: str = "sv",
+    links: Mapping[str, SecretLink] | None = None,
 ) -> OutgoingMail:
     """Store a message; the mail worker sends it (KOMMUNPRIS_MAIL_DELIVERY = "worker"), or, on
-    a developer's machine and in tests ("at_commit"), it is sent once the transaction commits."""
-    subject, text, html = render_mail(template, context, language=language)
+    a developer's machine and in tests ("at_commit"), it is sent once the transaction commits.
+
+    `links` are context variables whose value is a link that lets the reader in: the message is
+    rendered with a marker in their place, and they are built only by `compose`.
+    """
+    markers = {name: _marker() for name in links or {}}
+    subject, text, html = render_mail(template, {**context, **markers}, language=language)
     mail = OutgoingMail.objects.create(
-        to=to, subject=subject, body_text=text, body_html=html, language=language, template=template
+        to=to,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        language=language,
+        template=template,
+        links={
+            markers[name]: {"kind": link.kind, "params": link.params}
+            for name, link in (links or {}).items()
+        },
     )
     if settings.KOMMUNPRIS_MAIL_DELIVERY == "at_commit":
         transaction.on_commit(lambda: send_mail_now(mail.pk))
     return mail
 
 
-def send_message(mail: OutgoingMail) -> None:
-    """Hand one stored message to the mail server; raises whatever the transport raises."""
+def compose(mail: OutgoingMail) -> EmailMultiAlternatives:
+    """The e-mail to send for a stored message, with its links built now.
+
+    Raises UnknownLink if a link cannot be built (a message queued by a version that knew a
+    kind of link this one does not), LinkForgotten for a message already sent.
+    """
+    text, html = mail.body_text, mail.body_html
+    for marker, link in (mail.links or {}).items():
+        if "params" not in link:
+            raise LinkForgotten(f"message {mail.pk} was sent; its links are no longer kept")
+        url = build(SecretLink(kind=str(link["kind"]), params=dict(link["params"])), to=mail.to)
+        text = text.replace(marker, escape(url))
+        html = html.replace(marker, escape(url))
     message = EmailMultiAlternatives(
-        subject=mail.subject,
-        body=mail.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[mail.to],
+        subject=mail.subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[mail.to]
     )
-    if mail.body_html:
-        message.attach_alternative(mail.body_html, "text/html")
-    message.send(fail_silently=False)
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_message(mail: OutgoingMail) -> None:
+    """Hand one stored message to the mail server, its links built now; raises whatever the
+    transport raises (or UnknownLink/LinkForgotten). The sender records the outcome, and on
+    success stores `forgotten_links(mail)` in place of the links."""
+    compose(mail).send(fail_silently=False)
+
+
+def forgotten_links(mail: OutgoingMail) -> dict[str, dict[str, str]]:
+    """What a sent message keeps of its links: only their kinds (the markers still show where
+    each link was), nothing a link could be built from again."""
+    return {marker: {"kind": str(link["kind"])} for marker, link in (mail.links or {}).items()}
+
+
+def stored_text(text: str, mail: OutgoingMail) -> str:
+    """A stored body as people may read it in the admin: each link's place named, not shown."""
+    for marker in mail.links or {}:
+        text = text.replace(marker, _("[link: only in the e-mail as sent]"))
+    return text
 
 
 def send_mail_now(mail_id: int) -> bool:
@@ -103,3 +164,20 @@ def retry_given_up(mail: OutgoingMail, *, actor: str) -> OutgoingMail:
             after={"status": mail.status, "template": mail.template},
         )
     return mail
+
+
+__all__ = [
+    "LinkForgotten",
+    "MailError",
+    "SecretLink",
+    "UnknownLink",
+    "compose",
+    "forgotten_links",
+    "queue_mail",
+    "render_mail",
+    "retry_given_up",
+    "send_mail_now",
+    "send_message",
+    "send_pending_mail",
+    "stored_text",
+]

@@ -105,6 +105,7 @@ def _deliver(mail_id: int, token: str) -> str:
     OutgoingMail.objects.filter(pk=mail.pk, claimed_by=token).update(
         status=MailStatus.SENT,
         sent_at=timezone.now(),
+        links=services.forgotten_links(mail),
         attempts=F("attempts") + 1,
         last_error="",
         next_attempt_at=None,

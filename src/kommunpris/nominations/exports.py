@@ -1,10 +1,8 @@
-"""The organiser's CSV exports of an edition's field (UTF-8 with BOM and `;`, as Swedish
-spreadsheet programs expect), and a nominator's copy of their own data (JSON)."""
+"""The organiser's CSV exports of an edition's field (kommunpris.spreadsheets: UTF-8 with BOM
+and `;`, formulas neutralised), and a nominator's copy of their own data (JSON)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -12,16 +10,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kommunpris.spreadsheets import csv_text
+
 from .models import Candidacy, Nomination
 from .selectors import PersonalData
-
-
-def _csv(header: list[str], rows: Iterable[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return "\ufeff" + out.getvalue()
 
 
 def _when(moment: object) -> str:
@@ -50,7 +42,7 @@ def nominations_csv(nominations: Iterable[Nomination]) -> str:
             n.municipality.code,
             n.municipality.name,
             n.municipality.county.name,
-            str(n.candidacy_id or ""),
+            n.candidacy_id,
             str(n.get_status_display()),
             _when(n.submitted_at),
             _when(n.confirmed_at),
@@ -64,7 +56,7 @@ def nominations_csv(nominations: Iterable[Nomination]) -> str:
         ]
         for n in nominations
     )
-    return _csv(header, rows)
+    return csv_text(header, rows)
 
 
 def candidacies_csv(candidacies: Iterable[Candidacy]) -> str:
@@ -81,19 +73,19 @@ def candidacies_csv(candidacies: Iterable[Candidacy]) -> str:
     ]
     rows = (
         [
-            str(c.pk),
+            c.pk,
             c.name,
             ",".join(m.code for m in c.municipalities),
             ",".join(dict.fromkeys(m.county.name for m in c.municipalities)),
-            str(getattr(c, "nomination_count", "")),
+            getattr(c, "nomination_count", None),
             str(c.get_stage_display()),
             str(c.get_response_display()),
             _("yes") if c.has_contribution else _("no"),
-            str(len(c.attachments.all())),
+            len(c.attachments.all()),
         ]
         for c in candidacies
     )
-    return _csv(header, rows)
+    return csv_text(header, rows)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -124,7 +116,20 @@ def _nomination_copy(n: Nomination) -> dict[str, Any]:
         "confirmed_at": _iso(n.confirmed_at),
         "rejected_at": _iso(n.rejected_at),
         "rejection_reason": n.rejected_reason,
-        "unconfirmed_change": n.pending_update,
+        "unconfirmed_changes": [
+            {
+                "submitted_at": _iso(r.submitted_at),
+                "name": r.nominator_name,
+                "organisation": r.nominator_organisation,
+                "language": r.language,
+                "answers": {
+                    "what_the_municipality_is_most_proud_of": r.proud,
+                    "what_effect_it_has_had": r.effect,
+                    "what_has_been_learned": r.learned,
+                },
+            }
+            for r in n.revisions.all()
+        ],
     }
 
 

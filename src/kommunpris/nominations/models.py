@@ -110,9 +110,9 @@ class NominationStatus(models.TextChoices):
 class Nomination(models.Model):
     """One person's nomination of one municipality for one edition (double opt-in).
 
-    A new nomination waits for its e-mailed link. A later submission by the same address for the
-    same municipality and edition updates this row: while it is unconfirmed directly, once it is
-    confirmed through `pending_update`, applied when the new link is followed.
+    A new nomination waits for its e-mailed link. A later submission for the same address,
+    municipality and edition is a NominationRevision: anyone can type any address, so the text
+    here changes only when the address's owner follows the link mailed with the new text.
     """
 
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="nominations")
@@ -137,8 +137,7 @@ class Nomination(models.Model):
     nominator_organisation = models.CharField(max_length=200, blank=True)
     language = models.CharField(max_length=5, default="sv")
     consented_at = models.DateTimeField()
-    pending_update = models.JSONField(null=True, blank=True)
-    # SHA-256 of the one secret in the current confirmation link; empty once used.
+    # SHA-256 of the secret in the link mailed with the first text; empty once used or voided.
     token_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField()
@@ -167,6 +166,29 @@ class Nomination(models.Model):
     @property
     def counts(self) -> bool:
         return self.status == NominationStatus.CONFIRMED
+
+
+class NominationRevision(models.Model):
+    """A newer text sent for a nomination from the same address, waiting for the link mailed
+    with it. Following that link applies it; links sent with older texts then stop working.
+    Someone else's revision never touches the nomination, nor the owner's own links."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="revisions")
+    proud = models.TextField()
+    effect = models.TextField()
+    learned = models.TextField()
+    nominator_name = models.CharField(max_length=200)
+    nominator_organisation = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=5, default="sv")
+    # SHA-256 of the secret in its confirmation link.
+    token_hash = models.CharField(max_length=64, unique=True)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["nomination", "id"]
+
+    def __str__(self) -> str:
+        return f"revision of {self.nomination} sent {self.submitted_at:%Y-%m-%d %H:%M}"
 
 
 class MunicipalityContact(models.Model):

@@ -278,7 +278,7 @@ def personal_data(email: str) -> PersonalData:
     nominations = list(
         Nomination.objects.filter(nominator_email=email)
         .select_related("edition__award", "municipality")
-        .prefetch_related("edition__award__names")
+        .prefetch_related("edition__award__names", "revisions")
         .order_by("-edition__year", "municipality__sort_key", "id")
     )
     mails = list(

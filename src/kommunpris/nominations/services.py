@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from kommunpris.audit.services import record_event
 from kommunpris.awards.models import Edition, Phase
+from kommunpris.mail.links import SecretLink
 from kommunpris.mail.models import OutgoingMail
 from kommunpris.mail.services import queue_mail, render_mail
 from kommunpris.permissions.nominations import (
@@ -36,7 +37,7 @@ from kommunpris.permissions.nominations import (
 )
 from kommunpris.register.models import Municipality
 
-from . import storage
+from . import links, storage
 from .models import (
     CONTRIBUTION_ANSWER_MAX_LENGTH,
     NOMINATION_ANSWER_MAX_LENGTH,
@@ -47,6 +48,7 @@ from .models import (
     ContactLink,
     MunicipalityContact,
     Nomination,
+    NominationRevision,
     NominationStatus,
     Response,
     Stage,
@@ -59,9 +61,7 @@ from .tokens import (
     LinkUsed,
     address_key,
     hash_secret,
-    new_secret,
     read_link,
-    sign_link,
 )
 
 PUBLIC_ACTOR = "public"
@@ -160,8 +160,10 @@ def submit_nomination(
 ) -> Submitted:
     """Take a nomination and e-mail its confirmation link; nothing counts until it is followed.
 
-    The same address, municipality and edition update the earlier nomination instead of adding
-    one: an unconfirmed one at once, a confirmed one when the new link is followed.
+    The same address, municipality and edition send a newer text for the earlier nomination
+    instead of adding one: a NominationRevision with a link of its own. Anyone can type any
+    address, so nothing about the nomination changes, and no link mailed earlier stops working,
+    until the address's owner follows the link mailed with the newer text.
     """
     now = now or timezone.now()
     if not nominations_are_open(edition, now=now):
@@ -187,7 +189,6 @@ def submit_nomination(
     if "@" not in email:
         raise NominationError(_("Write your e-mail address, e.g. name@example.se."))
     language = language if language in ("sv", "en") else "sv"
-    secret = new_secret()
     with transaction.atomic():
         earlier = Nomination.objects.select_for_update().filter(
             edition=edition, municipality=municipality, nominator_email=email
@@ -204,50 +205,39 @@ def submit_nomination(
                         language=language,
                         consented_at=now,
                         submitted_at=now,
-                        token_hash=hash_secret(secret),
                         **content,
                     )
                 created = True
             except IntegrityError:
-                # The same form sent twice at once: the other request created it; update that.
+                # The same form sent twice at once: the other request created it.
                 nomination = earlier.get()
         is_update = not created
-        before = {"status": nomination.status} if is_update else None
-        if is_update and nomination.status == NominationStatus.PENDING:
-            # Never confirmed: the newer text simply replaces it (and the older link stops working).
-            for field, value in content.items():
-                setattr(nomination, field, value)
-            nomination.language = language
-            nomination.consented_at = nomination.submitted_at = now
-            nomination.token_hash = hash_secret(secret)
-            nomination.save(
-                update_fields=[
-                    *NOMINATOR_FIELDS,
-                    "language",
-                    "consented_at",
-                    "submitted_at",
-                    "token_hash",
-                ]
+        link, secret = links.confirmation_link(
+            nomination_id=nomination.pk, issued_at=now, language=language
+        )
+        revision = None
+        if is_update:
+            revision = NominationRevision.objects.create(
+                nomination=nomination,
+                language=language,
+                token_hash=hash_secret(secret),
+                submitted_at=now,
+                **content,
             )
-        elif is_update:
-            nomination.pending_update = {**content, "language": language}
-            nomination.submitted_at = now
+        else:
             nomination.token_hash = hash_secret(secret)
-            nomination.save(update_fields=["pending_update", "submitted_at", "token_hash"])
+            nomination.save(update_fields=["token_hash"])
         record_event(
             action="nomination.submitted",
             actor=PUBLIC_ACTOR,
             target=f"nomination:{nomination.pk}",
-            before=before,
             after={
                 "edition": _edition_target(edition),
                 "municipality": municipality.code,
                 "status": nomination.status,
                 "awaits_confirmation": True,
+                **({"revision": revision.pk} if revision is not None else {}),
             },
-        )
-        token = sign_link(
-            object_id=nomination.pk, secret=secret, issued_at=now, salt=NOMINATION_SALT
         )
         expires_at = now + _link_lifetime()
         with translation.override(language):
@@ -256,11 +246,11 @@ def submit_nomination(
             to=email,
             template="nominations/confirm",
             language=language,
+            links={"link": link},
             context={
                 "name": content["nominator_name"],
                 "municipality": municipality.name,
                 "edition_title": edition.title,
-                "link": _url("nominate-confirm", language=language, token=token),
                 "form_link": _url("nominate", language=language),
                 "privacy_link": _url("nominate-privacy", language=language),
                 "valid_hours": settings.KOMMUNPRIS_NOMINATION_LINK_HOURS,
@@ -271,27 +261,42 @@ def submit_nomination(
     return Submitted(nomination=nomination, is_update=is_update)
 
 
-def nomination_from_link(token: str, *, now: datetime | None = None) -> Nomination:
-    """The nomination a confirmation link belongs to, if the link can still be used.
+@dataclass(frozen=True)
+class LinkedText:
+    """What a confirmation link confirms: its nomination, and the newer text it was mailed with
+    (None: the nomination's own first text)."""
+
+    nomination: Nomination
+    revision: NominationRevision | None
+
+    @property
+    def text(self) -> Nomination | NominationRevision:
+        return self.revision if self.revision is not None else self.nomination
+
+
+def nomination_from_link(token: str, *, now: datetime | None = None) -> LinkedText:
+    """The nomination and text a confirmation link belongs to, if the link can still be used.
 
     Raises LinkInvalid (forged or damaged), LinkExpired (older than its lifetime) or LinkUsed
-    (followed already, or replaced by a newer link; `.nomination` says which).
+    (followed already, or a newer text has been confirmed since; `.nomination` says which).
     """
     now = now or timezone.now()
     link = read_link(token, salt=NOMINATION_SALT, now=now, valid_for=_link_lifetime())
     nomination = (
         Nomination.objects.select_related("edition__award", "municipality", "candidacy")
-        .prefetch_related("edition__award__names")
+        .prefetch_related("edition__award__names", "revisions")
         .filter(pk=link.object_id)
         .first()
     )
     if nomination is None:
         raise LinkInvalid(token)
-    if not nomination.token_hash or not constant_time_compare(
-        nomination.token_hash, hash_secret(link.secret)
-    ):
-        raise LinkUsed(token, nomination)
-    return nomination
+    secret_hash = hash_secret(link.secret)
+    if nomination.token_hash and constant_time_compare(nomination.token_hash, secret_hash):
+        return LinkedText(nomination=nomination, revision=None)
+    for revision in nomination.revisions.all():
+        if constant_time_compare(revision.token_hash, secret_hash):
+            return LinkedText(nomination=nomination, revision=revision)
+    raise LinkUsed(token, nomination)
 
 
 @dataclass(frozen=True)
@@ -302,18 +307,20 @@ class Confirmed:
 
 
 def confirm_nomination(*, token: str, now: datetime | None = None) -> Confirmed:
-    """Follow a confirmation link: the nomination counts (or its update applies) and joins its
-    municipality's candidacy; the municipality's contact is told of the first one."""
+    """Follow a confirmation link: the nomination counts, with the text the link was mailed
+    with, and joins its municipality's candidacy; links mailed with older texts stop working,
+    newer texts keep waiting for theirs. The municipality's contact is told of the first one."""
     now = now or timezone.now()
     with transaction.atomic():
-        found = nomination_from_link(token, now=now)
         nomination = (
             Nomination.objects.select_for_update()
             .select_related("edition__award", "municipality")
-            .get(pk=found.pk)
+            .filter(pk=nomination_from_link(token, now=now).nomination.pk)
+            .first()
         )
-        if nomination.token_hash != found.token_hash:
-            raise LinkUsed(token, nomination)
+        if nomination is None:
+            raise LinkInvalid(token)
+        found = nomination_from_link(token, now=now)  # again, under the lock
         edition = nomination.edition
         if not nominations_may_be_confirmed(edition):
             raise NominationsClosed(
@@ -326,21 +333,22 @@ def confirm_nomination(*, token: str, now: datetime | None = None) -> Confirmed:
         before = {"status": nomination.status}
         first_time = nomination.status == NominationStatus.PENDING
         fields = ["token_hash", "candidacy"]
-        if nomination.pending_update:
-            update = dict(nomination.pending_update)
+        revision = found.revision
+        if revision is not None:
             for field in NOMINATOR_FIELDS:
-                setattr(nomination, field, update.get(field, getattr(nomination, field)))
-            nomination.language = update.get("language", nomination.language)
-            nomination.consented_at = nomination.submitted_at
-            nomination.pending_update = None
-            fields += [*NOMINATOR_FIELDS, "language", "consented_at", "pending_update"]
+                setattr(nomination, field, getattr(revision, field))
+            nomination.language = revision.language
+            nomination.consented_at = nomination.submitted_at = revision.submitted_at
+            fields += [*NOMINATOR_FIELDS, "language", "consented_at", "submitted_at"]
+            # This text and every older one are settled: their links stop working.
+            NominationRevision.objects.filter(nomination=nomination, pk__lte=revision.pk).delete()
         if first_time:
             nomination.status = NominationStatus.CONFIRMED
             nomination.confirmed_at = now
             fields += ["status", "confirmed_at"]
         candidacy = _candidacy_of(edition, nomination.municipality, now=now)
         nomination.candidacy = candidacy
-        nomination.token_hash = ""
+        nomination.token_hash = ""  # the first text's link: the oldest of all
         nomination.save(update_fields=fields)
         record_event(
             action="nomination.confirmed" if first_time else "nomination.updated",
@@ -351,6 +359,7 @@ def confirm_nomination(*, token: str, now: datetime | None = None) -> Confirmed:
                 "status": nomination.status,
                 "candidacy": candidacy.pk,
                 "municipality": nomination.municipality.code,
+                **({"revision": revision.pk} if revision is not None else {}),
             },
         )
         if first_time:
@@ -410,7 +419,6 @@ def reject_nomination(
         nomination.rejected_by = actor
         nomination.rejected_reason = reason
         nomination.token_hash = ""
-        nomination.pending_update = None
         nomination.save(
             update_fields=[
                 "status",
@@ -418,9 +426,9 @@ def reject_nomination(
                 "rejected_by",
                 "rejected_reason",
                 "token_hash",
-                "pending_update",
             ]
         )
+        NominationRevision.objects.filter(nomination=nomination).delete()
         record_event(
             action="nomination.rejected",
             actor=actor,
@@ -568,12 +576,12 @@ def _tell_contact_if_due(edition: Edition, municipality: Municipality, *, now: d
         edition=edition, municipality=municipality, status=NominationStatus.CONFIRMED
     ).exists():
         return
-    link = _new_contact_link(contact, now=now)
     queue_mail(
         to=contact.email,
         template="nominations/candidacy_notice",
         language="sv",
-        context=_contact_mail_context(contact, link),
+        context=_contact_mail_context(contact),
+        links={"link": _new_contact_link(contact, now=now)},
     )
     contact.notified_at = now
     contact.save(update_fields=["notified_at"])
@@ -585,28 +593,27 @@ def _tell_contact_if_due(edition: Edition, municipality: Municipality, *, now: d
     )
 
 
-def _contact_mail_context(contact: MunicipalityContact, link: str) -> dict[str, Any]:
+def _contact_mail_context(contact: MunicipalityContact) -> dict[str, Any]:
     edition = contact.edition
     return {
         "name": contact.name,
         "municipality": contact.municipality.name,
         "edition_title": edition.title,
-        "link": link,
         "signin_link": _url("desk:nominations-contact-signin", language="sv"),
         "valid_hours": settings.KOMMUNPRIS_CONTACT_LINK_HOURS,
         "supplement_close": _local_day(edition.supplement_close_at),
     }
 
 
-def _new_contact_link(contact: MunicipalityContact, *, now: datetime) -> str:
-    secret = new_secret()
+def _new_contact_link(contact: MunicipalityContact, *, now: datetime) -> SecretLink:
+    link, secret = links.contact_sign_in_link()
     ContactLink.objects.create(
         contact=contact,
         token_hash=hash_secret(secret),
         created_at=now,
         expires_at=now + _contact_link_lifetime(),
     )
-    return _url("desk:nominations-contact-link", language="sv", token=secret)
+    return link
 
 
 CONTACT_PHASES = (
@@ -630,12 +637,12 @@ def request_contact_link(*, email: str, now: datetime | None = None) -> int:
             .filter(email=email, edition__phase__in=CONTACT_PHASES)
         )
         for contact in contacts:
-            link = _new_contact_link(contact, now=now)
             queue_mail(
                 to=contact.email,
                 template="nominations/contact_link",
                 language="sv",
-                context=_contact_mail_context(contact, link),
+                context=_contact_mail_context(contact),
+                links={"link": _new_contact_link(contact, now=now)},
             )
             record_event(
                 action="contact.link_sent",
@@ -647,14 +654,15 @@ def request_contact_link(*, email: str, now: datetime | None = None) -> int:
             # No link to send, but the same work all the same — a secret drawn and hashed, the
             # message rendered and dropped, one audit event without the address — so the
             # answer's timing does not tell who is a contact.
-            hash_secret(new_secret())
+            _unused_link, secret = links.contact_sign_in_link()
+            hash_secret(secret)
             render_mail(
                 "nominations/contact_link",
                 {
                     "name": "",
                     "municipality": "",
                     "edition_title": "",
-                    "link": _url("desk:nominations-contact-link", language="sv", token="x"),
+                    "link": "[[link-0000000000000000]]",
                     "signin_link": _url("desk:nominations-contact-signin", language="sv"),
                     "valid_hours": settings.KOMMUNPRIS_CONTACT_LINK_HOURS,
                     "supplement_close": _local_day(now),
@@ -927,7 +935,6 @@ _ERASED_NOMINATOR: dict[str, Any] = {
     "nominator_name": "",
     "nominator_email": "",
     "nominator_organisation": "",
-    "pending_update": None,
     "token_hash": "",
 }
 
@@ -978,9 +985,10 @@ def purge_personal_data(*, actor: str, now: datetime | None = None) -> Purged:
             status=NominationStatus.PENDING, submitted_at__lt=unconfirmed_before
         ).delete()
         unconfirmed = _deleted(deleted, Nomination)
-        updates = Nomination.objects.filter(
-            pending_update__isnull=False, submitted_at__lt=unconfirmed_before
-        ).update(pending_update=None, token_hash="")
+        _total, deleted = NominationRevision.objects.filter(
+            submitted_at__lt=unconfirmed_before
+        ).delete()
+        updates = _deleted(deleted, NominationRevision)
         expired = Edition.objects.filter(
             phase__in=(Phase.DECIDED, Phase.ANNOUNCED), publish_at__lte=now - retention
         )
@@ -1057,19 +1065,11 @@ def request_personal_data_link(
             .order_by("-submitted_at", "-id")
             .values_list("pk", flat=True)
         )
-        # The newest nomination anchors the link: it is the last to be erased on schedule.
-        token = sign_link(
-            object_id=held[0] if held else 0,
-            secret=address_key(email),
-            issued_at=now,
-            salt=PERSONAL_DATA_SALT,
-        )
         with translation.override(language):
             expires = date_format(
                 timezone.localtime(now + _personal_data_link_lifetime()), "j F Y, H:i"
             )
         context = {
-            "link": _url("personal-data", language=language, token=token),
             "request_link": _url("personal-data-request", language=language),
             "privacy_link": _url("nominate-privacy", language=language),
             "valid_hours": PERSONAL_DATA_LINK_HOURS,
@@ -1081,7 +1081,11 @@ def request_personal_data_link(
             # known address (the message rendered and dropped, one audit event without the
             # address), so the answer's timing does not tell who has nominated either (as
             # Django's ModelBackend hashes a password for a user that does not exist).
-            render_mail("nominations/personal_data_link", context, language=language)
+            render_mail(
+                "nominations/personal_data_link",
+                {**context, "link": "[[link-0000000000000000]]"},
+                language=language,
+            )
             record_event(
                 action="nominations.personal_data_request_without_data",
                 actor=PUBLIC_ACTOR,
@@ -1093,6 +1097,12 @@ def request_personal_data_link(
             to=email,
             template="nominations/personal_data_link",
             language=language,
+            # The newest nomination anchors the link: it is the last to be erased on schedule.
+            links={
+                "link": links.personal_data_link(
+                    nomination_id=held[0], issued_at=now, language=language
+                )
+            },
             context=context,
         )
         record_event(
@@ -1164,6 +1174,7 @@ def erase_personal_data(*, token: str, now: datetime | None = None) -> Erased:
         anonymised = [n.pk for n in nominations if n.pk not in removed]
         Nomination.objects.filter(pk__in=removed).delete()
         Nomination.objects.filter(pk__in=anonymised).update(**_ERASED_NOMINATOR, anonymised_at=now)
+        NominationRevision.objects.filter(nomination_id__in=anonymised).delete()
         _total, deleted = OutgoingMail.objects.filter(
             to__iexact=email, template__in=NOMINATOR_MAIL_TEMPLATES
         ).delete()

@@ -5,3 +5,6 @@ class OperationsConfig(AppConfig):
     name = "kommunpris.operations"
     label = "operations"
     verbose_name = "Drift"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deploy checks)

@@ -2,21 +2,29 @@
 
 A backup is a gzip-compressed tar archive holding
 
-- ``manifest.json``: format and version, when it was made, the applied migrations, the audit
-  log's head hash, and for every other member its size and SHA-256, plus one SHA-256 over that
-  whole list (the content's checksum);
+- ``manifest.json`` (first): format and version, when it was made, the applied migrations, the
+  audit log's head hash, and for every other member its size and SHA-256, plus one SHA-256 over
+  that whole list (the content's checksum); signed with HMAC-SHA256 under the installation's
+  backup key (KOMMUNPRIS_BACKUP_KEY, from the environment and kept apart from the backups);
 - ``database.json``: every row of every table in Django's serialisation (natural keys for
   content types and permissions, which `migrate` creates itself; sessions are left out, so a
   restore signs everyone out);
 - ``media/…``: the uploaded files under MEDIA_ROOT.
 
-A restore reads and checks the whole file before it touches anything, then loads it in one
-transaction; a file that is truncated, altered or not a backup is refused with nothing changed.
+A restore trusts a file only if its manifest's signature holds under this installation's key,
+or if the operator gives the SHA-256 of the whole file (as `backup` printed it): anyone can write
+a tar file with fitting checksums, nobody without the key a fitting signature. The manifest must
+come first and is read only up to MANIFEST_MAX_BYTES; every other member must be listed in it
+with the size its tar header gives, and is read up to that size and no further, so a small file
+cannot unpack into more than it declares. The whole file is read and checked before anything
+changes, then loaded in one transaction; a file that is truncated, altered, unsigned or not a
+backup is refused with nothing changed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -29,7 +37,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Self
 
 from django.apps import apps
 from django.conf import settings
@@ -55,6 +63,15 @@ NOT_BACKED_UP = ("contenttypes", "auth.permission", "sessions")
 # Tables that must be empty for a restore without --force (sessions do not count).
 _KEPT_ON_RESTORE = {"contenttypes.contenttype", "auth.permission"}
 _CHUNK = 1 << 20
+MB = 1024 * 1024
+# A manifest lists every uploaded file in about 150 bytes: room for some 50 000 of them.
+MANIFEST_MAX_BYTES = 8 * MB
+# Tar's own extended headers (long or non-ASCII names) and what follows the last member
+# (padding to tar's record size) are small in every file `create_backup` writes.
+TAR_HEADER_MAX_BYTES = 64 * 1024
+TRAILER_MAX_BYTES = 1 * MB
+SIGNATURE = "signature"
+BACKUP_KEY_MIN_LENGTH = 32
 
 
 class BackupError(ValueError):
@@ -75,6 +92,7 @@ class BackupResult:
     sha256: str
     rows: int
     files: int
+    key_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +102,7 @@ class RestoreResult:
     backup_created_at: str
     audit_intact: bool
     older_schema: list[str]
+    trusted_by: str = "signature"  # or "sha256": the operator vouched for the file
 
 
 def _sha256_of(path: Path) -> str:
@@ -98,6 +117,57 @@ def content_sha256(parts: list[Part]) -> str:
     """One checksum over every part: names, sizes and SHA-256s, in archive order."""
     listing = "".join(f"{p.name}\0{p.size}\0{p.sha256}\n" for p in parts)
     return hashlib.sha256(listing.encode()).hexdigest()
+
+
+def _backup_key() -> str:
+    return str(getattr(settings, "KOMMUNPRIS_BACKUP_KEY", "") or "")
+
+
+def _mac(manifest: dict[str, Any], key: str) -> str:
+    """HMAC-SHA256 of the manifest (without its signature), in one canonical JSON form."""
+    unsigned = {name: value for name, value in manifest.items() if name != SIGNATURE}
+    canonical = json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hmac.new(key.encode(), canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def key_id(key: str) -> str:
+    """Which key signed a backup, without telling the key: a name to compare, not a secret."""
+    return hmac.new(key.encode(), b"kommunpris backup key id", hashlib.sha256).hexdigest()[:16]
+
+
+def sign_manifest(manifest: dict[str, Any], *, key: str) -> dict[str, Any]:
+    return {
+        **manifest,
+        SIGNATURE: {
+            "algorithm": "HMAC-SHA256",
+            "key_id": key_id(key),
+            "value": _mac(manifest, key),
+        },
+    }
+
+
+def _signature_holds(manifest: dict[str, Any], key: str) -> bool:
+    signature = manifest.get(SIGNATURE)
+    if not isinstance(signature, dict) or signature.get("algorithm") != "HMAC-SHA256":
+        return False
+    return hmac.compare_digest(str(signature.get("value", "")), _mac(manifest, key))
+
+
+def _require_backup_key() -> str:
+    key = _backup_key()
+    if not key:
+        raise BackupError(
+            "KOMMUNPRIS_BACKUP_KEY är inte satt: säkerhetskopior signeras med den, så att "
+            "restore känner igen dem. Skapa en nyckel (openssl rand -hex 32), lägg den i miljön "
+            "(/etc/kommunpris/kommunpris.env) och förvara en kopia åtskild från "
+            "säkerhetskopiorna."
+        )
+    if len(key) < BACKUP_KEY_MIN_LENGTH:
+        raise BackupError(
+            f"KOMMUNPRIS_BACKUP_KEY är för kort ({len(key)} tecken): använd minst "
+            f"{BACKUP_KEY_MIN_LENGTH} slumpmässiga tecken, t.ex. från openssl rand -hex 32."
+        )
+    return key
 
 
 def _applied_migrations() -> dict[str, list[str]]:
@@ -135,7 +205,9 @@ def _tar_info(name: str, size: int) -> tarfile.TarInfo:
 
 
 def create_backup(*, path: Path) -> BackupResult:
-    """Write the database and the uploaded files to `path` (created with mode 0600)."""
+    """Write the database and the uploaded files to `path` (created with mode 0600), with the
+    manifest signed under KOMMUNPRIS_BACKUP_KEY."""
+    key = _require_backup_key()
     target = Path(path)
     if target.exists():
         raise BackupError(
@@ -180,6 +252,7 @@ def create_backup(*, path: Path) -> BackupResult:
             "parts": [vars(p) for p in parts],
             "sha256": content_sha256(parts),
         }
+        manifest = sign_manifest(manifest, key=key)
         manifest_bytes = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
 
         partial = target.with_name(f".{target.name}.partial")
@@ -210,6 +283,7 @@ def create_backup(*, path: Path) -> BackupResult:
         sha256=_sha256_of(target),
         rows=sum(rows.values()),
         files=len(copies) - 1,
+        key_id=key_id(key),
     )
 
 
@@ -225,48 +299,25 @@ def _safe_member_name(name: str) -> str | None:
     return None
 
 
-def _read_archive(path: Path, work: Path) -> tuple[dict[str, Any], dict[str, Path]]:
-    """Read every member into `work`, checking names, sizes and checksums against the manifest."""
-    broken = (
-        f"{path} är skadad eller ofullständig (avkortad eller ändrad) och kan inte läsas. "
-        "Använd en annan säkerhetskopia. Ingenting har ändrats."
-    )
-    read: dict[str, tuple[Path, int, str]] = {}
-    manifest_bytes: bytes | None = None
-    try:
-        with tarfile.open(path, mode="r:gz") as tar:
-            for member in tar:
-                name = _safe_member_name(member.name)
-                if name is None or not member.isfile() or name in read or name == "":
-                    raise BackupError(
-                        f"{path} innehåller '{member.name}', som inte hör hemma i en "
-                        "säkerhetskopia från kommunpris. Ingenting har ändrats."
-                    )
-                source = tar.extractfile(member)
-                assert source is not None
-                if name == MANIFEST:
-                    manifest_bytes = source.read()
-                    continue
-                copy = work / f"part-{len(read)}"
-                digest = hashlib.sha256()
-                size = 0
-                with copy.open("wb") as out:
-                    while chunk := source.read(_CHUNK):
-                        digest.update(chunk)
-                        size += len(chunk)
-                        out.write(chunk)
-                read[name] = (copy, size, digest.hexdigest())
-            # Read to the end, so gzip checks its own checksum and length too.
-            assert tar.fileobj is not None
-            while tar.fileobj.read(_CHUNK):
-                pass
-    except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
-        raise BackupError(broken) from exc
+class _CheckedTarInfo(tarfile.TarInfo):
+    """Tar's extended headers (PAX, GNU long names) are read whole into memory by tarfile: one
+    larger than any backup of ours has is refused before it is read."""
 
-    if manifest_bytes is None:
-        raise BackupError(f"{path} saknar innehållsförteckning (manifest.json). {broken}")
+    @classmethod
+    def fromtarfile(cls, tarfile_: tarfile.TarFile) -> Self:
+        assert tarfile_.fileobj is not None
+        buf = tarfile_.fileobj.read(tarfile.BLOCKSIZE)
+        obj = cls.frombuf(buf, tarfile_.encoding, tarfile_.errors)
+        obj.offset = tarfile_.fileobj.tell() - tarfile.BLOCKSIZE
+        extended = (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.GNUTYPE_LONGNAME)
+        if (obj.type in (*extended, tarfile.GNUTYPE_LONGLINK)) and obj.size > TAR_HEADER_MAX_BYTES:
+            raise tarfile.HeaderError(f"extended header of {obj.size} bytes")
+        return obj._proc_member(tarfile_)  # type: ignore[attr-defined]
+
+
+def _manifest_from(data: bytes, path: Path, broken: str) -> tuple[dict[str, Any], list[Part]]:
     try:
-        manifest = json.loads(manifest_bytes)
+        manifest = json.loads(data)
         parts = [Part(str(p["name"]), int(p["size"]), str(p["sha256"])) for p in manifest["parts"]]
         declared = str(manifest["sha256"])
         is_ours = manifest["format"] == FORMAT
@@ -285,21 +336,139 @@ def _read_archive(path: Path, work: Path) -> tuple[dict[str, Any], dict[str, Pat
         raise BackupError(
             f"{path}: innehållsförteckningen stämmer inte med sin egen kontrollsumma. {broken}"
         )
-    listed = {p.name for p in parts}
+    if any(p.size < 0 for p in parts) or len({p.name for p in parts}) != len(parts):
+        raise BackupError(f"{path}: innehållsförteckningen går inte att läsa. {broken}")
+    return manifest, parts
+
+
+def _trust(manifest: dict[str, Any], path: Path, *, vouched: bool) -> str:
+    """Why this file may be restored: its signature holds, or the operator gave its SHA-256."""
+    key = _backup_key()
+    if key and _signature_holds(manifest, key):
+        return "signature"
+    if vouched:
+        return "sha256"
+    how = (
+        "Ange filens SHA-256 med --sha256, så som kommunpris backup skrev ut den när "
+        "säkerhetskopian gjordes, om du vet att filen är er egen. Ingenting har ändrats."
+    )
+    if SIGNATURE not in manifest:
+        raise BackupError(f"{path} är inte signerad, så vem som helst kan ha gjort den. {how}")
+    if not key:
+        raise BackupError(
+            f"{path}: signaturen kan inte kontrolleras, eftersom KOMMUNPRIS_BACKUP_KEY inte är "
+            f"satt. Sätt samma nyckel som när säkerhetskopian gjordes. {how}"
+        )
+    raise BackupError(
+        f"{path}: signaturen stämmer inte med innehållet. Filen har ändrats efter att den "
+        "gjordes, eller gjorts med en annan nyckel än den här installationens "
+        f"(KOMMUNPRIS_BACKUP_KEY). {how}"
+    )
+
+
+def _copy_at_most(source: io.BufferedReader, copy: Path, size: int) -> str:
+    """Copy exactly `size` bytes (no more is ever read); their SHA-256."""
+    digest = hashlib.sha256()
+    left = size
+    with copy.open("wb") as out:
+        while left:
+            chunk = source.read(min(_CHUNK, left))
+            if not chunk:
+                raise EOFError("member shorter than declared")
+            digest.update(chunk)
+            out.write(chunk)
+            left -= len(chunk)
+    return digest.hexdigest()
+
+
+def _read_archive(
+    path: Path, work: Path, *, vouched: bool
+) -> tuple[dict[str, Any], dict[str, Path], str]:
+    """Read the manifest, decide whether the file is to be trusted, then read every member into
+    `work`, each checked against the manifest before a byte of it is read."""
+    broken = (
+        f"{path} är skadad eller ofullständig (avkortad eller ändrad) och kan inte läsas. "
+        "Använd en annan säkerhetskopia. Ingenting har ändrats."
+    )
+
+    def not_ours(name: str) -> BackupError:
+        return BackupError(
+            f"{path} innehåller '{name}', som inte hör hemma i en säkerhetskopia från "
+            "kommunpris. Ingenting har ändrats."
+        )
+
+    read: dict[str, Path] = {}
+    try:
+        with tarfile.open(path, mode="r:gz", tarinfo=_CheckedTarInfo) as tar:
+            members = iter(tar)
+            first = next(members, None)
+            if first is None or first.name != MANIFEST or not first.isreg():
+                raise BackupError(
+                    f"{path} saknar innehållsförteckning (manifest.json) först. {broken}"
+                )
+            if first.size > MANIFEST_MAX_BYTES:
+                raise BackupError(
+                    f"{path}: innehållsförteckningen (manifest.json) är {first.size // MB} MB, mer "
+                    f"än de {MANIFEST_MAX_BYTES // MB} MB en säkerhetskopia från kommunpris har "
+                    "plats för. Ingenting har ändrats."
+                )
+            source = tar.extractfile(first)
+            assert source is not None
+            manifest, parts = _manifest_from(source.read(first.size), path, broken)
+            trusted_by = _trust(manifest, path, vouched=vouched)
+            declared = {p.name: p for p in parts}
+            needed = sum(p.size for p in parts)
+            free = shutil.disk_usage(work).free
+            if needed > free:
+                raise BackupError(
+                    f"{path} packas upp till {needed // MB} MB, men bara {free // MB} MB är lediga "
+                    f"i {work.parent}. Gör plats (eller sätt TMPDIR) och försök igen. "
+                    "Ingenting har ändrats."
+                )
+            for member in members:
+                name = _safe_member_name(member.name)
+                if name is None or name in read or name == MANIFEST:
+                    raise not_ours(member.name)
+                if member.type not in (tarfile.REGTYPE, tarfile.AREGTYPE):
+                    raise not_ours(member.name)
+                part = declared.get(name)
+                if part is None:
+                    raise BackupError(
+                        f"{path}: '{name}' står inte i innehållsförteckningen. {broken}"
+                    )
+                if member.size != part.size:
+                    raise BackupError(
+                        f"{path}: '{name}' är {member.size} byte, men innehållsförteckningen "
+                        f"säger {part.size}. {broken}"
+                    )
+                data = tar.extractfile(member)
+                assert data is not None
+                copy = work / f"part-{len(read)}"
+                if _copy_at_most(data, copy, part.size) != part.sha256:  # type: ignore[arg-type]
+                    raise BackupError(
+                        f"{path}: '{name}' stämmer inte med sin kontrollsumma (SHA-256). {broken}"
+                    )
+                read[name] = copy
+            # Read to the end, so gzip checks its own checksum and length too; after the last
+            # member only tar's padding may follow.
+            assert tar.fileobj is not None
+            rest = 0
+            while chunk := tar.fileobj.read(_CHUNK):
+                rest += len(chunk)
+                if rest > TRAILER_MAX_BYTES:
+                    raise BackupError(
+                        f"{path}: efter sista delen följer mer data än en säkerhetskopia har. "
+                        f"{broken}"
+                    )
+    except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+        raise BackupError(broken) from exc
+
     for part in parts:
         if part.name not in read:
             raise BackupError(f"{path}: '{part.name}' saknas i filen. {broken}")
-        _, size, sha256 = read[part.name]
-        if (size, sha256) != (part.size, part.sha256):
-            raise BackupError(
-                f"{path}: '{part.name}' stämmer inte med sin kontrollsumma (SHA-256). {broken}"
-            )
-    extra = sorted(set(read) - listed)
-    if extra:
-        raise BackupError(f"{path}: '{extra[0]}' står inte i innehållsförteckningen. {broken}")
-    if DATABASE not in listed:
+    if DATABASE not in declared:
         raise BackupError(f"{path}: databasen ({DATABASE}) saknas i filen. {broken}")
-    return manifest, {name: copy for name, (copy, _, _) in read.items()}
+    return manifest, read, trusted_by
 
 
 def _tables_with_rows() -> list[str]:
@@ -352,6 +521,7 @@ def restore_backup(
     source = Path(path)
     if not source.is_file():
         raise BackupError(f"{source}: filen finns inte. Ange sökvägen till en säkerhetskopia.")
+    # The file's own SHA-256 is read without unpacking anything: with it, the operator vouches.
     if expected_sha256 and _sha256_of(source) != expected_sha256.strip().lower():
         raise BackupError(
             f"{source} har inte kontrollsumman {expected_sha256}: filen är en annan eller har "
@@ -360,7 +530,9 @@ def restore_backup(
     media_root = Path(settings.MEDIA_ROOT)
 
     with tempfile.TemporaryDirectory(prefix="kommunpris-restore-") as work_dir:
-        manifest, files = _read_archive(source, Path(work_dir))
+        manifest, files, trusted_by = _read_archive(
+            source, Path(work_dir), vouched=bool(expected_sha256)
+        )
         older_schema = _check_schema(manifest, source)
         if not force:
             occupied = _tables_with_rows()
@@ -400,6 +572,7 @@ def restore_backup(
                         "rows": rows,
                         "files": len(media),
                         "forced": force,
+                        "trusted_by": trusted_by,
                     },
                 )
         except (DatabaseError, DeserializationError, ValueError, LookupError) as exc:
@@ -421,6 +594,7 @@ def restore_backup(
         backup_created_at=str(manifest["created_at"]),
         audit_intact=verify_chain().intact,
         older_schema=older_schema,
+        trusted_by=trusted_by,
     )
 
 

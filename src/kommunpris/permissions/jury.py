@@ -185,6 +185,26 @@ def may_edit_rubric(user: AnyUser, edition: Edition) -> bool:
     return may_manage_jury(user, edition) and not rubric_is_locked(edition)
 
 
+def hidden_finalist_ids(user: AnyUser, edition: Edition) -> frozenset[int]:
+    """The finalists this person is conflicted out of."""
+    hidden = conflicted_candidacy_ids(user, edition)
+    if not hidden:
+        return frozenset()
+    finalists = Candidacy.objects.filter(edition=edition, stage=Stage.FINALIST)
+    return frozenset(hidden & set(finalists.values_list("pk", flat=True)))
+
+
+def sees_the_whole_final(user: AnyUser, edition: Edition) -> bool:
+    """Whether a member sees every finalist, and so the ballot's order and the winner.
+
+    A member conflicted out of any finalist is shown neither the winner nor where the hidden
+    finalist placed — whichever finalist won or led: what they see must read the same either
+    way, or a winner without a name, or a ballot list starting at second place, would tell
+    them about the candidacy they may not see.
+    """
+    return not hidden_finalist_ids(user, edition)
+
+
 def may_view_candidacy(user: AnyUser, candidacy: Candidacy) -> bool:
     """A member sees a candidacy unless conflicted out of it; anyone else never does here."""
     return is_member(user, candidacy.edition) and candidacy.pk not in conflicted_candidacy_ids(
@@ -228,3 +248,9 @@ def may_cast_ballot(user: AnyUser, edition: Edition) -> bool:
 
 def may_decide(user: AnyUser, edition: Edition) -> bool:
     return is_chair(user, edition) and edition.phase == Phase.DELIBERATION
+
+
+def may_break_ties(user: AnyUser, edition: Edition) -> bool:
+    """The chair orders tied finalists, unless conflicted out of any finalist (then whether a
+    tie may be broken would depend on where the hidden finalist placed)."""
+    return may_decide(user, edition) and sees_the_whole_final(user, edition)

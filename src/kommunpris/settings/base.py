@@ -66,6 +66,9 @@ MIDDLEWARE = [
 INSTALLED_APPS += ["csp", "ninja", "kommunpris.operations"]
 _AFTER_SECURITY = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
 MIDDLEWARE[_AFTER_SECURITY:_AFTER_SECURITY] = [
+    # Signed-in and personal answers say Cache-Control: no-store (outside the session
+    # middleware, so it sees the session cookie an answer sets).
+    "kommunpris.operations.caching.NoStoreForPrivateAnswersMiddleware",
     "csp.middleware.CSPMiddleware",
     # PostgreSQL refuses text with NUL: such requests get a 400, not a server error.
     "kommunpris.operations.middleware.RejectNulCharactersMiddleware",
@@ -123,6 +126,9 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Backups keep stored times to the microsecond (Django's JSON format cuts them to milliseconds).
 SERIALIZATION_MODULES = {"exactjson": "kommunpris.operations.serialization"}
+# Backups are signed with this key (HMAC-SHA256) and restore trusts only what it signed (or a
+# file whose SHA-256 the operator gives). From the environment, kept apart from the backups.
+KOMMUNPRIS_BACKUP_KEY = os.environ.get("KOMMUNPRIS_BACKUP_KEY", "")
 # ---------------------------------------------------------------------------------------------
 
 ROOT_URLCONF = "kommunpris.urls"
@@ -288,8 +294,10 @@ KOMMUNPRIS_ACCESSIBILITY_CONTACT = os.environ.get(
 KOMMUNPRIS_NOMINATION_LINK_HOURS = 72
 KOMMUNPRIS_CONTACT_LINK_HOURS = 72
 KOMMUNPRIS_CONTACT_SESSION_HOURS = 8
-# Accepted submissions per window (count, seconds): per client IP and per nominator address.
-KOMMUNPRIS_NOMINATION_RATE_LIMITS = {"ip": (20, 3600), "email": (5, 3600)}
+# Submissions per window (count, seconds): per client IP and per nominator address from that
+# IP (the sender is told), and per address from anywhere (taken silently: the page after
+# sending must read the same whatever others have sent from the address).
+KOMMUNPRIS_NOMINATION_RATE_LIMITS = {"ip": (20, 3600), "email": (5, 3600), "address": (10, 3600)}
 KOMMUNPRIS_CONTACT_LINK_RATE_LIMIT = (5, 3600)
 KOMMUNPRIS_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 KOMMUNPRIS_ATTACHMENT_MAX_COUNT = 5

@@ -21,7 +21,11 @@ CSRF_COOKIE_SECURE = False
 
 # Every client of the load comes from 127.0.0.1, so the per-address limit against spam would
 # refuse most of it; the limits are raised, not switched off, and stay counted.
-KOMMUNPRIS_NOMINATION_RATE_LIMITS = {"ip": (100_000, 3600), "email": (100_000, 3600)}
+KOMMUNPRIS_NOMINATION_RATE_LIMITS = {
+    "ip": (100_000, 3600),
+    "email": (100_000, 3600),
+    "address": (100_000, 3600),
+}
 
 # Mail goes to files in the test's folder (EMAIL_FILE_PATH), never to a server.
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"

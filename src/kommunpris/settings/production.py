@@ -2,7 +2,8 @@
 environment, and `kommunpris check --deploy` has nothing to report.
 
 Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and EMAIL_HOST (or
-EMAIL_FILE_PATH). See README.md, "Running in production".
+EMAIL_FILE_PATH); KOMMUNPRIS_BACKUP_KEY for backups (`check --deploy` warns without it).
+See README.md, "Running in production".
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ leaves every write to the nominations services.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django import forms
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from kommunpris.awards.models import Award
 from kommunpris.awards.selectors import AwardNotFound, award
 from kommunpris.nominations import selectors, throttle
-from kommunpris.nominations.models import NOMINATION_ANSWER_MAX_LENGTH
+from kommunpris.nominations.models import NOMINATION_ANSWER_MAX_LENGTH, NominationStatus
 from kommunpris.nominations.services import (
     MAIL_KEPT_DAYS,
     UNCONFIRMED_KEPT_DAYS,
@@ -37,6 +38,7 @@ from kommunpris.register.models import Municipality
 from kommunpris.register.resolver import MunicipalityNotFound
 from kommunpris.register.selectors import resolve
 
+logger = logging.getLogger("kommunpris.nominations")
 SENT_SESSION_KEY = "nomination_sent"
 CONFIRMED_SESSION_KEY = "nomination_confirmed"
 HONEYPOT_FIELD = "website"
@@ -206,14 +208,22 @@ def _form_page(
     )
 
 
+def _address_and_connection(request: HttpRequest, email: str) -> str:
+    return f"{email.strip().lower()} {client_address(request)}"
+
+
 def _nomination_limits(request: HttpRequest, email: str) -> list[throttle.Limit]:
+    """The connection's limit, and the sender's own repeats: an address from one connection
+    (nothing about what others sent with the address)."""
     limits = settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS
     ip_count, ip_window = limits["ip"]
     email_count, email_window = limits["email"]
     by_address = throttle.Limit("nominate-ip", client_address(request), ip_count, ip_window)
     if not email:
         return [by_address]
-    by_email = throttle.Limit("nominate-email", email.lower(), email_count, email_window)
+    by_email = throttle.Limit(
+        "nominate-email", _address_and_connection(request, email), email_count, email_window
+    )
     return [by_address, by_email]
 
 
@@ -228,6 +238,24 @@ def _refusal_for_rate(limited: throttle.Limited, email: str) -> str:
         "Your nomination was not sent: %(email)s has already sent many nominations within "
         "an hour. Wait an hour and send it again; what you wrote is still in the form."
     ) % {"email": email}
+
+
+def _address_flood_limit(email: str) -> throttle.Limit:
+    """Many texts for one address from anywhere within the window: the address's mailbox is
+    spared more, silently — telling the sender would tell them someone used the address."""
+    count, window = settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS["address"]
+    return throttle.Limit("nominate-address", email.strip().lower(), count, window)
+
+
+def _remember_sent(
+    request: HttpRequest, municipality: Municipality, email: str, edition: Any
+) -> None:
+    """What the next page says: the same for every address, whatever it has sent before."""
+    request.session[SENT_SESSION_KEY] = {
+        "municipality": municipality.name,
+        "email": email.strip().lower(),
+        "edition": edition.title,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -270,7 +298,17 @@ def nominate(request: HttpRequest) -> HttpResponse:
 
     data = form.cleaned_data
     try:
-        submitted = submit_nomination(
+        address_use = throttle.reserve(_address_flood_limit(data["nominator_email"]))
+    except throttle.Limited:
+        # The connection's uses stay taken; the sender is told what every sender is told.
+        logger.warning(
+            "Nominering till en adress som fått många den senaste timmen togs inte emot."
+        )
+        _remember_sent(request, form.municipality_found, data["nominator_email"], edition)
+        return redirect("nominate-sent")
+    reservation.keys += address_use.keys
+    try:
+        submit_nomination(
             edition=edition,
             municipality=form.municipality_found,
             proud=data["proud"],
@@ -298,12 +336,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
         reservation.give_back()
         form.add_error(None, str(exc))
         return _form_page(request, form, edition, status=400)
-    request.session[SENT_SESSION_KEY] = {
-        "municipality": form.municipality_found.name,
-        "email": submitted.nomination.nominator_email,
-        "edition": edition.title,
-        "is_update": submitted.is_update,
-    }
+    _remember_sent(request, form.municipality_found, data["nominator_email"], edition)
     return redirect("nominate-sent")
 
 
@@ -337,10 +370,18 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     the button POSTs and the nomination counts."""
     if request.method != "POST":
         try:
-            nomination = nomination_from_link(token)
+            linked = nomination_from_link(token)
         except LinkError as exc:
             return _link_problem(request, exc)
-        return render(request, "web/nominate/confirm.html", {"nomination": nomination})
+        return render(
+            request,
+            "web/nominate/confirm.html",
+            {
+                "nomination": linked.nomination,
+                "text": linked.text,
+                "replaces": linked.nomination.status == NominationStatus.CONFIRMED,
+            },
+        )
     try:
         confirmed = confirm_nomination(token=token)
     except LinkError as exc:

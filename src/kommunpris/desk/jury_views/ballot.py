@@ -15,7 +15,12 @@ from kommunpris.awards.models import Phase
 from kommunpris.jury import selectors, services
 from kommunpris.jury.models import Decision
 from kommunpris.permissions import decision_is_public
-from kommunpris.permissions.jury import conflicted_candidacy_ids, may_cast_ballot
+from kommunpris.permissions.jury import (
+    conflicted_candidacy_ids,
+    may_break_ties,
+    may_cast_ballot,
+    sees_the_whole_final,
+)
 
 from ..jury_forms import BallotForm, DecisionForm, RescheduleForm, TieBreakForm
 from ._common import Jury, jury_for, page
@@ -77,10 +82,11 @@ def count(request: HttpRequest, year: int) -> HttpResponse:
     """The chair's view of the ballot: the Schulze order, both matrices and any ties."""
     jury = jury_for(request, year, chair_only=True)
     tally = selectors.ballot_count(jury.edition)
-    hidden = conflicted_candidacy_ids(jury.user, jury.edition)
-    names = {c.pk: c for c in tally.finalists if c.pk not in hidden}
+    seen = selectors.visible_order(tally, jury.user, jury.edition)
+    names = {c.pk: c for tier in seen.tiers for c in tier}
     visible = [pk for pk in tally.result.candidates if pk in names]
-    ties = [[names[pk] for pk in tier if pk in names] for tier in tally.result.ties]
+    may_break = may_break_ties(jury.user, jury.edition) and bool(tally.result.ties)
+    ties = [[names[pk] for pk in tier] for tier in tally.result.ties] if may_break else []
     form = TieBreakForm(request.POST or None, ties=ties)
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,7 +109,8 @@ def count(request: HttpRequest, year: int) -> HttpResponse:
             "tally": tally,
             "names": names,
             "visible": [names[pk] for pk in visible],
-            "order": [[names[pk] for pk in tier if pk in names] for tier in tally.order],
+            "order": seen.tiers,
+            "hides_finalists": seen.hides_finalists,
             "pairwise": [
                 (names[r], cells) for r, cells in _matrix(tally, visible, tally.result.pairwise)
             ],
@@ -127,8 +134,9 @@ def decision(request: HttpRequest, year: int) -> HttpResponse:
     edition = jury.edition
     finalists = _visible_finalists(jury)
     tally = selectors.ballot_count(edition)
+    seen = selectors.visible_order(tally, jury.user, edition)
     initial = {}
-    leaders = [c for c in finalists if c.pk in tally.leaders]
+    leaders = seen.leaders
     if len(leaders) == 1 and tally.ballots_cast:
         initial = {
             "candidacy": leaders[0].pk,
@@ -138,7 +146,10 @@ def decision(request: HttpRequest, year: int) -> HttpResponse:
         initial["publish_at"] = edition.ceremony_at
     action = request.POST.get("action") if request.method == "POST" else None
     form = DecisionForm(
-        request.POST if action == "decide" else None, finalists=finalists, initial=initial
+        request.POST if action == "decide" else None,
+        finalists=finalists,
+        initial=initial,
+        sees_the_whole_ballot=not seen.hides_finalists,
     )
     reschedule = RescheduleForm(
         request.POST if action == "reschedule" else None,
@@ -190,13 +201,13 @@ def decision(request: HttpRequest, year: int) -> HttpResponse:
             "form": form,
             "reschedule": reschedule,
             "decided": decided,
-            "winner": winner
-            if decided and decided.candidacy_id not in conflicted_candidacy_ids(jury.user, edition)
-            else None,
+            "winner": winner if sees_the_whole_final(jury.user, edition) else None,
             "public": decision_is_public(edition),
             "may_decide": edition.phase == Phase.DELIBERATION,
             "tally": tally,
             "leaders": leaders,
+            "seen": seen,
+            "may_break": may_break_ties(jury.user, edition),
         },
         status=400 if form.errors or reschedule.errors else 200,
     )

@@ -18,19 +18,20 @@ from kommunpris.jury.models import Decision
 from kommunpris.nominations import storage
 from kommunpris.nominations.models import Stage
 from kommunpris.permissions import decision_is_public
-from kommunpris.permissions.jury import in_round, is_frozen
+from kommunpris.permissions.jury import in_round, is_frozen, sees_the_whole_final
 
 from ..jury_forms import SiteVisitForm
 from ._common import Jury, jury_for, page
 
 
 def _decision_for(jury: Jury) -> tuple[Decision | None, Winner | None]:
-    """The decision and winner, if the viewer may see them (not if conflicted out of it)."""
+    """The decision and winner, if the viewer may see them: a member conflicted out of any
+    finalist sees that there is a decision, never which finalist won."""
     decision = Decision.objects.filter(edition=jury.edition).first()
     if decision is None or not jury.is_member:
         return None, None
-    if selectors.visible_candidacy(jury.edition, jury.user, decision.candidacy_id) is None:
-        return None, None
+    if not sees_the_whole_final(jury.user, jury.edition):
+        return decision, None
     return decision, Winner.objects.filter(edition=jury.edition).prefetch_related(
         winner_members()
     ).first()
@@ -60,6 +61,7 @@ def edition(request: HttpRequest, year: int) -> HttpResponse:
             "members": selectors.jury_members(jury.edition),
             "decision": decision,
             "winner": winner,
+            "winner_hidden": decision is not None and winner is None,
             "public": decision_is_public(jury.edition),
             "may_start_review": jury.edition.phase == Phase.NOMINATIONS_CLOSED
             and (jury.is_chair or jury.is_organiser),
@@ -208,5 +210,4 @@ def attachment(request: HttpRequest, year: int, pk: int, attachment_pk: int) -> 
     response = FileResponse(
         handle, as_attachment=True, filename=pdf.original_name, content_type="application/pdf"
     )
-    response["Cache-Control"] = "private, no-store"
     return response

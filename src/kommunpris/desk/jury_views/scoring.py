@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +15,7 @@ from kommunpris.jury.labels import ROUND_NAMES
 from kommunpris.jury.models import ScoreSheet, ScoringRound
 from kommunpris.nominations.models import Stage
 from kommunpris.permissions.jury import JURY_PHASES, in_round, may_score
+from kommunpris.spreadsheets import Number, csv_text
 
 from ..jury_forms import ScoreSheetForm
 from ._common import Jury, jury_for, page
@@ -173,9 +171,34 @@ def results(request: HttpRequest, year: int, stage: str) -> HttpResponse:
     )
 
 
-def _number(value: float | None, places: int = 2) -> str:
-    """A decimal comma, as Swedish spreadsheet programs expect with ';' between fields."""
-    return "" if value is None else f"{value:.{places}f}".replace(".", ",")
+def results_csv_text(table: selectors.RoundResults) -> str:
+    """The results table as CSV (kommunpris.spreadsheets): numbers stay numbers, names as text."""
+    header = [
+        _("Rank"),
+        _("Candidacy"),
+        _("Municipality codes"),
+        _("Mean score (0–4)"),
+        _("Mean z-score"),
+        _("Spread"),
+        _("Number of scores"),
+        _("Disagreement"),
+        *[c.name for c in table.criteria],
+    ]
+    rows = (
+        [
+            row.rank,
+            row.candidacy.name,
+            " ".join(m.code for m in row.candidacy.municipalities),
+            Number(row.mean_total),
+            Number(row.mean_z),
+            Number(row.spread),
+            row.score_count,
+            _("yes") if row.disagreement else _("no"),
+            *[Number(mean) for mean in row.criterion_means],
+        ]
+        for row in table.rows
+    )
+    return csv_text(header, rows)
 
 
 @login_required
@@ -183,39 +206,9 @@ def results_csv(request: HttpRequest, year: int, stage: str) -> HttpResponse:
     jury = jury_for(request, year, chair_only=True)
     scoring_round = _round_or_404(jury, stage)
     table = selectors.round_results(scoring_round, request.user)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        [
-            _("Rank"),
-            _("Candidacy"),
-            _("Municipality codes"),
-            _("Mean score (0–4)"),
-            _("Mean z-score"),
-            _("Spread"),
-            _("Number of scores"),
-            _("Disagreement"),
-            *[c.name for c in table.criteria],
-        ]
-    )
-    for row in table.rows:
-        writer.writerow(
-            [
-                row.rank or "",
-                row.candidacy.name,
-                " ".join(m.code for m in row.candidacy.municipalities),
-                _number(row.mean_total),
-                _number(row.mean_z),
-                _number(row.spread),
-                row.score_count,
-                _("yes") if row.disagreement else _("no"),
-                *[_number(mean) for mean in row.criterion_means],
-            ]
-        )
     response = HttpResponse(
-        ("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+        results_csv_text(table).encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
     slug = {"candidacy": "kandidatur", "nominee": "nominerad", "finalist": "finalist"}[stage]
     response["Content-Disposition"] = f'attachment; filename="bedomning-{year}-{slug}.csv"'
-    response["Cache-Control"] = "private, no-store"
     return response

@@ -29,5 +29,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Säkerhetskopian är skriven till {result.path} ({result.size} byte): "
             f"{result.rows} rader ur databasen och {result.files} uppladdade filer.\n"
-            f"SHA-256 för filen: {result.sha256}"
+            f"SHA-256 för filen: {result.sha256}\n"
+            f"Signerad med säkerhetskopieringsnyckeln {result.key_id} (KOMMUNPRIS_BACKUP_KEY)."
         )

@@ -49,6 +49,11 @@ class Command(BaseCommand):
                 + ", ".join(result.older_schema)
                 + "; kontrollera innehållet."
             )
+        if result.trusted_by == "sha256":
+            self.stdout.write(
+                "Filen godtogs på den SHA-256 du angav (inte på en signatur från den här "
+                "installationen)."
+            )
         if result.audit_intact:
             self.stdout.write("Granskningsloggen är obruten.")
         else:
