@@ -36,6 +36,7 @@ def smtp_settings(settings):
     return settings
 
 
+@pytest.mark.slow
 def test_a_hanging_mail_server_does_not_hold_the_request(
     edition, nominate, smtp_settings, hanging_smtp
 ):
@@ -65,6 +66,7 @@ def test_a_hanging_mail_server_does_not_hold_the_request(
     assert timedelta(seconds=59) < queued.next_attempt_at - before < timedelta(seconds=65)
 
 
+@pytest.mark.slow
 def test_failing_mail_backs_off_gives_up_and_is_sent_again_from_the_desk(
     archive, smtp_settings, smtp_sink, client, sign_in_verified
 ):

@@ -14,6 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "system-packages"
 
+# Every test here runs the script or make in a subprocess.
+pytestmark = pytest.mark.slow
+
 
 def _machine(folder: Path, *commands: str) -> Path:
     """A folder standing for a machine's PATH that has exactly these commands."""
@@ -46,6 +49,7 @@ def test_a_fresh_machine_with_nodesources_node_gets_everything_but_npm(tmp_path)
         "redis-server",
         "openssl",
         "postgresql",
+        "locales",
     ]
 
 
@@ -59,6 +63,7 @@ def test_a_machine_without_npm_gets_debians(tmp_path):
         "redis-server",
         "openssl",
         "postgresql",
+        "locales",
     ]
 
 
@@ -78,7 +83,6 @@ def test_make_run_starts_no_node_npm_or_chromium():
     assert not re.search(r"\bnpm\b|chromium|playwright", planned.stdout), planned.stdout
 
 
-@pytest.mark.slow
 def test_apt_accepts_the_fresh_machines_list_without_debians_npm(tmp_path):
     fresh = _machine(tmp_path / "fresh", "node", "npm", "python3")
     simulated = subprocess.run(
@@ -90,7 +94,15 @@ def test_apt_accepts_the_fresh_machines_list_without_debians_npm(tmp_path):
     )
     # apt-get -s resolves the whole list or refuses it (e.g. "held broken packages").
     assert simulated.returncode == 0, simulated.stdout + simulated.stderr
-    for package in ["gettext", "chromium", "nginx", "redis-server", "openssl", "postgresql"]:
+    for package in [
+        "gettext",
+        "chromium",
+        "nginx",
+        "redis-server",
+        "openssl",
+        "postgresql",
+        "locales",
+    ]:
         assert re.search(
             rf"^(Inst|Conf) {re.escape(package)} |^{re.escape(package)} is already the newest",
             simulated.stdout,
