@@ -27,6 +27,7 @@ from hypothesis import settings as hypothesis_settings
 from kommunpris.accounts.testing import sign_in_verified as _sign_in_verified
 from kommunpris.awards.models import Award
 from kommunpris.awards.selectors import award as default_award
+from kommunpris.web.page_store import PageStore, store
 
 # Property tests check what holds, not how fast: on a shared 2-core machine a per-example
 # deadline only measures the load (make test runs the suite twice, on two databases).
@@ -63,6 +64,16 @@ def archive(db: None) -> Award:
 @pytest.fixture
 def award(archive: Award) -> Award:
     return archive
+
+
+@pytest.fixture
+def page_store(settings: Any) -> Iterator[PageStore]:
+    """The store of public answers that production keeps in each process, on and empty (the
+    test settings leave it off so that tests of a page see the page made)."""
+    settings.KOMMUNPRIS_PAGE_STORE_ENTRIES = 5000
+    store.clear()
+    yield store
+    store.clear()
 
 
 @pytest.fixture(name="sign_in_verified")

@@ -6,6 +6,10 @@ document, the feed, downloads and exports) three times with the clock set by tim
 while the jury is still reviewing (the baseline), just before the gala after the decision, and
 just after the gala. Before the gala every page must read exactly as in the baseline, apart from
 the edition's phase and its announced publication time.
+
+The crawls around the gala run with the store of public answers that production keeps in each
+process (kommunpris.web.page_store), 31 seconds apart (within the time it keeps an answer), and
+every public answer just before the gala tells caches to keep it no longer than to the gala.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import json
 import re
 from datetime import datetime
 from html import unescape
+from typing import Any
 from urllib.parse import unquote_plus, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -31,8 +36,8 @@ from kommunpris.nominations.models import Stage
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 GALA = datetime(2029, 11, 14, 18, 0, tzinfo=STOCKHOLM)
 REVIEW = datetime(2029, 10, 1, 9, 0, tzinfo=STOCKHOLM)
-JUST_BEFORE = datetime(2029, 11, 14, 17, 59, tzinfo=STOCKHOLM)
-JUST_AFTER = datetime(2029, 11, 14, 18, 1, tzinfo=STOCKHOLM)
+JUST_BEFORE = datetime(2029, 11, 14, 17, 59, 30, tzinfo=STOCKHOLM)
+JUST_AFTER = datetime(2029, 11, 14, 18, 0, 1, tzinfo=STOCKHOLM)
 
 DISPLAY_NAME = "Ovanåkers kommun"
 MOTIVATION = "Ovanåker visar att en liten kommun kan leda digitaliseringen i hela Hälsingland."
@@ -55,8 +60,16 @@ def _fill(path: str, year: int) -> list[str]:
     return [u for u in urls if "{" not in u]
 
 
-def crawl(year: int) -> dict[str, str]:
-    """Every public URL and what it answers, as text."""
+def max_age(response: Any) -> int | None:
+    """The seconds a public answer says a cache may keep it (None: not a public answer)."""
+    directives = [d.strip() for d in response.get("Cache-Control", "").split(",")]
+    if "public" not in directives:
+        return None
+    return int(next(d for d in directives if d.startswith("max-age=")).split("=")[1])
+
+
+def crawl(year: int, kept_for: dict[str, int | None] | None = None) -> dict[str, str]:
+    """Every public URL and what it answers, as text; `kept_for` gets each answer's max-age."""
     client = Client()
     found: dict[str, str] = {}
     openapi = client.get("/api/v1/openapi.json")
@@ -89,6 +102,8 @@ def crawl(year: int) -> dict[str, str]:
         if url in found or url.startswith(NOT_PUBLIC):
             continue
         response = client.get(url)
+        if kept_for is not None:
+            kept_for[url] = max_age(response)
         if response.status_code in (301, 302):
             queue.append(response["Location"])
             found[url] = f"redirect {response['Location']}"
@@ -179,12 +194,22 @@ def decided(jury):
     return jury
 
 
-def test_embargo_nothing_is_revealed_before_the_gala_and_everything_after(decided):
+def test_embargo_nothing_is_revealed_before_the_gala_and_everything_after(decided, page_store):
     baseline = decided.extra["baseline"]
+    kept_before: dict[str, int | None] = {}
+    kept_after: dict[str, int | None] = {}
     with time_machine.travel(JUST_BEFORE, tick=False):
-        before = crawl(2029)
+        before = crawl(2029, kept_before)
+    assert len(page_store.entries) > 2 * 290
     with time_machine.travel(JUST_AFTER, tick=False):
-        after = crawl(2029)
+        after = crawl(2029, kept_for=kept_after)
+
+    # Every public answer may be kept until the gala and not a second longer, then a minute.
+    public_before = {u: age for u, age in kept_before.items() if age is not None}
+    assert len(public_before) > 2 * 290
+    assert set(public_before.values()) == {30}
+    assert {age for age in kept_after.values() if age is not None} == {60}
+    assert set(public_before) == {u for u, age in kept_after.items() if age is not None}
 
     # The crawl reached the whole public site: every municipality page in both languages.
     assert len([u for u in before if re.fullmatch(r"(/en)?/kommun/\d{4}/", u)]) == 2 * 290

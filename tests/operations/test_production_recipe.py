@@ -172,6 +172,7 @@ def test_nginx_accepts_the_site(tmp_path: Path) -> None:
         site.replace("/etc/letsencrypt/live/kommunpris.example.se", str(tmp_path))
         .replace("/etc/nginx/snippets", str(tmp_path / "snippets"))
         .replace("/var/log/nginx", str(tmp_path / "logs"))
+        .replace("/var/cache/nginx/kommunpris", str(tmp_path / "cache"))
     )
     (tmp_path / "site.conf").write_text(site)
     (tmp_path / "nginx.conf").write_text(

@@ -704,16 +704,38 @@ PERSONAL_VIEWS = {
 }
 
 
+# Public pages with a form that posts: the visitor's CSRF cookie, and the page is theirs alone.
+FORM_PAGES = {"nominate"}
+
+
 def storage_problem(name: str, role: str, response: Any) -> str:
-    """Signed-in and personal answers say `no-store` (no browser or proxy keeps them); public
-    answers to a visitor without a session are left for public caching rules to decide."""
+    """Signed-in and personal answers say `no-store` (no browser or proxy keeps them). A public
+    answer to a visitor without a session that succeeded or found nothing says any cache may
+    keep it a minute at most, carries a validator, sets no cookie and varies on neither cookie
+    nor language; a public page with a form is the visitor's own (`private`), with its cookie."""
     header = response.get("Cache-Control", "")
     directives = {part.strip().split("=")[0].lower() for part in header.split(",")}
     private = role in WITH_SESSION or name.startswith(("desk:", "admin:")) or name in PERSONAL_VIEWS
     if private and "no-store" not in directives:
         return f"may be kept by the browser (Cache-Control: {header!r})"
-    if role == "anonymous" and not private and "no-store" in directives:
+    if role != "anonymous" or private:
+        return ""
+    if "no-store" in directives:
         return f"a public answer to a visitor without a session says {header!r}"
+    if response.status_code not in (200, 404):
+        return ""
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    if name in FORM_PAGES:
+        if directives != {"private", "no-cache"} or not response.cookies:
+            return f"a page with a form says {header!r} and sets {list(response.cookies)}"
+        return ""
+    ages = re.findall(r"\bmax-age=(\d+)\b", header)
+    if directives != {"public", "max-age"} or not 0 < int(ages[0]) <= 60:
+        return f"a public answer says Cache-Control: {header!r}"
+    if response.cookies or vary & {"cookie", "accept-language"}:
+        return f"a public answer sets {list(response.cookies)} and varies on {sorted(vary)}"
+    if response.status_code == 200 and not response.streaming and not response.has_header("ETag"):
+        return "a public answer has no ETag"
     return ""
 
 

@@ -77,6 +77,7 @@ def render_site(
     site = _replace(site, "/etc/letsencrypt/live/kommunpris.example.se", str(folder / "tls"))
     site = _replace(site, "/etc/nginx/snippets", str(folder / "snippets"))
     site = _replace(site, "/var/log/nginx", str(folder / "logs"))
+    site = _replace(site, "/var/cache/nginx/kommunpris", str(folder / "cache"))
     return _replace(site, "/srv/kommunpris/static/", f"{static}/")
 
 
@@ -154,6 +155,7 @@ class Recipe:
     database_url: str
     world: dict[str, Any]
     servers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
 
     def visitor(self, source: str) -> Visitor:
         """A browser on the loopback address `source` (127.0.0.2, 127.0.0.3, …)."""
@@ -165,6 +167,23 @@ class Recipe:
 
     def served_by(self, number: int) -> str:
         return (self.folder / f"app-{number}.log").read_text()
+
+    def served(self, request_line: str) -> int:
+        """How many times the application servers answered this request ("GET /path/")."""
+        return sum(self.served_by(n).count(f'"{request_line} HTTP/1.1"') for n in range(2))
+
+    def kommunpris(self, *arguments: str, timeout: float = 300) -> str:
+        """A management command on the recipe's database, as an operator runs it; its output."""
+        done = subprocess.run(
+            [str(BIN / "kommunpris"), *arguments],
+            env=self.env,
+            cwd=self.folder,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
 
 
 class Visitor:
@@ -231,7 +250,7 @@ def recipe(
     for program in ("nginx", "openssl"):
         assert shutil.which(program), f"{program} is missing: run scripts/system-packages"
     folder = tmp_path_factory.mktemp("recipe")
-    for name in ("snippets", "logs", "temp", "static", "var"):
+    for name in ("snippets", "logs", "temp", "static", "var", "cache"):
         (folder / name).mkdir()
     name = f"kommunpris_recipe_{os.getpid()}"
     with psycopg.connect(_database(server_url, "postgres"), autocommit=True) as admin:
@@ -332,7 +351,7 @@ def recipe(
         _wait("nginx", lambda: _connects(("127.0.0.1", https_port)), process, log)
 
         tls = ssl.create_default_context(cafile=str(certificate))
-        yield Recipe(folder, https_port, http_port, tls, database_url, world, processes)
+        yield Recipe(folder, https_port, http_port, tls, database_url, world, processes, env)
     finally:
         for process in reversed(processes):
             if process.poll() is None:

@@ -70,6 +70,10 @@ class TwoFactorMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # Nobody is signed in without a session; leaving the session unread keeps public
+            # answers free of `Vary: Cookie`, so caches can share them.
+            return None
         user = request.user
         if not user.is_authenticated or may_use_desk(user):
             return None

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 
 PRIVATE_NAMESPACES = frozenset({"desk", "admin"})
@@ -43,7 +43,7 @@ PERSONAL_VIEWS = frozenset(
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
-def is_private(request: HttpRequest, response: HttpResponse | None = None) -> bool:
+def is_private(request: HttpRequest, response: HttpResponseBase | None = None) -> bool:
     """Whether this answer is for one person only (see the module's docstring)."""
     if request.method not in SAFE_METHODS:
         return True

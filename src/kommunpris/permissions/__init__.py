@@ -43,3 +43,12 @@ def decision_is_public(edition: Edition, *, now: datetime | None = None) -> bool
 def may_view_edition_page(edition: Edition) -> bool:
     """Draft editions are the organiser's; every other edition has a public page."""
     return edition.phase != Phase.DRAFT
+
+
+# The times of an edition at which what the public may see of it changes by the clock alone,
+# with no write: the decision's publication (the embargo above), the close of the call and of
+# the municipalities' own texts (`permissions.nominations`), and the ceremony. A public answer
+# may be kept by a cache until the next of these, never past it (`kommunpris.web.freshness`).
+# A new rule anywhere in this package that compares an edition's time with the clock adds the
+# field here.
+PUBLIC_CLOCK_FIELDS = ("publish_at", "nominations_close_at", "supplement_close_at", "ceremony_at")

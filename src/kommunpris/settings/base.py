@@ -84,8 +84,17 @@ KOMMUNPRIS_OPEN_DATA_PATHS = [
     r"^/feed/$",
     r"^/datasets/dcat$",
 ]
-# Answers that carry an ETag and are answered 304 Not Modified when the client has them.
+# Answers that carry an ETag and are answered 304 Not Modified when the client has them, also
+# when they are not public (every public answer does anyway).
 KOMMUNPRIS_CONDITIONAL_GET_PATHS = [*KOMMUNPRIS_OPEN_DATA_PATHS]
+# Public answers may be kept by any cache (nginx, a CDN, a browser) this many seconds at most,
+# and never past the next moment the clock changes them (an embargo lifting): a correction
+# shows within this time (kommunpris.web.public_reads).
+KOMMUNPRIS_PUBLIC_MAX_AGE = int(os.environ.get("KOMMUNPRIS_PUBLIC_MAX_AGE", "60"))
+# Public answers each application process keeps between requests, made once per data version
+# (kommunpris.web.page_store): at most this many, and this many bytes. 0 keeps none.
+KOMMUNPRIS_PAGE_STORE_ENTRIES = int(os.environ.get("KOMMUNPRIS_PAGE_STORE_ENTRIES", "1000"))
+KOMMUNPRIS_PAGE_STORE_BYTES = 64 * 1024 * 1024
 
 # Argon2id first (argon2-cffi); older hashes stay readable and are upgraded at the next sign-in.
 PASSWORD_HASHERS = [

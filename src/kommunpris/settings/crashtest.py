@@ -19,6 +19,13 @@ SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 
+# No static file is served or collected here: pages name them without the hash that
+# collectstatic would have recorded.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 # Every client of the load comes from 127.0.0.1, so the per-address limit against spam would
 # refuse most of it; the limits are raised, not switched off, and stay counted.
 KOMMUNPRIS_NOMINATION_RATE_LIMITS = {

@@ -67,6 +67,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Static files with a hash of their content in their names and a gzip copy beside each text file
+# (kommunpris.operations.staticfiles), for nginx to keep in browsers for a year and send
+# compressed as it is (deploy/nginx). `kommunpris collectstatic` makes them; until it has, pages
+# fail to name their stylesheet, so run it at every deploy ("Running in production").
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "kommunpris.operations.staticfiles.HashedCompressedStaticFilesStorage"
+    },
+}
+
 # Redis, shared by every gunicorn worker on every application server: rate limits count
 # with its atomic increment (a database cache reads then writes, and loses counts).
 CACHES = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.gzip import gzip_page
 
 from kommunpris.register.collation import swedish_sort_key
 
@@ -13,7 +12,6 @@ from . import selectors, svgmap
 from .views import _award
 
 
-@gzip_page  # the page holds no secret (no form with a CSRF token), so compressing it is safe
 def sweden(request: HttpRequest) -> HttpResponse:
     the_award = _award()
     entries = selectors.map_entries(award=the_award)
