@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 
 # What compresses well and browsers take compressed (fonts in WOFF2 and images already are).
 COMPRESSIBLE = (".css", ".js", ".mjs", ".map", ".svg", ".json", ".txt", ".html", ".xml", ".ico")
@@ -24,10 +25,11 @@ MINIMUM_SAVING = 0.05
 
 class HashedCompressedStaticFilesStorage(ManifestStaticFilesStorage):
     def post_process(
-        self, paths: dict[str, Any], dry_run: bool = False, **options: Any
-    ) -> Iterator[tuple[str, str | None, bool] | tuple[str, None, Exception]]:
-        yield from super().post_process(paths, dry_run, **options)
-        if dry_run:
+        self, *args: Any, **kwargs: Any
+    ) -> Iterator[tuple[str, str, bool] | tuple[str, None, RuntimeError]]:
+        yield from super().post_process(*args, **kwargs)
+        paths: dict[str, Any] = args[0] if args else kwargs["paths"]
+        if kwargs.get("dry_run") or (len(args) > 1 and args[1]):
             return
         names = {*paths, *self.hashed_files.values()}
         for name in sorted(n for n in names if n and n.lower().endswith(COMPRESSIBLE)):
@@ -42,4 +44,5 @@ class HashedCompressedStaticFilesStorage(ManifestStaticFilesStorage):
         if self.exists(copy):
             self.delete(copy)
         if len(packed) <= len(content) * (1 - MINIMUM_SAVING):
-            self._save(copy, ContentFile(packed))
+            # The storage's own save would hash the copy's name as well.
+            FileSystemStorage.save(self, copy, ContentFile(packed))
