@@ -3,8 +3,11 @@ configuration, and the answers a browser gets through the TLS proxy."""
 
 from __future__ import annotations
 
+import gzip
 import http.client
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -89,6 +92,14 @@ def test_collectstatic_gathers_the_site_and_swagger_ui(
     static = Path(production[0]["DJANGO_STATIC_ROOT"])
     assert (static / "web" / "site.css").is_file()
     assert (static / "ninja" / "swagger-ui-bundle.js").is_file()
+    # Each file also under a name with a hash of its content, text files with a gzip copy.
+    manifest = json.loads((static / "staticfiles.json").read_text())
+    hashed = static / manifest["paths"]["web/site.css"]
+    assert re.fullmatch(r"site\.[0-9a-f]{12}\.css", hashed.name)
+    assert hashed.read_bytes() == (static / "web" / "site.css").read_bytes()
+    assert gzip.decompress(Path(f"{hashed}.gz").read_bytes()) == hashed.read_bytes()
+    assert (static / "ninja" / "favicon.png").is_file()
+    assert not (static / "ninja" / "favicon.png.gz").exists()  # already compressed
 
 
 @pytest.mark.slow
