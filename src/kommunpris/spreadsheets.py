@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 FORMULA_STARTS = frozenset({"=", "+", "-", "@", "\t", "\r"})
@@ -57,12 +57,20 @@ def cell(value: Cell) -> str:
     return neutralise(str(value))
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
-    """The whole file as text (the caller encodes it as UTF-8), starting with the BOM."""
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[str]:
+    """The file a line at a time, starting with the BOM: for an answer streamed as it is read
+    from the database (StreamingHttpResponse), whatever the number of rows."""
     out = io.StringIO()
-    out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([cell(name) for name in header])
+    yield "\ufeff" + out.getvalue()
     for row in rows:
+        out.seek(0)
+        out.truncate()
         writer.writerow([cell(value) for value in row])
-    return out.getvalue()
+        yield out.getvalue()
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
+    """The whole file as text (the caller encodes it as UTF-8), starting with the BOM."""
+    return "".join(csv_lines(header, rows))

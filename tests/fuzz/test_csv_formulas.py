@@ -147,7 +147,7 @@ def exports(world: World) -> dict[str, list[dict[str, str]]]:
     }
     for name, response in fetched.items():
         assert response.status_code == 200, name
-    found = {name: _rows(r.content.decode("utf-8")) for name, r in fetched.items()}
+    found = {name: _rows(r.getvalue().decode("utf-8")) for name, r in fetched.items()}
     found["export_winners"] = _rows(command.getvalue())
     return found
 

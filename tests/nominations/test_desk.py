@@ -66,21 +66,22 @@ def test_field_page_queries_do_not_grow_with_the_field(
 
 def test_every_nomination_text_is_shown_and_filterable(organiser_client, field):
     page = organiser_client.get(DESK + "nomineringar/").content.decode()
-    assert "6 nomineringar visas." in page
+    assert "6 nomineringar hittades." in page
     assert "Handläggningstiden halverades och fler ärenden klaras digitalt." in page
     assert "Från Bertil &lt;bertil@example.se&gt;" in page
     confirmed = organiser_client.get(DESK + "nomineringar/", {"status": "pending"})
-    assert "1 nominering visas." in confirmed.content.decode()
+    assert "1 nominering hittades." in confirmed.content.decode()
     assert "later@example.se" in confirmed.content.decode()
     searched = organiser_client.get(DESK + "nomineringar/", {"q": "Bertil"}).content.decode()
-    assert "1 nominering visas." in searched
+    assert "1 nominering hittades." in searched
 
 
 def test_csv_export_is_utf8_with_bom_and_semicolons(organiser_client, field):
     response = organiser_client.get(DESK + "nomineringar.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="nomineringar-2027.csv"'
-    raw = response.content
+    assert response.streaming
+    raw = response.getvalue()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:5] == ["Kommunkod", "Kommun", "Län", "Kandidatur", "Status"]
@@ -90,7 +91,7 @@ def test_csv_export_is_utf8_with_bom_and_semicolons(organiser_client, field):
     assert by_email["later@example.se"][4] == "Väntar på bekräftelse"
     assert len(rows) == 7
 
-    candidacies_csv = organiser_client.get(DESK + "kandidaturer.csv").content.decode("utf-8-sig")
+    candidacies_csv = organiser_client.get(DESK + "kandidaturer.csv").getvalue().decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(candidacies_csv), delimiter=";"))
     assert lines[0][:5] == [
         "Kandidatur",

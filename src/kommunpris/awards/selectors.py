@@ -39,3 +39,14 @@ def editions(award: Award) -> QuerySet[Edition]:
 
 def edition(award: Award, year: int) -> Edition | None:
     return editions(award).filter(year=year).first()
+
+
+def edition_of_award(year: int, slug: str | None = None) -> Edition | None:
+    """The edition of that year of the award with that slug (the default award without one),
+    with its award and the award's names, in two queries; None if either is missing."""
+    return (
+        Edition.objects.select_related("award")
+        .prefetch_related("award__names")
+        .filter(award__slug=slug or settings.KOMMUNPRIS_DEFAULT_AWARD, year=year)
+        .first()
+    )

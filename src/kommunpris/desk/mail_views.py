@@ -17,6 +17,8 @@ from kommunpris.mail import selectors
 from kommunpris.mail.services import MailError, retry_given_up
 from kommunpris.permissions.mail import may_manage_mail
 
+from .paging import page_of
+
 View = Callable[..., HttpResponse]
 
 
@@ -40,7 +42,13 @@ def _actor(request: HttpRequest) -> str:
 
 @organiser_only
 def mail(request: HttpRequest) -> HttpResponse:
-    return render(request, "desk/mail.html", {"state": selectors.mail_state()})
+    state = selectors.mail_state()
+    shown = page_of(request, state.given_up)
+    return render(
+        request,
+        "desk/mail.html",
+        {"state": state, "given_up": shown.object_list, "page": shown, "query": ""},
+    )
 
 
 @organiser_only

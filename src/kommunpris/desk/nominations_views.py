@@ -4,14 +4,21 @@ nominations selectors and change things only through services."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -66,20 +73,25 @@ from .nominations_forms import (
     OpenNominationsForm,
     RejectForm,
 )
+from .paging import page_of, query_without_page
 
 CONTACT_SESSION_KEY = "nominations_contact"
+# Rows read from the database at a time for a streamed export.
+CSV_CHUNK = 2000
 View = Callable[..., HttpResponse]
+# A view that may also answer with a stream (the CSV exports).
+AnyView = Callable[..., HttpResponseBase]
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/nominations/forbidden.html", {}, status=403)
 
 
-def organiser_required(view: View) -> View:
+def organiser_required(view: AnyView) -> AnyView:
     """Signed-in organisers only: others are sent to sign in, or told they may not."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not may_manage_nominations(request.user):
@@ -266,6 +278,7 @@ def candidacy_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     if found is None:
         raise Http404(_("There is no such candidacy in %(title)s.") % {"title": edition.title})
     codes = [m.code for m in found.municipalities]
+    shown = page_of(request, selectors.nominations(edition, candidacy=found))
     return render(
         request,
         "desk/nominations/candidacy.html",
@@ -274,7 +287,9 @@ def candidacy_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             "candidacy": found,
             "contribution": selectors.contribution_of(found),
             "contacts": list(selectors.contacts(edition).filter(municipality_id__in=codes)),
-            "nominations": list(selectors.nominations(edition, candidacy=found)),
+            "nominations": shown.object_list,
+            "page": shown,
+            "query": query_without_page(request),
             "reject_form": RejectForm(),
         },
     )
@@ -285,24 +300,24 @@ def nomination_list(request: HttpRequest, year: int) -> HttpResponse:
     edition = _edition(year)
     form = NominationFilterForm(request.GET or None)
     chosen = _filters(form)
-    rows = list(
-        selectors.nominations(
-            edition,
-            status=chosen.get("status"),
-            county=chosen.get("county"),
-            search=chosen.get("q"),
-        )
+    rows = selectors.nominations(
+        edition,
+        status=chosen.get("status"),
+        county=chosen.get("county"),
+        search=chosen.get("q"),
     )
+    shown = page_of(request, rows)
     return render(
         request,
         "desk/nominations/nominations.html",
         {
             "edition": edition,
-            "nominations": rows,
+            "nominations": shown.object_list,
+            "page": shown,
             "counts": selectors.counts(edition),
             "form": form,
             "reject_form": RejectForm(),
-            "query": request.GET.urlencode(),
+            "query": query_without_page(request),
         },
     )
 
@@ -338,24 +353,30 @@ def reject(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     return redirect(back)
 
 
-def _csv_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+def _csv_response(lines: Iterator[str], filename: str) -> StreamingHttpResponse:
+    """Sent as it is read from the database: a national call's 20,000 nominations are never
+    held in memory at once."""
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in lines), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @organiser_required
-def nominations_csv(request: HttpRequest, year: int) -> HttpResponse:
+def nominations_csv(request: HttpRequest, year: int) -> HttpResponseBase:
     edition = _edition(year)
     chosen = _filters(NominationFilterForm(request.GET or None))
     rows = selectors.nominations(
         edition, status=chosen.get("status"), county=chosen.get("county"), search=chosen.get("q")
     )
-    return _csv_response(exports.nominations_csv(rows), f"nomineringar-{year}.csv")
+    return _csv_response(
+        exports.nominations_csv(rows.iterator(chunk_size=CSV_CHUNK)), f"nomineringar-{year}.csv"
+    )
 
 
 @organiser_required
-def candidacies_csv(request: HttpRequest, year: int) -> HttpResponse:
+def candidacies_csv(request: HttpRequest, year: int) -> HttpResponseBase:
     edition = _edition(year)
     chosen = _filters(FieldFilterForm(request.GET or None))
     rows = selectors.candidacies(
@@ -364,7 +385,9 @@ def candidacies_csv(request: HttpRequest, year: int) -> HttpResponse:
         response=chosen.get("response"),
         search=chosen.get("q"),
     )
-    return _csv_response(exports.candidacies_csv(rows), f"kandidaturer-{year}.csv")
+    return _csv_response(
+        exports.candidacies_csv(rows.iterator(chunk_size=CSV_CHUNK)), f"kandidaturer-{year}.csv"
+    )
 
 
 def _contacts_page(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias, TypeVar
@@ -144,26 +144,38 @@ def krippendorff_alpha_interval(units: Mapping[K, Sequence[float]]) -> float | N
 
     Returns None when alpha is undefined: no pairable values, or D_e = 0 (all pairable
     values equal).
+
+    Both double sums are computed in linear time, never over pairs: for values x_1..x_m with
+    mean x̄, sum_i sum_j (x_i - x_j)^2 = 2 m sum_i (x_i - x̄)^2. So D_o sums, per unit,
+    2 m_u / (m_u - 1) * sum (x - x̄_u)^2, and D_e is 2 n sum (x - x̄)^2 over all pairable values:
+    a national round (290 candidacies, 15 jurors, thousands of distinct totals) takes
+    milliseconds, where the pairs of distinct values alone would be millions.
     """
     pairable = [[float(value) for value in values] for values in units.values() if len(values) >= 2]
     if not pairable:
         return None
-    coincidences: defaultdict[tuple[float, float], float] = defaultdict(float)
-    for values in pairable:
-        contribution = 1.0 / (len(values) - 1)
-        for i, c in enumerate(values):
-            for j, k in enumerate(values):
-                if i != j:
-                    coincidences[(c, k)] += contribution
-    marginals = Counter(value for values in pairable for value in values)
-    n = sum(marginals.values())
-    observed = math.fsum(o * (c - k) ** 2 for (c, k), o in coincidences.items()) / n
-    expected = math.fsum(
-        n_c * n_k * (c - k) ** 2 for c, n_c in marginals.items() for k, n_k in marginals.items()
-    ) / (n * (n - 1))
+    everything = [value for values in pairable for value in values]
+    n = len(everything)
+    if len(set(everything)) == 1:
+        return None
+    observed = (
+        math.fsum(
+            2 * len(values) / (len(values) - 1) * _squared_deviations(values) for values in pairable
+        )
+        / n
+    )
+    expected = 2 * n * _squared_deviations(everything) / (n * (n - 1))
     if expected == 0:
         return None
     return 1.0 - observed / expected
+
+
+def _squared_deviations(values: Sequence[float]) -> float:
+    """sum (x - mean)^2; exactly 0 when every value is the same."""
+    if all(value == values[0] for value in values):
+        return 0.0
+    mean = math.fsum(values) / len(values)
+    return math.fsum((value - mean) ** 2 for value in values)
 
 
 def aggregate_round(

@@ -225,15 +225,21 @@ def run_call(
     )
 
 
-def _seat_jury(edition: Edition, *, actor: str, say: Callable[[str], None]) -> dict[str, User]:
+def _seat_jury(
+    edition: Edition,
+    *,
+    jury: Sequence[DemoJuror],
+    actor: str,
+    say: Callable[[str], None],
+) -> dict[str, User]:
     people: dict[str, User] = {}
-    for person in JURY:
+    for person in jury:
         seat = services.invite_member(
             edition=edition, email=person.email, role=person.role, name=person.name, actor=actor
         )
         services.accept_invitation(user=seat.user, password=f"demo-{seat.user.pk}-lösenord")
         people[person.name] = User.objects.get(pk=seat.user_id)
-    say(f"Juryn: {len(people)} personer, ordförande {JURY[0].name}.")
+    say(f"Juryn: {len(people)} personer, ordförande {jury[0].name}.")
     return people
 
 
@@ -245,9 +251,11 @@ def _declare_ties(
     rng: random.Random,
     say: Callable[[str], None],
 ) -> None:
-    """Realistic ties: a juror living in a candidate municipality, one working for a region."""
+    """Realistic ties: a juror living in a candidate municipality, one working for a region,
+    one on the board of an organisation that nominates; in a jury larger than the demo's, also
+    one living in another candidate municipality and one who has advised a candidacy."""
     seats = {m.user_id: m for m in Membership.objects.filter(edition=edition)}
-    jurors = [people[p.name] for p in JURY if p.role == Role.JUROR]
+    jurors = [user for user in people.values() if seats[user.pk].role == Role.JUROR]
     home_candidacy, region_candidacy = rng.sample(list(candidacies), 2)
     home = rng.choice(home_candidacy.municipalities)
     county = rng.choice(region_candidacy.municipalities).county
@@ -273,11 +281,30 @@ def _declare_ties(
         note="Styrelseledamot.",
         actor=jurors[2].email,
     )
+    if len(people) > len(JURY):
+        other_home, advised = rng.sample(
+            [c for c in candidacies if c not in (home_candidacy, region_candidacy)], 2
+        )
+        neighbour = rng.choice(other_home.municipalities)
+        services.declare_tie(
+            seat=seats[jurors[3].pk],
+            kind=TieKind.HOME,
+            municipality_code=neighbour.code,
+            note=f"Bor i {neighbour.name}.",
+            actor=jurors[3].email,
+        )
+        services.declare_tie(
+            seat=seats[jurors[4].pk],
+            kind=TieKind.CANDIDACY,
+            candidacy=advised,
+            note="Har varit konsult åt kommunen i år.",
+            actor=jurors[4].email,
+        )
     recusals = selectors.recusal_record(edition)
     say(f"Jäv: {len(recusals)} fall där en ledamot står utanför en kandidatur.")
 
 
-def _score_round(
+def score_round(
     edition: Edition,
     stage: str,
     people: dict[str, User],
@@ -287,6 +314,8 @@ def _score_round(
     rng: random.Random,
     say: Callable[[str], None],
 ) -> selectors.RoundResults:
+    """Open the round, let every member submit a sheet for every candidacy they may see
+    (scores drawn around each candidacy's quality, with each juror's own bias), close it."""
     scoring_round = services.open_round(edition=edition, stage=stage, by=chair)
     criteria = list(Criterion.objects.filter(edition=edition))
     bias = {user.pk: rng.gauss(0, 0.35) for user in people.values()}
@@ -317,9 +346,10 @@ def _mean(entries: dict[int, services.EntryInput]) -> float:
     return sum(values) / len(values)
 
 
-def _promote(
+def promote(
     results: selectors.RoundResults, count: int, stage: str, *, chair: User
 ) -> list[Candidacy]:
+    """Move the round's best `count` candidacies on to `stage`."""
     ranked = [row.candidacy for row in results.rows if row.rank is not None][:count]
     for candidacy in ranked:
         services.move_candidacy(candidacy=candidacy, stage=stage, by=chair)
@@ -335,29 +365,36 @@ def run_jury(
     say: Callable[[str], None] = print,
     publish_at_once: bool = False,
     review_from: datetime | None = None,
+    jury: Sequence[DemoJuror] = JURY,
+    nominees: int | None = None,
+    finalists: int | None = None,
 ) -> Winner:
-    """From nominations closed to the decision: the whole jury, simulated."""
+    """From nominations closed to the decision: the whole jury, simulated. The first person of
+    `jury` chairs it; without `nominees` and `finalists` the funnel narrows to half the field
+    (3 to 8), then to 3 or 4 finalists."""
     candidacies = list(
         Candidacy.objects.filter(edition=edition).prefetch_related("members__municipality__county")
     )
     if len(candidacies) < 3:
         raise services.JuryError("Demon behöver minst tre kandidaturer.")
-    people = _seat_jury(edition, actor=actor, say=say)
-    chair = people[JURY[0].name]
+    people = _seat_jury(edition, jury=jury, actor=actor, say=say)
+    chair = people[jury[0].name]
     _declare_ties(edition, people, candidacies, rng=rng, say=say)
     services.start_jury_review(edition=edition, actor=actor, now=review_from)
     criteria = list(Criterion.objects.filter(edition=edition))
     quality = {c.pk: {k.pk: rng.uniform(1.0, 3.4) for k in criteria} for c in candidacies}
 
-    first = _score_round(edition, Stage.CANDIDACY, people, quality, chair=chair, rng=rng, say=say)
-    nominees = _promote(first, min(8, max(3, len(candidacies) // 2)), Stage.NOMINEE, chair=chair)
-    say("Nominerade: " + ", ".join(c.name for c in nominees) + ".")
-    second = _score_round(edition, Stage.NOMINEE, people, quality, chair=chair, rng=rng, say=say)
-    finalists = _promote(second, 3 if len(nominees) < 6 else 4, Stage.FINALIST, chair=chair)
-    say("Finalister: " + ", ".join(c.name for c in finalists) + ".")
+    first = score_round(edition, Stage.CANDIDACY, people, quality, chair=chair, rng=rng, say=say)
+    nominee_count = nominees or min(8, max(3, len(candidacies) // 2))
+    chosen = promote(first, nominee_count, Stage.NOMINEE, chair=chair)
+    say("Nominerade: " + ", ".join(c.name for c in chosen) + ".")
+    second = score_round(edition, Stage.NOMINEE, people, quality, chair=chair, rng=rng, say=say)
+    finalist_count = finalists or (3 if len(chosen) < 6 else 4)
+    shortlist = promote(second, finalist_count, Stage.FINALIST, chair=chair)
+    say("Finalister: " + ", ".join(c.name for c in shortlist) + ".")
 
     visit_day = timezone.localdate(publish_at) - timedelta(days=30)
-    for number, finalist in enumerate(finalists):
+    for number, finalist in enumerate(shortlist):
         visitors = [
             u for u in people.values() if selectors.visible_candidacy(edition, u, finalist.pk)
         ]
@@ -367,12 +404,12 @@ def run_jury(
             body=SITE_VISITS[number % len(SITE_VISITS)],
             visited_on=visit_day + timedelta(days=number),
         )
-    third = _score_round(edition, Stage.FINALIST, people, quality, chair=chair, rng=rng, say=say)
+    third = score_round(edition, Stage.FINALIST, people, quality, chair=chair, rng=rng, say=say)
     services.start_deliberation(edition=edition, by=chair)
 
     means = {row.candidacy.pk: row.mean_total or 0.0 for row in third.rows}
     for user in people.values():
-        visible = [c for c in finalists if selectors.visible_candidacy(edition, user, c.pk)]
+        visible = [c for c in shortlist if selectors.visible_candidacy(edition, user, c.pk)]
         if not visible:
             continue
         mine = sorted(visible, key=lambda c: -(means[c.pk] + rng.gauss(0, 0.3)))
@@ -388,10 +425,10 @@ def run_jury(
         count = selectors.ballot_count(edition)
     say(
         "Omröstningen: "
-        + " > ".join(" = ".join(c.name for c in finalists if c.pk in tier) for tier in count.order)
+        + " > ".join(" = ".join(c.name for c in shortlist if c.pk in tier) for tier in count.order)
         + "."
     )
-    winner_candidacy = next(c for c in finalists if c.pk == count.leaders[0])
+    winner_candidacy = next(c for c in shortlist if c.pk == count.leaders[0])
     row = next(r for r in third.rows if r.candidacy.pk == winner_candidacy.pk)
     best = sorted(
         zip(third.criteria, row.criterion_means, strict=True), key=lambda pair: -(pair[1] or 0)

@@ -100,7 +100,7 @@ def _candidacies(edition: Edition) -> QuerySet[Candidacy]:
 class Dossier:
     """What the jury reads about a candidacy: the nominations and the municipality's own word."""
 
-    nominations: list[Nomination]
+    nominations: QuerySet[Nomination]  # read a page at a time (desk.paging)
     own_proud: str
     own_effect: str
     own_learned: str
@@ -110,11 +110,11 @@ class Dossier:
 def dossier(candidacy: Candidacy) -> Dossier:
     """Call only for a candidacy the viewer may see (see visible_candidacy)."""
     return Dossier(
-        nominations=list(
-            Nomination.objects.filter(candidacy=candidacy, status=NominationStatus.CONFIRMED)
-            .select_related("municipality")
-            .order_by("confirmed_at", "id")
-        ),
+        nominations=Nomination.objects.filter(
+            candidacy=candidacy, status=NominationStatus.CONFIRMED
+        )
+        .select_related("municipality")
+        .order_by("confirmed_at", "id"),
         own_proud=candidacy.own_proud,
         own_effect=candidacy.own_effect,
         own_learned=candidacy.own_learned,
@@ -313,27 +313,50 @@ def round_results(scoring_round: ScoringRound, viewer: AnyUser) -> RoundResults:
     Rows cover the candidacies of the round the viewer may see, ranked among themselves
     ("1, 2, 2, 4"): a candidacy the viewer is conflicted out of leaves no gap in the ranks and
     no trace in the counts, so nobody learns where it placed.
+
+    A fixed number of queries whatever the size of the round (a national round has 290
+    candidacies and some 30,000 scores): the rubric, the conflicts (ties, where the candidacies
+    lie, who nominated them), the candidacies with their municipalities, and every submitted
+    score as plain values.
     """
     edition = scoring_round.edition
-    rubric = criteria(edition)
-    conflicts = conflicts_by_member(edition)
-    visible = candidacies_for(edition, viewer, stage=scoring_round.stage)
+    rubric = list(Criterion.objects.filter(edition=edition))
+    candidacies = list(
+        Candidacy.objects.filter(edition=edition).prefetch_related(_members_prefetch())
+    )
+    conflicts = conflicts_by_member(
+        edition,
+        places=[
+            (c.pk, m.municipality_id, m.municipality.county_id)
+            for c in candidacies
+            for m in c.members.all()
+        ],
+    )
+    hidden = conflicts.get(viewer.pk, {}) if viewer.is_authenticated else {}
+    visible = sorted(
+        (
+            c
+            for c in candidacies
+            if c.pk not in hidden and Stage.rank(c.stage) >= Stage.rank(scoring_round.stage)
+        ),
+        key=lambda c: (-Stage.rank(c.stage), swedish_sort_key(c.name), c.pk),
+    )
     visible_ids = {c.pk for c in visible}
     scores: list[Score] = []
     values: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
-    excluded = 0
-    for sheet in _sheets(scoring_round).filter(submitted_at__isnull=False):
-        if sheet.candidacy_id in conflicts.get(sheet.juror_id, {}):
-            if sheet.candidacy_id in visible_ids:
-                excluded += 1
+    excluded: set[tuple[int, int]] = set()
+    submitted = ScoreEntry.objects.filter(
+        sheet__round=scoring_round, sheet__submitted_at__isnull=False
+    ).values_list("sheet__juror_id", "sheet__candidacy_id", "criterion_id", "value")
+    for juror_id, candidacy_id, criterion_id, value in submitted:
+        if candidacy_id in conflicts.get(juror_id, {}):
+            if candidacy_id in visible_ids:
+                excluded.add((juror_id, candidacy_id))
             continue
-        for entry in sheet.entries.all():
-            if entry.value is None:
-                continue
-            scores.append(
-                Score(sheet.juror_id, sheet.candidacy_id, entry.criterion_id, entry.value)
-            )
-            values[(sheet.candidacy_id, entry.criterion_id)].append(entry.value)
+        if value is None:
+            continue
+        scores.append(Score(juror_id, candidacy_id, criterion_id, value))
+        values[(candidacy_id, criterion_id)].append(value)
     aggregated = aggregate_round(
         criteria=[CriterionWeight(c.pk, float(c.weight)) for c in rubric], scores=scores
     )
@@ -363,7 +386,7 @@ def round_results(scoring_round: ScoringRound, viewer: AnyUser) -> RoundResults:
         criteria=rubric,
         rows=_ranked_among_themselves(rows),
         alpha=aggregated.alpha,
-        excluded_for_conflict=excluded,
+        excluded_for_conflict=len(excluded),
     )
 
 

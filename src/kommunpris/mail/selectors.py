@@ -11,7 +11,7 @@ from .models import MailStatus, OutgoingMail
 
 @dataclass(frozen=True)
 class MailState:
-    given_up: list[OutgoingMail]
+    given_up: QuerySet[OutgoingMail]  # read a page at a time (desk.paging)
     waiting: int  # pending, the worker has not sent them yet
     retrying: int  # of those, failed at least once and waiting for the next attempt
 
@@ -23,7 +23,7 @@ def given_up() -> QuerySet[OutgoingMail]:
 def mail_state() -> MailState:
     pending = OutgoingMail.objects.filter(status=MailStatus.PENDING)
     return MailState(
-        given_up=list(given_up()),
+        given_up=given_up(),
         waiting=pending.count(),
         retrying=pending.filter(attempts__gt=0).count(),
     )

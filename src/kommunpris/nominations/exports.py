@@ -3,14 +3,14 @@ and `;`, formulas neutralised), and a nominator's copy of their own data (JSON).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kommunpris.spreadsheets import csv_text
+from kommunpris.spreadsheets import csv_lines
 
 from .models import Candidacy, Nomination
 from .selectors import PersonalData
@@ -20,7 +20,8 @@ def _when(moment: object) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""  # type: ignore[arg-type]
 
 
-def nominations_csv(nominations: Iterable[Nomination]) -> str:
+def nominations_csv(nominations: Iterable[Nomination]) -> Iterator[str]:
+    """The nominations as CSV lines (kommunpris.spreadsheets), one per nomination, as read."""
     header = [
         _("Municipality code"),
         _("Municipality"),
@@ -56,10 +57,11 @@ def nominations_csv(nominations: Iterable[Nomination]) -> str:
         ]
         for n in nominations
     )
-    return csv_text(header, rows)
+    return csv_lines(header, rows)
 
 
-def candidacies_csv(candidacies: Iterable[Candidacy]) -> str:
+def candidacies_csv(candidacies: Iterable[Candidacy]) -> Iterator[str]:
+    """The candidacies as CSV lines (kommunpris.spreadsheets), one per candidacy, as read."""
     header = [
         _("Candidacy"),
         _("Municipalities"),
@@ -85,7 +87,7 @@ def candidacies_csv(candidacies: Iterable[Candidacy]) -> str:
         ]
         for c in candidacies
     )
-    return csv_text(header, rows)
+    return csv_lines(header, rows)
 
 
 def _iso(moment: datetime | None) -> str | None:

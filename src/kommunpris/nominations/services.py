@@ -311,16 +311,20 @@ def confirm_nomination(*, token: str, now: datetime | None = None) -> Confirmed:
     with, and joins its municipality's candidacy; links mailed with older texts stop working,
     newer texts keep waiting for theirs. The municipality's contact is told of the first one."""
     now = now or timezone.now()
+    # A forged, damaged or expired link is refused before anything is locked.
+    link = read_link(token, salt=NOMINATION_SALT, now=now, valid_for=_link_lifetime())
     with transaction.atomic():
         nomination = (
-            Nomination.objects.select_for_update()
+            # The nomination's row only: the edition's, shared by every confirmation of the
+            # call, stays free (PostgreSQL would lock every row of the join).
+            Nomination.objects.select_for_update(of=("self",))
             .select_related("edition__award", "municipality")
-            .filter(pk=nomination_from_link(token, now=now).nomination.pk)
+            .filter(pk=link.object_id)
             .first()
         )
         if nomination is None:
             raise LinkInvalid(token)
-        found = nomination_from_link(token, now=now)  # again, under the lock
+        found = nomination_from_link(token, now=now)  # under the lock
         edition = nomination.edition
         if not nominations_may_be_confirmed(edition):
             raise NominationsClosed(

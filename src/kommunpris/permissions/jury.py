@@ -105,29 +105,47 @@ def conflicting_ties(ties: Iterable[Tie], *, candidacy_id: int, facts: Facts) ->
     return found
 
 
-def facts_of_candidacies(edition: Edition) -> dict[int, Facts]:
-    """Every candidacy of the edition with where its municipalities lie and who nominated it."""
+# (candidacy id, municipality code, county code) of one member of a candidacy.
+MemberPlace = tuple[int, str, str]
+
+
+def facts_of_candidacies(
+    edition: Edition, *, nominators: bool = True, places: Iterable[MemberPlace] | None = None
+) -> dict[int, Facts]:
+    """Every candidacy of the edition with where its municipalities lie and who nominated it
+    (`nominators=False`: left out, for ties that do not ask who nominated; `places`: every
+    member's place, when the caller has read the members already)."""
     facts: defaultdict[int, Facts] = defaultdict(Facts)
-    rows = CandidacyMember.objects.filter(edition=edition).values_list(
-        "candidacy_id", "municipality_id", "municipality__county_id"
-    )
-    for candidacy_id, code, county in rows:
+    if places is None:
+        places = CandidacyMember.objects.filter(edition=edition).values_list(
+            "candidacy_id", "municipality_id", "municipality__county_id"
+        )
+    for candidacy_id, code, county in places:
         facts[candidacy_id].places.append(Place(code, county))
-    nominators = (
+    if not nominators:
+        return dict(facts)
+    # Each organisation once per candidacy, however many of its people nominated it: the
+    # database sends as many rows as there are pairs, not as there are nominations.
+    organisations = (
         Nomination.objects.filter(
             edition=edition, status=NominationStatus.CONFIRMED, candidacy__isnull=False
         )
         .exclude(nominator_organisation="")
         .values_list("candidacy_id", "nominator_organisation")
+        .order_by()
+        .distinct()
     )
-    for candidacy_id, organisation in nominators:
+    for candidacy_id, organisation in organisations:
         if candidacy_id in facts:
             facts[candidacy_id].nominated_by.add(organisation_key(organisation))
     return dict(facts)
 
 
 def conflicts_by_member(
-    edition: Edition, *, facts: Mapping[int, Facts] | None = None
+    edition: Edition,
+    *,
+    facts: Mapping[int, Facts] | None = None,
+    places: Iterable[MemberPlace] | None = None,
 ) -> dict[int, dict[int, list[Tie]]]:
     """user id -> candidacy id -> the ties that conflict that member out of that candidacy."""
     ties_by_user: defaultdict[int, list[Tie]] = defaultdict(list)
@@ -137,7 +155,10 @@ def conflicts_by_member(
         ties_by_user[tie.membership.user_id].append(tie)
     if not ties_by_user:
         return {}
-    facts = facts if facts is not None else facts_of_candidacies(edition)
+    if facts is None:
+        facts = facts_of_candidacies(
+            edition, nominators=_asks_who_nominated(ties_by_user), places=places
+        )
     result: dict[int, dict[int, list[Tie]]] = {}
     for user_id, ties in ties_by_user.items():
         per_candidacy = {}
@@ -149,6 +170,10 @@ def conflicts_by_member(
     return result
 
 
+def _asks_who_nominated(ties_by_user: Mapping[int, list[Tie]]) -> bool:
+    return any(t.kind == TieKind.ORGANISATION for ties in ties_by_user.values() for t in ties)
+
+
 def conflicted_candidacy_ids(user: AnyUser, edition: Edition) -> frozenset[int]:
     """The candidacies of the edition this person is conflicted out of, as of now."""
     if not user.is_authenticated:
@@ -156,9 +181,10 @@ def conflicted_candidacy_ids(user: AnyUser, edition: Edition) -> frozenset[int]:
     ties = list(Tie.objects.filter(membership__edition=edition, membership__user_id=user.pk))
     if not ties:
         return frozenset()
+    facts = facts_of_candidacies(edition, nominators=_asks_who_nominated({user.pk: ties}))
     return frozenset(
         candidacy_id
-        for candidacy_id, candidacy_facts in facts_of_candidacies(edition).items()
+        for candidacy_id, candidacy_facts in facts.items()
         if conflicting_ties(ties, candidacy_id=candidacy_id, facts=candidacy_facts)
     )
 

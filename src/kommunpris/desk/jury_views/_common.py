@@ -11,8 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kommunpris.awards.models import Edition
-from kommunpris.awards.selectors import AwardNotFound, award
-from kommunpris.awards.selectors import edition as find_edition
+from kommunpris.awards.selectors import edition_of_award
 from kommunpris.jury.models import Membership
 from kommunpris.permissions.jury import is_frozen, is_organiser, membership
 
@@ -58,11 +57,7 @@ def jury_for(
     A person sees only the editions they serve on (organisers see every edition's jury pages
     that hold no scores); pages a person may not see answer as if they did not exist.
     """
-    try:
-        the_award = award()
-    except AwardNotFound:
-        raise Http404(_("There is no such edition.")) from None
-    edition = find_edition(the_award, year)
+    edition = edition_of_award(year)
     if edition is None:
         raise Http404(_("There is no such edition."))
     user = _user(request)

@@ -21,6 +21,7 @@ from kommunpris.permissions import decision_is_public
 from kommunpris.permissions.jury import in_round, is_frozen, sees_the_whole_final
 
 from ..jury_forms import SiteVisitForm
+from ..paging import page_of, query_without_page
 from ._common import Jury, jury_for, page
 
 
@@ -112,13 +113,16 @@ def candidacy(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     if found is None:
         raise Http404(_("There is no such candidacy."))
     rounds = [r for r in selectors.scoring_rounds(jury.edition).values() if in_round(found, r)]
+    dossier = selectors.dossier(found)
     return page(
         request,
         "candidacy.html",
         jury,
         {
             "candidacy": found,
-            "dossier": selectors.dossier(found),
+            "dossier": dossier,
+            "page": page_of(request, dossier.nominations),
+            "query": query_without_page(request),
             "rounds": [
                 (r, ROUND_NAMES[r.stage]) for r in sorted(rounds, key=lambda r: Stage.rank(r.stage))
             ],
@@ -176,13 +180,16 @@ def site_visit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             messages.success(request, _("The site-visit note is shared with the jury."))
             return redirect("desk:jury-candidacy", year=year, pk=pk)
     rounds = [r for r in selectors.scoring_rounds(jury.edition).values() if in_round(found, r)]
+    dossier = selectors.dossier(found)
     return page(
         request,
         "candidacy.html",
         jury,
         {
             "candidacy": found,
-            "dossier": selectors.dossier(found),
+            "dossier": dossier,
+            "page": page_of(request, dossier.nominations),
+            "query": query_without_page(request),
             "rounds": [(r, ROUND_NAMES[r.stage]) for r in rounds],
             "notes": selectors.site_visit_notes(found),
             "visit_form": form,
