@@ -143,8 +143,10 @@ def run_national_call(
     edition = open_nominations(edition, actor=actor, now=now)
     municipalities = rng.sample(list(Municipality.objects.order_by("code")), scale.candidacies)
     counts = _counts(scale, rng)
+    # Each national organisation nominates one municipality in twenty-four (twelve of 290).
+    reach = max(1, scale.candidacies // 24)
     national = {
-        name: set(rng.sample(range(scale.candidacies), 12)) for name in NATIONAL_ORGANISATIONS
+        name: set(rng.sample(range(scale.candidacies), reach)) for name in NATIONAL_ORGANISATIONS
     }
     links = _Links()
     started = time.perf_counter()
