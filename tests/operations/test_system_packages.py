@@ -67,6 +67,12 @@ def test_a_machine_without_npm_gets_debians(tmp_path):
     ]
 
 
+def test_the_benchmarks_add_wrk_to_what_the_tests_need(tmp_path):
+    fresh = _machine(tmp_path / "fresh", "node", "npm", "python3")
+    assert _packages(fresh, "--for", "bench") == [*_packages(fresh), "wrk"]
+    assert "wrk" not in _packages(fresh) + _packages(fresh, "--for", "run")
+
+
 def test_make_run_needs_only_gettext(tmp_path):
     fresh = _machine(tmp_path / "fresh", "node", "npm", "python3")
     assert _packages(fresh, "--for", "run") == ["gettext"]

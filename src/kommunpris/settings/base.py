@@ -94,7 +94,7 @@ KOMMUNPRIS_PUBLIC_MAX_AGE = int(os.environ.get("KOMMUNPRIS_PUBLIC_MAX_AGE", "60"
 # Public answers each application process keeps between requests, made once per data version
 # (kommunpris.web.page_store): at most this many, and this many bytes. 0 keeps none.
 KOMMUNPRIS_PAGE_STORE_ENTRIES = int(os.environ.get("KOMMUNPRIS_PAGE_STORE_ENTRIES", "1000"))
-KOMMUNPRIS_PAGE_STORE_BYTES = 64 * 1024 * 1024
+KOMMUNPRIS_PAGE_STORE_BYTES = 32 * 1024 * 1024
 
 # Argon2id first (argon2-cffi); older hashes stay readable and are upgraded at the next sign-in.
 PASSWORD_HASHERS = [
