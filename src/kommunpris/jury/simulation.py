@@ -110,7 +110,8 @@ class _Links:
             .order_by("-id")
             .first()
         )
-        assert mail is not None, f"no confirmation was queued for {email}"
+        if mail is None:
+            raise RuntimeError(f"No confirmation link was queued for {email}.")
         self.last_seen = mail.pk
         ((_, link),) = mail.links.items()
         url = build(SecretLink(link["kind"], link["params"]), to=email)
