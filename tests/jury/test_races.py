@@ -90,9 +90,10 @@ def test_two_racing_decisions_give_one_decision_and_a_clear_refusal(jury, shared
     assert "Beslutet är registrerat. Poäng och röster är låsta." in accepted["landed"]
     [decision] = Decision.objects.filter(edition=jury.edition)
     [winner] = Winner.objects.filter(edition=jury.edition)
-    assert (winner.municipality_id, winner.display_name) == (
+    [place] = winner.places
+    assert (place.code, winner.display_name) == (
         decision.candidacy.municipalities[0].code,
-        {"2121": "Ovanåkers kommun", "2262": "Timrå kommun"}[winner.municipality_id],
+        {"2121": "Ovanåkers kommun", "2262": "Timrå kommun"}[place.code],
     )
     assert AuditEvent.objects.filter(action="edition.decided").count() == 1
     assert Counter(
