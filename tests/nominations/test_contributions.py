@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kommunpris.audit.models import AuditEvent
-from kommunpris.awards.services import change_edition_dates
+from kommunpris.awards.services import change_edition
 from kommunpris.nominations.models import Attachment, ContactLink, Response
 from kommunpris.nominations.selectors import candidacies
 from kommunpris.nominations.services import (
@@ -222,7 +222,7 @@ def test_after_the_deadline_nothing_can_be_changed(accepted, candidacy, pdf, edi
     accepted.post(CONTACT + "bidrag/", {"proud": "Före.", "effect": "", "learned": ""})
     upload(accepted, "före.pdf", pdf)
     past = timezone.now() - timedelta(seconds=1)
-    change_edition_dates(
+    change_edition(
         edition,
         nominations_close_at=past - timedelta(days=1),
         supplement_close_at=past,

@@ -24,6 +24,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from kommunpris.accounts.selectors import account_for
 from kommunpris.archive.models import Winner
 from kommunpris.archive.services import set_winner_members
 from kommunpris.audit.services import record_event
@@ -178,7 +179,8 @@ def invite_member(
     if is_frozen(edition):
         raise JuryError(f"Juryn för {edition.title} har redan fattat sitt beslut.")
     with transaction.atomic():
-        user = User.objects.filter(username=address).first()
+        # Whoever already signs in with the address (an organiser, last edition's juror).
+        user = account_for(address)
         if user is not None and Membership.objects.filter(edition=edition, user=user).exists():
             raise JuryError(f"{address} sitter redan i juryn för {edition.title}.")
         if role == Role.CHAIR:

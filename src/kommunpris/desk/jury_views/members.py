@@ -55,7 +55,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         except services.JuryError as exc:
             form.add_error("new_password1", str(exc))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="kommunpris.accounts.backends.EmailBackend")
             messages.success(request, _("Your password is set and you are signed in."))
             return redirect("desk:jury-home")
     seats = Membership.objects.filter(user=user).select_related("edition__award")
