@@ -151,7 +151,14 @@ def test_contact_must_accept_before_adding_answers(signed_in, candidacy):
 
 
 def test_contact_declines_and_may_change_their_mind(signed_in, candidacy):
-    declined = signed_in.post(CONTACT + "svar/", {"response": "decline"}, follow=True)
+    asked = signed_in.post(CONTACT + "svar/", {"response": "decline"})
+    assert asked.status_code == 200
+    assert "Tacka nej till kandidaturen för Sundsvall?" in asked.content.decode()
+    assert "Juryn får veta att Sundsvall inte vill vara kandidat." in asked.content.decode()
+    assert candidacies(candidacy.edition).get().response == Response.PENDING
+    declined = signed_in.post(
+        CONTACT + "svar/", {"response": "decline", "confirmed": "yes"}, follow=True
+    )
     assert "Sundsvall avböjer kandidaturen" in declined.content.decode()
     assert "Kommunen har avböjt kandidaturen." in declined.content.decode()
     assert "Acceptera ändå" in declined.content.decode()
@@ -199,10 +206,11 @@ def test_pdf_over_ten_megabytes_is_refused(accepted, pdf, _uploads):
 
 def test_sixth_attachment_is_refused(accepted, pdf):
     for number in range(5):
-        assert upload(accepted, f"bilaga-{number}.pdf", pdf).status_code == 302
+        different = padded(pdf, len(pdf) + 10 + number)
+        assert upload(accepted, f"bilaga-{number}.pdf", different).status_code == 302
     page = accepted.get(CONTACT).content.decode()
     assert "Kandidaturen har 5 dokument, det högsta tillåtna." in page
-    refused = upload(accepted, "en-till.pdf", pdf)
+    refused = upload(accepted, "en-till.pdf", padded(pdf, len(pdf) + 20))
     assert refused.status_code == 400
     assert "Kandidaturen har redan 5 bilagor" in refused.content.decode()
     assert Attachment.objects.count() == 5
@@ -212,7 +220,12 @@ def test_contact_removes_an_attachment(accepted, pdf, _uploads, django_capture_o
     upload(accepted, "fel.pdf", pdf)
     attachment = Attachment.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        removed = accepted.post(f"{CONTACT}bilagor/{attachment.pk}/ta-bort/", follow=True)
+        asked = accepted.post(f"{CONTACT}bilagor/{attachment.pk}/ta-bort/")
+        assert "Ta bort ”fel.pdf”?" in asked.content.decode()
+        assert Attachment.objects.count() == 1
+        removed = accepted.post(
+            f"{CONTACT}bilagor/{attachment.pk}/ta-bort/", {"confirmed": "yes"}, follow=True
+        )
     assert "”fel.pdf” är borttagen." in removed.content.decode()
     assert Attachment.objects.count() == 0
     assert stored_files(_uploads) == []

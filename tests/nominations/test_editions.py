@@ -240,8 +240,17 @@ def test_organiser_creates_opens_and_closes_an_edition_in_the_desk(award, organi
     assert "Nomineringen till Sveriges DigitaliseringsKommun 2027 är redan öppen." in (
         again.content.decode()
     )
-    organiser_client.post("/arbetsyta/nomineringar/2027/stang/")
+    asked = organiser_client.post("/arbetsyta/nomineringar/2027/stang/").content.decode()
+    assert "Stänga nomineringen till Sveriges DigitaliseringsKommun 2027?" in asked
+    assert "Till dess kan du öppna nomineringen igen" in asked
+    assert Edition.objects.get(year=2027).phase == Phase.NOMINATIONS_OPEN
+    organiser_client.post("/arbetsyta/nomineringar/2027/stang/", {"confirmed": "yes"})
     assert Edition.objects.get(year=2027).phase == Phase.NOMINATIONS_CLOSED
+    reopened = organiser_client.post("/arbetsyta/nomineringar/2027/oppna-igen/", follow=True)
+    assert "Nomineringen till Sveriges DigitaliseringsKommun 2027 är öppen igen till" in (
+        reopened.content.decode()
+    )
+    assert Edition.objects.get(year=2027).phase == Phase.NOMINATIONS_OPEN
     actors = set(
         AuditEvent.objects.filter(
             action__startswith="edition.", target__endswith=":2027"

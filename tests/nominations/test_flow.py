@@ -129,7 +129,7 @@ def test_nomination_flow_from_form_to_read_only_candidacy(
         actor=organiser.email,
     )
     closed = contact_client.get("/arbetsyta/nomineringar/kommun/").content.decode()
-    assert "Kandidaturen kan inte längre ändras" in closed
+    assert "Tiden för era svar är ute" in closed
     assert "Vår digitala bygglovsprocess." in closed
     assert 'action="/arbetsyta/nomineringar/kommun/bidrag/"' not in closed
     assert 'action="/arbetsyta/nomineringar/kommun/bilagor/"' not in closed

@@ -52,11 +52,12 @@ class Command(BaseCommand):
         return super().execute(*args, **options)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        password: str | None
         try:
             if options["interactive"]:
                 email, password = self._ask(options.get("email"))
             else:
-                email = options.get("email") or os.environ.get("DJANGO_SUPERUSER_EMAIL", "")
+                email = str(options.get("email") or os.environ.get("DJANGO_SUPERUSER_EMAIL", ""))
                 if not email:
                     raise CommandError("Ange adressen med --email när --noinput används.")
                 password = os.environ.get("DJANGO_SUPERUSER_PASSWORD")
@@ -75,7 +76,7 @@ class Command(BaseCommand):
             )
 
     def _ask(self, given: str | None) -> tuple[str, str]:
-        if not (hasattr(self.stdin, "isatty") and self.stdin.isatty()):
+        if not (self.stdin is not None and hasattr(self.stdin, "isatty") and self.stdin.isatty()):
             raise CommandError(
                 "Ingen terminal att fråga i. Kör med --noinput --email ADRESS och lösenordet i "
                 "DJANGO_SUPERUSER_PASSWORD."
