@@ -38,8 +38,8 @@ def assert_accessible(page: Any) -> None:
 def test_sign_in_browser_first_and_second_sign_in(live_server, invite, kit, tab):
     path = invite("dan@example.se")
     tab.goto(live_server.url + path)
-    tab.get_by_label("Nytt lösenord:", exact=True).fill(kit.password)
-    tab.get_by_label("Bekräfta nytt lösenord:").fill(kit.password)
+    tab.get_by_label("Nytt lösenord", exact=True).fill(kit.password)
+    tab.get_by_label("Bekräfta nytt lösenord").fill(kit.password)
     tab.get_by_role("button", name="Välj lösenord och logga in").click()
 
     # Set up the app: the page shows the key; type the code an app would show.
