@@ -215,6 +215,12 @@ def test_the_decision_asks_first_and_its_refusal_is_said_once(jury, factories):
     assert "Det här går inte att ångra" in asked
     jury.edition.refresh_from_db()
     assert jury.edition.phase == Phase.DELIBERATION
+    # "No, go back and change it" brings what was typed back into the form.
+    back = chair.post(url, {**decision, "confirmed": "yes", "revise": "yes"})
+    assert back.status_code == 200
+    assert ">\nTimrå visar vägen.</textarea>" in back.content.decode()
+    jury.edition.refresh_from_db()
+    assert jury.edition.phase == Phase.DELIBERATION
     wrong = text(chair.post(url, {**decision, "display_name": "Kiruna kommun"}))
     assert wrong.count("'Kiruna kommun' är inte ett namn på Timrå (2262).") == 1
     chair.post(url, {**decision, "confirmed": "yes"})

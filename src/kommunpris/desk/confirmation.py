@@ -4,7 +4,8 @@ taken back, and a button that sends the same request again with `confirmed=yes`.
 A view that changes something irreversible handles a POST without `confirmed=yes` by checking
 that the change could be made (the service's own check) and answering this page; with it, by
 calling the service. The request's fields travel in hidden inputs, so no JavaScript is needed
-and nothing typed is lost.
+and nothing typed is lost: "go back" on a page that carries typed text sends it back to its
+form (`revise=yes`), filled in as it was.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 CONFIRMED = "confirmed"
+REVISE = "revise"
 # Fields the confirmation page never carries over: the form makes its own.
-_NOT_CARRIED = frozenset({"csrfmiddlewaretoken", CONFIRMED})
+_NOT_CARRIED = frozenset({"csrfmiddlewaretoken", CONFIRMED, REVISE})
 
 
 @dataclass(frozen=True)
@@ -30,10 +32,17 @@ class Confirmation:
     can_undo: str = ""
     action: str = ""  # where the confirmed request goes; "" for the same URL
     hidden: list[tuple[str, str]] = field(default_factory=list)
+    # What was typed goes back to its form (POSTed with `revise=yes`) instead of a plain link.
+    revisable: bool = False
 
 
 def is_confirmed(request: HttpRequest) -> bool:
-    return request.POST.get(CONFIRMED) == "yes"
+    return request.POST.get(CONFIRMED) == "yes" and not is_revising(request)
+
+
+def is_revising(request: HttpRequest) -> bool:
+    """The person went back from the confirmation page to change what they typed."""
+    return request.POST.get(REVISE) == "yes"
 
 
 def carried(request: HttpRequest) -> list[tuple[str, str]]:

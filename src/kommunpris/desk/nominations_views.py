@@ -66,7 +66,7 @@ from kommunpris.register.collation import swedish_sort_key
 from kommunpris.register.models import Municipality
 
 from . import next_steps
-from .confirmation import Confirmation, ask, is_confirmed
+from .confirmation import Confirmation, ask, is_confirmed, is_revising
 from .nominations_forms import (
     AttachmentForm,
     ContactForm,
@@ -309,7 +309,7 @@ def edition_edit(request: HttpRequest, year: int) -> HttpResponse:
         )
         return redirect("desk:nominations")
     form = EditionChangeForm(request.POST or None, edition=edition)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not is_revising(request):
         changes = form.changes()
         ends_call = (
             edition.phase == Phase.NOMINATIONS_OPEN
@@ -332,6 +332,7 @@ def edition_edit(request: HttpRequest, year: int) -> HttpResponse:
                     can_undo=_("You can move the last day forward again while the call is open."),
                     button=_("Yes, save the dates"),
                     back=reverse("desk:nominations-edition-edit", kwargs={"year": year}),
+                    revisable=True,
                 ),
             )
         try:

@@ -28,7 +28,7 @@ from kommunpris.permissions.jury import (
     sees_the_whole_final,
 )
 
-from ..confirmation import Confirmation, is_confirmed
+from ..confirmation import Confirmation, is_confirmed, is_revising
 from ..jury_forms import BallotForm, DecisionForm, RescheduleForm, TieBreakForm
 from ._common import Jury, ask, jury_for, page
 
@@ -160,6 +160,7 @@ def _decision_confirmation(
         ),
         button=_("Yes, record the decision"),
         back=reverse("desk:jury-decision", kwargs={"year": jury.edition.year}),
+        revisable=True,
     )
 
 
@@ -192,7 +193,7 @@ def decision(request: HttpRequest, year: int) -> HttpResponse:
         request.POST if action == "reschedule" else None,
         initial={"publish_at": edition.publish_at},
     )
-    if action == "decide" and form.is_valid():
+    if action == "decide" and form.is_valid() and not is_revising(request):
         chosen = next(c for c in finalists if c.pk == form.cleaned_data["candidacy"])
         decided_as = {
             "edition": edition,

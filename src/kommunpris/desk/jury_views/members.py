@@ -26,7 +26,7 @@ from kommunpris.permissions.jury import (
     rubric_is_locked,
 )
 
-from ..confirmation import Confirmation, is_confirmed
+from ..confirmation import Confirmation, is_confirmed, is_revising
 from ..jury_forms import InviteForm, TieForm
 from ._common import Jury, ask, jury_for, page
 
@@ -165,6 +165,7 @@ def _tie_confirmation(jury: Jury, caught: list[Candidacy], withdrawable: bool) -
         ),
         button=_("Yes, declare the tie"),
         back=reverse("desk:jury-ties", kwargs={"year": jury.edition.year}),
+        revisable=True,
     )
 
 
@@ -193,7 +194,7 @@ def ties(request: HttpRequest, year: int) -> HttpResponse:
             messages.success(request, _("The tie is withdrawn."))
         return redirect("desk:jury-ties", year=year)
     form = TieForm(request.POST or None, candidacies=visible)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not is_revising(request):
         data = form.cleaned_data
         candidacy = None
         if data["candidacy"]:
