@@ -198,7 +198,7 @@ def test_axe_finds_no_violation_on_any_desk_page(
             if problems:
                 found[name] = problems
             if (overflow := _overflow(tab)) > 0:
-                found[name] = found.get(name, []) + [f"the page scrolls sideways by {overflow}px"]
+                found[name] = [*found.get(name, []), f"the page scrolls sideways by {overflow}px"]
         for name, (role, path, typed, button) in CONFIRMATIONS.items():
             tab = tabs[role]
             tab.goto(live_server.url + path(world), wait_until="load")
