@@ -122,6 +122,7 @@ def test_guard_lists_hold_exact_names_of_views_that_exist():
         "desk:jury-accept": {"token": "x"},
         "desk:nominations-contact-link": {"token": "x"},
         "desk:nominations-contact-remove": {"pk": 1},
+        "desk:nominations-contact-attachment": {"pk": 1},
     }
     for name in sorted(OPEN_VIEWS | SIGN_IN_STEPS):
         assert reverse(name, kwargs=needs_args.get(name)), name

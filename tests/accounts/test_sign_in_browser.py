@@ -79,7 +79,8 @@ def test_sign_in_browser_first_and_second_sign_in(live_server, invite, kit, tab)
     tab.get_by_label("Kod från appen").fill(later)
     tab.get_by_role("button", name="Logga in").click()
     assert urlsplit(tab.url).path == "/arbetsyta/"
-    assert tab.get_by_text("Inloggad som dan@example.se.").is_visible()
+    who = " ".join(tab.locator(".desk-who").inner_text().split())
+    assert who == "Inloggad som dan@example.se (jurymedlem 2029) Logga ut"
     tab.goto(live_server.url + "/arbetsyta/konto/")
     assert_accessible(tab)
 
