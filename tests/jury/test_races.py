@@ -33,7 +33,9 @@ def _finalists(jury, *finalists):
 def test_two_simultaneous_start_deliberation_queue_each_jurors_mail_once(jury, shared_database):
     _finalists(jury, jury.ovanaker, jury.timra)
     path = f"/arbetsyta/jury/{jury.edition.year}/fas/"
-    click = shared_database.Racer(jury.chair.username, path, {"action": "start_deliberation"})
+    click = shared_database.Racer(
+        jury.chair.username, path, {"action": "start_deliberation", "confirmed": "yes"}
+    )
 
     answers = shared_database.race(click, click)
 
@@ -73,6 +75,7 @@ def test_two_racing_decisions_give_one_decision_and_a_clear_refusal(jury, shared
                 "motivation_en": "",
                 "publish_at": "2029-11-14T18:00",
                 "departure_reason": "",
+                "confirmed": "yes",
             },
         )
 
