@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("feed/", WinnersFeed(), name="feed"),
     path("datasets/dcat", catalogue.dcat_catalogue, name="dcat-catalogue"),
     *admin_auth_urlpatterns,

@@ -148,14 +148,19 @@ def test_edition_end_to_end(
     assert (
         bo.post(
             "/arbetsyta/jury/2029/jav/",
-            {"kind": "home", "municipality": "Timrå", "note": "Bor där"},
+            {"kind": "home", "municipality": "Timrå", "note": "Bor där", "confirmed": "yes"},
         ).status_code
         == 302
     )
     assert (
         cia.post(
             "/arbetsyta/jury/2029/jav/",
-            {"kind": "organisation", "organisation": "sambruk", "note": "Styrelsen"},
+            {
+                "kind": "organisation",
+                "organisation": "sambruk",
+                "note": "Styrelsen",
+                "confirmed": "yes",
+            },
         ).status_code
         == 302
     )
@@ -164,7 +169,13 @@ def test_edition_end_to_end(
     command("close_nominations", "--year=2029")
     candidacies = {c.name: c for c in Candidacy.objects.filter(edition=edition)}
     assert sorted(candidacies) == ["Kiruna", "Ljusdal", "Lund", "Ovanåker", "Timrå", "Umeå"]
-    response = organiser.post("/arbetsyta/jury/2029/fas/", {"action": "start_review"})
+    asked = organiser.post("/arbetsyta/jury/2029/fas/", {"action": "start_review"})
+    assert "Lämna över kandidaturerna i Sveriges DigitaliseringsKommun 2029 till juryn?" in (
+        text(asked)
+    )
+    response = organiser.post(
+        "/arbetsyta/jury/2029/fas/", {"action": "start_review", "confirmed": "yes"}
+    )
     assert response.status_code == 302
     criteria = list(Criterion.objects.filter(edition=edition))
     assert len(criteria) == 7
@@ -179,7 +190,8 @@ def test_edition_end_to_end(
     def score_round(slug: str, names: list[str]) -> None:
         assert (
             chair.post(
-                f"/arbetsyta/jury/2029/omgang/{slug}/status/", {"action": "open"}
+                f"/arbetsyta/jury/2029/omgang/{slug}/status/",
+                {"action": "open", "confirmed": "yes"},
             ).status_code
             == 302
         )
@@ -195,7 +207,8 @@ def test_edition_end_to_end(
                 assert response.status_code == (404 if hidden else 302), (email, name)
         assert (
             chair.post(
-                f"/arbetsyta/jury/2029/omgang/{slug}/status/", {"action": "close"}
+                f"/arbetsyta/jury/2029/omgang/{slug}/status/",
+                {"action": "close", "confirmed": "yes"},
             ).status_code
             == 302
         )
@@ -231,7 +244,10 @@ def test_edition_end_to_end(
 
     # Deliberation and the final ballot (Bo and Cia abstain on their conflicts).
     assert (
-        chair.post("/arbetsyta/jury/2029/fas/", {"action": "start_deliberation"}).status_code == 302
+        chair.post(
+            "/arbetsyta/jury/2029/fas/", {"action": "start_deliberation", "confirmed": "yes"}
+        ).status_code
+        == 302
     )
     o, t, lj = (candidacies[n].pk for n in ("Ovanåker", "Timrå", "Ljusdal"))
     ballots = {
@@ -277,6 +293,7 @@ def test_edition_end_to_end(
                 "motivation": motivation,
                 "motivation_en": "Ovanåker shows the way.",
                 "publish_at": "2029-11-14T18:00",
+                "confirmed": "yes",
             },
         )
     assert response.status_code == 302, text(response)

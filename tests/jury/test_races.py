@@ -33,7 +33,9 @@ def _finalists(jury, *finalists):
 def test_two_simultaneous_start_deliberation_queue_each_jurors_mail_once(jury, shared_database):
     _finalists(jury, jury.ovanaker, jury.timra)
     path = f"/arbetsyta/jury/{jury.edition.year}/fas/"
-    click = shared_database.Racer(jury.chair.username, path, {"action": "start_deliberation"})
+    click = shared_database.Racer(
+        jury.chair.username, path, {"action": "start_deliberation", "confirmed": "yes"}
+    )
 
     answers = shared_database.race(click, click)
 
@@ -73,6 +75,7 @@ def test_two_racing_decisions_give_one_decision_and_a_clear_refusal(jury, shared
                 "motivation_en": "",
                 "publish_at": "2029-11-14T18:00",
                 "departure_reason": "",
+                "confirmed": "yes",
             },
         )
 
@@ -90,9 +93,10 @@ def test_two_racing_decisions_give_one_decision_and_a_clear_refusal(jury, shared
     assert "Beslutet är registrerat. Poäng och röster är låsta." in accepted["landed"]
     [decision] = Decision.objects.filter(edition=jury.edition)
     [winner] = Winner.objects.filter(edition=jury.edition)
-    assert (winner.municipality_id, winner.display_name) == (
+    [place] = winner.places
+    assert (place.code, winner.display_name) == (
         decision.candidacy.municipalities[0].code,
-        {"2121": "Ovanåkers kommun", "2262": "Timrå kommun"}[winner.municipality_id],
+        {"2121": "Ovanåkers kommun", "2262": "Timrå kommun"}[place.code],
     )
     assert AuditEvent.objects.filter(action="edition.decided").count() == 1
     assert Counter(

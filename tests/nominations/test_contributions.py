@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kommunpris.audit.models import AuditEvent
-from kommunpris.awards.services import change_edition_dates
+from kommunpris.awards.services import change_edition
 from kommunpris.nominations.models import Attachment, ContactLink, Response
 from kommunpris.nominations.selectors import candidacies
 from kommunpris.nominations.services import (
@@ -151,7 +151,14 @@ def test_contact_must_accept_before_adding_answers(signed_in, candidacy):
 
 
 def test_contact_declines_and_may_change_their_mind(signed_in, candidacy):
-    declined = signed_in.post(CONTACT + "svar/", {"response": "decline"}, follow=True)
+    asked = signed_in.post(CONTACT + "svar/", {"response": "decline"})
+    assert asked.status_code == 200
+    assert "Tacka nej till kandidaturen för Sundsvall?" in asked.content.decode()
+    assert "Juryn får veta att Sundsvall inte vill vara kandidat." in asked.content.decode()
+    assert candidacies(candidacy.edition).get().response == Response.PENDING
+    declined = signed_in.post(
+        CONTACT + "svar/", {"response": "decline", "confirmed": "yes"}, follow=True
+    )
     assert "Sundsvall avböjer kandidaturen" in declined.content.decode()
     assert "Kommunen har avböjt kandidaturen." in declined.content.decode()
     assert "Acceptera ändå" in declined.content.decode()
@@ -199,10 +206,11 @@ def test_pdf_over_ten_megabytes_is_refused(accepted, pdf, _uploads):
 
 def test_sixth_attachment_is_refused(accepted, pdf):
     for number in range(5):
-        assert upload(accepted, f"bilaga-{number}.pdf", pdf).status_code == 302
+        different = padded(pdf, len(pdf) + 10 + number)
+        assert upload(accepted, f"bilaga-{number}.pdf", different).status_code == 302
     page = accepted.get(CONTACT).content.decode()
     assert "Kandidaturen har 5 dokument, det högsta tillåtna." in page
-    refused = upload(accepted, "en-till.pdf", pdf)
+    refused = upload(accepted, "en-till.pdf", padded(pdf, len(pdf) + 20))
     assert refused.status_code == 400
     assert "Kandidaturen har redan 5 bilagor" in refused.content.decode()
     assert Attachment.objects.count() == 5
@@ -212,7 +220,12 @@ def test_contact_removes_an_attachment(accepted, pdf, _uploads, django_capture_o
     upload(accepted, "fel.pdf", pdf)
     attachment = Attachment.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        removed = accepted.post(f"{CONTACT}bilagor/{attachment.pk}/ta-bort/", follow=True)
+        asked = accepted.post(f"{CONTACT}bilagor/{attachment.pk}/ta-bort/")
+        assert "Ta bort ”fel.pdf”?" in asked.content.decode()
+        assert Attachment.objects.count() == 1
+        removed = accepted.post(
+            f"{CONTACT}bilagor/{attachment.pk}/ta-bort/", {"confirmed": "yes"}, follow=True
+        )
     assert "”fel.pdf” är borttagen." in removed.content.decode()
     assert Attachment.objects.count() == 0
     assert stored_files(_uploads) == []
@@ -222,7 +235,7 @@ def test_after_the_deadline_nothing_can_be_changed(accepted, candidacy, pdf, edi
     accepted.post(CONTACT + "bidrag/", {"proud": "Före.", "effect": "", "learned": ""})
     upload(accepted, "före.pdf", pdf)
     past = timezone.now() - timedelta(seconds=1)
-    change_edition_dates(
+    change_edition(
         edition,
         nominations_close_at=past - timedelta(days=1),
         supplement_close_at=past,
@@ -313,3 +326,88 @@ def test_new_contact_address_ends_the_previous_contacts_session(
         )
     assert signed_in.get(CONTACT)["Location"] == CONTACT + "logga-in/"
     assert mail.outbox[-1].to == ["ny.kontakt@sundsvall.se"]
+
+
+def answers(**text: str) -> dict[str, str]:
+    return {"proud": "", "effect": "", "learned": "", **text}
+
+
+def test_answers_and_a_document_are_saved_by_one_form(accepted, candidacy, pdf):
+    page = accepted.get(CONTACT).content.decode()
+    assert page.count('enctype="multipart/form-data"') == 1
+    saved = accepted.post(
+        CONTACT + "bidrag/",
+        {
+            **answers(proud="Vår e-tjänst för bygglov."),
+            "file": SimpleUploadedFile("Bygglov.pdf", pdf, "application/pdf"),
+        },
+        follow=True,
+    ).content.decode()
+    assert "Era svar är sparade. ”Bygglov.pdf” är tillagd." in saved
+    assert candidacies(candidacy.edition).get().own_proud == "Vår e-tjänst för bygglov."
+    assert [a.original_name for a in Attachment.objects.all()] == ["Bygglov.pdf"]
+
+
+def test_a_refused_document_never_costs_the_typed_answers(accepted, candidacy):
+    typed = "Vi har byggt en e-tjänst som invånarna älskar."
+    refused = accepted.post(
+        CONTACT + "bidrag/",
+        {
+            **answers(proud=typed),
+            "file": SimpleUploadedFile("bild.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 99, "image/png"),
+        },
+    )
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Era svar är sparade. Dokumentet lades inte till: ”bild.pdf” är ingen PDF-fil" in body
+    assert f">\n{typed}</textarea>" in body
+    assert candidacies(candidacy.edition).get().own_proud == typed
+    assert Attachment.objects.count() == 0
+
+
+def test_the_same_file_twice_is_refused_by_its_content(accepted, pdf):
+    assert upload(accepted, "Rapport.pdf", pdf).status_code == 302
+    again = upload(accepted, "Rapport (kopia).pdf", pdf)
+    assert again.status_code == 400
+    assert (
+        "”Rapport (kopia).pdf” har samma innehåll som ”Rapport.pdf”, som redan finns i "
+        "kandidaturen, så den lades inte till igen."
+    ) in again.content.decode()
+    assert Attachment.objects.count() == 1
+    assert AuditEvent.objects.filter(action="attachment.added").count() == 1
+
+
+def test_the_contact_opens_the_municipalitys_own_documents_only(accepted, pdf, edition):
+    upload(accepted, "Vår plan.pdf", pdf)
+    own = Attachment.objects.get()
+    page = accepted.get(CONTACT).content.decode()
+    assert f'href="/arbetsyta/nomineringar/kommun/bilagor/{own.pk}/"' in page
+    opened = accepted.get(f"{CONTACT}bilagor/{own.pk}/")
+    assert opened.status_code == 200
+    assert b"".join(opened.streaming_content) == pdf
+    assert (
+        "Vår plan.pdf" in opened["Content-Disposition"]
+        or "V%C3%A5r" in (opened["Content-Disposition"])
+    )
+    assert Client().get(f"{CONTACT}bilagor/{own.pk}/").status_code == 302  # signed out
+    assert accepted.get(f"{CONTACT}bilagor/{own.pk + 1000}/").status_code == 404
+
+
+def test_removing_or_declining_from_the_form_saves_the_answers_first(accepted, candidacy, pdf):
+    upload(accepted, "Gammal.pdf", pdf)
+    attachment = Attachment.objects.get()
+    asked = accepted.post(
+        CONTACT + "bidrag/", {**answers(effect="Kortare väntan."), "remove": str(attachment.pk)}
+    ).content.decode()
+    assert "Ta bort ”Gammal.pdf”?" in asked
+    assert "Era svar är sparade." in asked
+    assert f'action="/arbetsyta/nomineringar/kommun/bilagor/{attachment.pk}/ta-bort/"' in asked
+    assert candidacies(candidacy.edition).get().own_effect == "Kortare väntan."
+    assert Attachment.objects.count() == 1
+
+    asked = accepted.post(
+        CONTACT + "bidrag/", {**answers(effect="Ännu kortare väntan."), "response": "decline"}
+    ).content.decode()
+    assert "Tacka nej till kandidaturen för Sundsvall?" in asked
+    assert candidacies(candidacy.edition).get().own_effect == "Ännu kortare väntan."
+    assert candidacies(candidacy.edition).get().response == Response.ACCEPTED

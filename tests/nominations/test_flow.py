@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kommunpris.audit.models import AuditEvent
-from kommunpris.awards.services import change_edition_dates
+from kommunpris.awards.services import change_edition
 from kommunpris.mail.models import MailStatus, OutgoingMail
 from kommunpris.nominations.models import Candidacy, Nomination, NominationStatus, Response
 from kommunpris.nominations.selectors import candidacies, contribution_of
@@ -121,7 +121,7 @@ def test_nomination_flow_from_form_to_read_only_candidacy(
 
     # After the supplement deadline the candidacy is read-only for the municipality.
     past = timezone.now() - timedelta(minutes=1)
-    change_edition_dates(
+    change_edition(
         edition,
         nominations_close_at=past - timedelta(days=1),
         supplement_close_at=past,
@@ -129,7 +129,7 @@ def test_nomination_flow_from_form_to_read_only_candidacy(
         actor=organiser.email,
     )
     closed = contact_client.get("/arbetsyta/nomineringar/kommun/").content.decode()
-    assert "Kandidaturen kan inte längre ändras" in closed
+    assert "Tiden för era svar är ute" in closed
     assert "Vår digitala bygglovsprocess." in closed
     assert 'action="/arbetsyta/nomineringar/kommun/bidrag/"' not in closed
     assert 'action="/arbetsyta/nomineringar/kommun/bilagor/"' not in closed
@@ -155,7 +155,7 @@ def test_nomination_flow_from_form_to_read_only_candidacy(
         "candidacy.accepted",
         "candidacy.contribution_saved",
         "attachment.added",
-        "edition.dates_changed",
+        "edition.changed",
     ):
         assert action in actions, action
 

@@ -108,7 +108,7 @@ def test_failing_mail_backs_off_gives_up_and_is_sent_again_from_the_desk(
     assert "ConnectionRefusedError" in desk
     assert "Skicka igen" in desk
     home = client.get("/arbetsyta/").content.decode()
-    assert "(1 uppgivet)" in home
+    assert "1 e-postmeddelande kunde inte skickas." in home
 
     answer = client.post(f"/arbetsyta/e-post/{queued.pk}/skicka-igen/", follow=True)
     assert "Meddelandet till ledamot@example.se skickas igen inom en minut." in (

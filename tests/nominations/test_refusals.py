@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kommunpris.audit.models import AuditEvent
-from kommunpris.awards.services import change_edition_dates, close_nominations, create_edition
+from kommunpris.awards.services import change_edition, close_nominations, create_edition
 from kommunpris.mail.models import OutgoingMail
 from kommunpris.nominations.models import Candidacy, Nomination, NominationStatus
 from kommunpris.nominations.services import NominationsClosed, submit_nomination
@@ -143,7 +143,7 @@ def test_call_past_its_deadline_refuses_even_before_the_organiser_closes_it(clie
             nominator_email="anna@example.se",
             now=edition.nominations_close_at + timedelta(seconds=1),
         )
-    change_edition_dates(
+    change_edition(
         edition,
         nominations_close_at=past,
         supplement_close_at=edition.supplement_close_at,

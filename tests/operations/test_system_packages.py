@@ -50,6 +50,7 @@ def test_a_fresh_machine_with_nodesources_node_gets_everything_but_npm(tmp_path)
         "openssl",
         "postgresql",
         "locales",
+        "zbar-tools",
     ]
 
 
@@ -64,6 +65,7 @@ def test_a_machine_without_npm_gets_debians(tmp_path):
         "openssl",
         "postgresql",
         "locales",
+        "zbar-tools",
     ]
 
 
@@ -108,6 +110,7 @@ def test_apt_accepts_the_fresh_machines_list_without_debians_npm(tmp_path):
         "openssl",
         "postgresql",
         "locales",
+        "zbar-tools",
     ]:
         assert re.search(
             rf"^(Inst|Conf) {re.escape(package)} |^{re.escape(package)} is already the newest",

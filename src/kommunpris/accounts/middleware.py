@@ -56,6 +56,7 @@ OPEN_VIEWS = frozenset(
         "desk:nominations-contact-contribution",
         "desk:nominations-contact-upload",
         "desk:nominations-contact-remove",
+        "desk:nominations-contact-attachment",
     }
 )
 

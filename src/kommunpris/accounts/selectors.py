@@ -13,6 +13,25 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .services import RECOVERY_DEVICE_NAME
 
 
+def account_for(written: str) -> User | None:
+    """The account an e-mail address names, without regard to case (or, for an account with no
+    address, its username); None when it names no account, or more than one."""
+    text = written.strip()
+    if not text:
+        return None
+    by_address = list(User.objects.filter(email__iexact=text).order_by("pk")[:2])
+    if by_address:
+        return by_address[0] if len(by_address) == 1 else None
+    by_name = list(User.objects.filter(username__iexact=text).order_by("pk")[:2])
+    return by_name[0] if len(by_name) == 1 else None
+
+
+def address_is_taken(address: str) -> bool:
+    """Whether an account already signs in with this address (as address or as username)."""
+    text = address.strip()
+    return User.objects.filter(Q(email__iexact=text) | Q(username__iexact=text)).exists()
+
+
 def totp_device(user: User) -> TOTPDevice | None:
     """The person's confirmed authenticator app, if they have set one up."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
@@ -50,7 +69,7 @@ def people_who_need_two_factor() -> list[Person]:
         User.objects.filter(is_active=True)
         .filter(Q(is_staff=True) | Q(is_superuser=True) | Q(jury_memberships__isnull=False))
         .distinct()
-        .order_by("username")
+        .order_by("email", "username")
     )
     enrolled = dict(
         TOTPDevice.objects.filter(user__in=users, confirmed=True)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -92,6 +94,40 @@ def _check_throttle(device: TOTPDevice | StaticDevice) -> None:
     allowed, info = device.verify_is_allowed()
     if not allowed and info and info.get("locked_until"):
         raise CodeThrottled(info["locked_until"])
+
+
+# --- accounts ---------------------------------------------------------------------------
+
+
+def create_superuser(*, email: str, password: str | None, actor: str) -> User:
+    """An organiser with every right (also in the admin), who signs in with the address: it is
+    the account's address and its username, in lower case. Without a password the account
+    cannot sign in until one is set (`kommunpris changepassword ADDRESS`)."""
+    from .selectors import address_is_taken
+
+    address = email.strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise AccountError(
+            f"'{email}' är ingen e-postadress. Skriv t.ex. anna@example.se."
+        ) from None
+    if len(address) > 150:
+        raise AccountError("E-postadressen får vara högst 150 tecken.")
+    with transaction.atomic():
+        if address_is_taken(address):
+            raise AccountError(
+                f"Det finns redan ett konto för {address}. Logga in med det, eller välj en "
+                "annan adress."
+            )
+        user = User.objects.create_superuser(username=address, email=address, password=password)
+        record_event(
+            action="accounts.superuser_created",
+            actor=actor,
+            target=user_target(address),
+            after={"email": address, "has_password": password is not None},
+        )
+    return user
 
 
 # --- sign-in and sign-out ---------------------------------------------------------------

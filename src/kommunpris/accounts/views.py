@@ -124,7 +124,9 @@ class SignInView(LoginView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.username = request.POST.get("username", "").strip()[:150]
+        # Counted and recorded under the account's name, however the address was written.
+        written = request.POST.get("username", "").strip()[:254]
+        self.username = throttle.sign_in_key(written) if written else ""
         if self.username and throttle.is_locked(request, self.username):
             # Closed: the password is not even checked, so a right one is refused too.
             services.record_sign_in_failure(
@@ -298,7 +300,14 @@ def _verified(request: HttpRequest, user: User, device: Any, next_url: str) -> H
 def _qr_svg(uri: str) -> str:
     """The otpauth:// link as an inline SVG QR code (no image request, no JavaScript)."""
     qr = segno.make(uri, error="m")
-    svg = qr.svg_inline(scale=5, border=4, title=_("QR code for your authenticator app"))
+    # A viewBox and no size of its own: CSS scales the whole code, quiet zone and all.
+    svg = qr.svg_inline(
+        scale=1,
+        border=4,
+        omitsize=True,
+        light="#fff",
+        title=_("QR code for your authenticator app"),
+    )
     return str(svg).replace("<svg ", '<svg role="img" ', 1)
 
 
@@ -452,6 +461,6 @@ def reset(request: HttpRequest, pk: int) -> HttpResponse:
                 "Two-factor sign-in for %(person)s is reset. They set it up again the next "
                 "time they sign in."
             )
-            % {"person": person.get_username()},
+            % {"person": person.email or person.get_username()},
         )
     return redirect("desk:two-factor-people")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from django.db import transaction
 from django.utils import timezone
 
+from kommunpris import dates
 from kommunpris.audit.services import record_event
 
 from .defaults import DIGITALISERINGSKOMMUN, AwardDefinition
@@ -74,6 +75,11 @@ class EditionError(ValueError):
     """An edition cannot be created or change phase; the message says why and what to do."""
 
 
+class OffCadence(EditionError):
+    """The year is off the award's cadence: an explicit exception is needed. The message names
+    no way of making one; each caller names its own (a checkbox, a command-line option)."""
+
+
 def _edition_target(edition: Edition) -> str:
     return f"edition:{edition.award.slug}:{edition.year}"
 
@@ -93,7 +99,7 @@ def _dates(edition: Edition) -> dict[str, object]:
 
 
 def _local(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return dates.moment(moment, swedish=True)
 
 
 def _check_dates(
@@ -127,9 +133,9 @@ def _check_cadence(award: Award, year: int, *, allow_off_cadence: bool) -> None:
     every = {1: "varje år", 2: "vartannat år"}.get(
         award.cadence_years, f"vart {award.cadence_years}:e år"
     )
-    raise EditionError(
+    raise OffCadence(
         f"{award.name_in(year)} delas ut {every} från {award.founded_year}; {year} hör inte dit. "
-        "Välj ett år i ordningen, eller gör ett uttryckligt undantag (--off-cadence)."
+        "Välj ett år i ordningen, eller gör ett uttryckligt undantag."
     )
 
 
@@ -183,51 +189,90 @@ def create_edition(
     return edition
 
 
-def change_edition_dates(
+# Until the jury's work begins the deadlines may move; the gala and its venue until the decision
+# is public (the gala can move, as in 2021–2022). After that the edition is history.
+DEADLINE_PHASES = (Phase.DRAFT, Phase.NOMINATIONS_OPEN, Phase.NOMINATIONS_CLOSED)
+CEREMONY_PHASES = (*DEADLINE_PHASES, Phase.JURY_REVIEW, Phase.DELIBERATION, Phase.DECIDED)
+VENUE_MAX_LENGTH = 200
+
+
+def _field_record(edition: Edition, fields: list[str]) -> dict[str, object]:
+    values = {**_dates(edition), "venue": edition.venue}
+    return {name: values[name] for name in fields}
+
+
+def change_edition(
     edition: Edition,
     *,
-    nominations_close_at: datetime,
-    supplement_close_at: datetime,
-    ceremony_at: datetime,
     actor: str,
+    nominations_close_at: datetime | None = None,
+    supplement_close_at: datetime | None = None,
+    ceremony_at: datetime | None = None,
+    venue: str | None = None,
 ) -> Edition:
-    """Move an edition's deadlines (e.g. to extend the call); the gala stays the publication."""
-    _check_dates(
-        year=edition.year,
-        nominations_close_at=nominations_close_at,
-        supplement_close_at=supplement_close_at,
-        ceremony_at=ceremony_at,
-    )
+    """Change an edition's deadlines, gala and venue (None: leave as it is), while its phase
+    allows: deadlines until the jury's work begins, the gala and venue until the edition is
+    announced. While the decision is not yet made, the publication follows the gala as it did.
+
+    One audit event, `edition.changed`, names only what changed; nothing changed, no event.
+    """
     with transaction.atomic():
-        edition = Edition.objects.select_for_update().select_related("award").get(pk=edition.pk)
-        if edition.phase not in (Phase.DRAFT, Phase.NOMINATIONS_OPEN, Phase.NOMINATIONS_CLOSED):
+        edition = lock_edition(edition)
+        title = edition.title
+        wanted = {
+            "nominations_close_at": nominations_close_at or edition.nominations_close_at,
+            "supplement_close_at": supplement_close_at or edition.supplement_close_at,
+            "ceremony_at": ceremony_at or edition.ceremony_at,
+            "venue": edition.venue if venue is None else " ".join(venue.split()),
+        }
+        changed = [name for name, value in wanted.items() if getattr(edition, name) != value]
+        if not changed:
+            return edition
+        deadlines = {"nominations_close_at", "supplement_close_at"}
+        if deadlines & set(changed) and edition.phase not in DEADLINE_PHASES:
             raise EditionError(
-                f"{edition.award.name_in(edition.year)} {edition.year} är redan hos juryn; "
-                "fristerna kan inte längre ändras."
+                f"Juryns arbete med {title} har börjat; fristerna för nomineringar och "
+                "kommunernas komplettering kan inte längre ändras."
             )
-        before = _dates(edition)
-        moved_publication = edition.publish_at == edition.ceremony_at
-        edition.nominations_close_at = nominations_close_at
-        edition.supplement_close_at = supplement_close_at
-        edition.ceremony_at = ceremony_at
-        if moved_publication or edition.publish_at is None:
-            edition.publish_at = ceremony_at
-        edition.save(
-            update_fields=[
-                "nominations_close_at",
-                "supplement_close_at",
-                "ceremony_at",
-                "publish_at",
-            ]
+        if edition.phase not in CEREMONY_PHASES:
+            raise EditionError(f"{title} är tillkännagiven; galan och platsen ligger fast.")
+        if len(wanted["venue"]) > VENUE_MAX_LENGTH:  # type: ignore[arg-type]
+            raise EditionError(f"Platsen får vara högst {VENUE_MAX_LENGTH} tecken.")
+        moments = [wanted[name] for name in ("nominations_close_at", "supplement_close_at")]
+        if None in moments or wanted["ceremony_at"] is None:
+            raise EditionError(
+                f"Ange sista dag för nomineringar, kompletteringen och galan för {title}."
+            )
+        _check_dates(
+            year=edition.year,
+            nominations_close_at=wanted["nominations_close_at"],  # type: ignore[arg-type]
+            supplement_close_at=wanted["supplement_close_at"],  # type: ignore[arg-type]
+            ceremony_at=wanted["ceremony_at"],  # type: ignore[arg-type]
         )
+        follows_gala = edition.phase not in (Phase.DECIDED, Phase.ANNOUNCED) and (
+            edition.publish_at is None or edition.publish_at == edition.ceremony_at
+        )
+        fields = list(changed)
+        if "ceremony_at" in changed and follows_gala:
+            fields.append("publish_at")
+        before = _field_record(edition, fields)
+        for name in changed:
+            setattr(edition, name, wanted[name])
+        if "publish_at" in fields:
+            edition.publish_at = edition.ceremony_at
+        edition.save(update_fields=fields)
         record_event(
-            action="edition.dates_changed",
+            action="edition.changed",
             actor=actor,
             target=_edition_target(edition),
             before=before,
-            after=_dates(edition),
+            after=_field_record(edition, fields),
         )
     return edition
+
+
+def _title(edition: Edition) -> str:
+    return f"{edition.award.name_in(edition.year)} {edition.year}"
 
 
 def open_nominations(
@@ -240,14 +285,18 @@ def open_nominations(
     """draft → nominations_open: only once, only before the deadline, only on the cadence."""
     now = now or timezone.now()
     with transaction.atomic():
-        edition = Edition.objects.select_for_update().select_related("award").get(pk=edition.pk)
-        title = f"{edition.award.name_in(edition.year)} {edition.year}"
+        edition = lock_edition(edition)
+        title = _title(edition)
         if edition.phase == Phase.NOMINATIONS_OPEN:
             raise EditionError(f"Nomineringen till {title} är redan öppen.")
+        if edition.phase == Phase.NOMINATIONS_CLOSED:
+            raise EditionError(
+                f"Nomineringen till {title} har redan varit öppen och är stängd. Öppna den igen "
+                "i stället (det går till sista dag för nomineringar)."
+            )
         if edition.phase != Phase.DRAFT:
             raise EditionError(
-                f"Nomineringen till {title} har redan varit öppen (fas: {edition.phase}) "
-                "och kan inte öppnas igen. Förläng fristen i stället om den stängdes för tidigt."
+                f"Juryns arbete med {title} har börjat; nomineringen kan inte öppnas igen."
             )
         if edition.nominations_close_at is None:
             raise EditionError(f"{title} har ingen sista dag för nomineringar. Ange en först.")
@@ -272,16 +321,22 @@ def open_nominations(
     return edition
 
 
+def check_close_nominations(edition: Edition) -> None:
+    """Raises EditionError saying why the call cannot be closed now; returns if it can."""
+    title = _title(edition)
+    if edition.phase == Phase.DRAFT:
+        raise EditionError(f"Nomineringen till {title} har inte öppnats och kan inte stängas.")
+    if edition.phase != Phase.NOMINATIONS_OPEN:
+        raise EditionError(f"Nomineringen till {title} är redan stängd.")
+
+
 def close_nominations(edition: Edition, *, actor: str) -> Edition:
     """nominations_open → nominations_closed (the form stops taking nominations at the deadline
-    anyway; this records that the call is over and lets the organiser end it early)."""
+    anyway; this records that the call is over and lets the organiser end it early). Until the
+    deadline it can be opened again (reopen_nominations)."""
     with transaction.atomic():
-        edition = Edition.objects.select_for_update().select_related("award").get(pk=edition.pk)
-        title = f"{edition.award.name_in(edition.year)} {edition.year}"
-        if edition.phase == Phase.DRAFT:
-            raise EditionError(f"Nomineringen till {title} har inte öppnats och kan inte stängas.")
-        if edition.phase != Phase.NOMINATIONS_OPEN:
-            raise EditionError(f"Nomineringen till {title} är redan stängd.")
+        edition = lock_edition(edition)
+        check_close_nominations(edition)
         edition.phase = Phase.NOMINATIONS_CLOSED
         edition.save(update_fields=["phase"])
         record_event(
@@ -290,5 +345,46 @@ def close_nominations(edition: Edition, *, actor: str) -> Edition:
             target=_edition_target(edition),
             before={"phase": Phase.NOMINATIONS_OPEN},
             after={"phase": edition.phase},
+        )
+    return edition
+
+
+def check_reopen_nominations(edition: Edition, *, now: datetime | None = None) -> None:
+    """Raises EditionError saying why the call cannot open again now; returns if it can."""
+    now = now or timezone.now()
+    title = _title(edition)
+    if edition.phase == Phase.NOMINATIONS_OPEN:
+        raise EditionError(f"Nomineringen till {title} är redan öppen.")
+    if edition.phase == Phase.DRAFT:
+        raise EditionError(f"Nomineringen till {title} har inte öppnats än; öppna den i stället.")
+    if edition.phase != Phase.NOMINATIONS_CLOSED:
+        raise EditionError(
+            f"Juryns arbete med {title} har börjat; nomineringen kan inte öppnas igen."
+        )
+    if edition.nominations_close_at is None or edition.nominations_close_at <= now:
+        when = _local(edition.nominations_close_at) if edition.nominations_close_at else "–"
+        raise EditionError(
+            f"Sista dag för nomineringar till {title} ({when}) har passerat. Flytta fristen "
+            "framåt (Ändra datum och plats) innan nomineringen öppnas igen."
+        )
+
+
+def reopen_nominations(edition: Edition, *, actor: str, now: datetime | None = None) -> Edition:
+    """nominations_closed → nominations_open, for a call closed before its published deadline:
+    the form takes nominations again until that deadline."""
+    with transaction.atomic():
+        edition = lock_edition(edition)
+        check_reopen_nominations(edition, now=now)
+        edition.phase = Phase.NOMINATIONS_OPEN
+        edition.save(update_fields=["phase"])
+        record_event(
+            action="edition.nominations_reopened",
+            actor=actor,
+            target=_edition_target(edition),
+            before={"phase": Phase.NOMINATIONS_CLOSED},
+            after={
+                "phase": edition.phase,
+                "nominations_close_at": _utc(edition.nominations_close_at),
+            },
         )
     return edition

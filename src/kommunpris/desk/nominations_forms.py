@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kommunpris.awards.models import Edition
+from kommunpris.awards.services import DEADLINE_PHASES
 from kommunpris.nominations.models import (
     CONTRIBUTION_ANSWER_MAX_LENGTH,
     NominationStatus,
@@ -62,6 +64,88 @@ class EditionForm(forms.Form):
             "supplement_close_at": _end_of_day(data["supplement_close"]),
             "ceremony_at": data["ceremony"],
         }
+
+
+def _at(day: Any, moment: Any) -> datetime:
+    return timezone.make_aware(datetime.combine(day, moment))
+
+
+class EditionChangeForm(forms.Form):
+    """An edition's deadlines (day and time of day), gala and venue, as they stand; the
+    deadlines are shown but locked once the jury's work has begun."""
+
+    nominations_close = forms.DateField(
+        label=gettext_lazy("Last day for nominations"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    nominations_close_time = forms.TimeField(
+        label=gettext_lazy("Nominations are taken until (time of day)"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    supplement_close = forms.DateField(
+        label=gettext_lazy("Last day for the municipalities' own answers and attachments"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    supplement_close_time = forms.TimeField(
+        label=gettext_lazy("The municipalities may add material until (time of day)"),
+        help_text=gettext_lazy(
+            "The jury's work can start once this has passed. A time that has passed already "
+            "ends the municipalities' changes at once."
+        ),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    ceremony = forms.DateTimeField(
+        label=gettext_lazy("Ceremony (date and time)"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    venue = forms.CharField(label=gettext_lazy("Venue"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, edition: Edition, **kwargs: Any) -> None:
+        local = timezone.localtime
+        initial: dict[str, Any] = {"venue": edition.venue}
+        for name, moment in (
+            ("nominations_close", edition.nominations_close_at),
+            ("supplement_close", edition.supplement_close_at),
+        ):
+            if moment is not None:
+                initial[name] = local(moment).date()
+                initial[f"{name}_time"] = local(moment).time().replace(second=0, microsecond=0)
+        if edition.ceremony_at is not None:
+            initial["ceremony"] = local(edition.ceremony_at).replace(tzinfo=None)
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.edition = edition
+        if edition.phase not in DEADLINE_PHASES:
+            for name in ("nominations_close", "supplement_close"):
+                self.fields[name].disabled = True
+                self.fields[f"{name}_time"].disabled = True
+
+    @property
+    def deadlines_locked(self) -> bool:
+        return self.edition.phase not in DEADLINE_PHASES
+
+    def changes(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        ceremony = data["ceremony"]
+        stored_ceremony = self.edition.ceremony_at
+        if stored_ceremony is not None and ceremony == timezone.localtime(stored_ceremony).replace(
+            second=0, microsecond=0
+        ):
+            ceremony = stored_ceremony
+        moments: dict[str, Any] = {"ceremony_at": ceremony, "venue": data["venue"]}
+        if not self.deadlines_locked:
+            for name in ("nominations_close", "supplement_close"):
+                stored = getattr(self.edition, f"{name}_at")
+                given = _at(data[name], data[f"{name}_time"])
+                if stored is not None and given == timezone.localtime(stored).replace(
+                    second=0, microsecond=0
+                ):
+                    given = stored  # the same minute as before: unchanged, to the second
+                else:
+                    given = given.replace(second=59)  # "until 23:59" lasts the whole minute
+                moments[f"{name}_at"] = given
+        return moments
 
 
 class OpenNominationsForm(forms.Form):

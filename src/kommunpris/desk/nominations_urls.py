@@ -12,6 +12,8 @@ urlpatterns: list[URLPattern] = [
     path("upplagor/ny/", views.edition_create, name="nominations-edition-create"),
     path("<int:year>/oppna/", views.edition_open, name="nominations-edition-open"),
     path("<int:year>/stang/", views.edition_close, name="nominations-edition-close"),
+    path("<int:year>/oppna-igen/", views.edition_reopen, name="nominations-edition-reopen"),
+    path("<int:year>/andra/", views.edition_edit, name="nominations-edition-edit"),
     # The organiser: the field of an edition.
     path("<int:year>/", views.field, name="nominations-field"),
     path("<int:year>/sla-ihop/", views.join, name="nominations-join"),
@@ -30,7 +32,13 @@ urlpatterns: list[URLPattern] = [
     path("kommun/logga-ut/", views.contact_signout, name="nominations-contact-signout"),
     path("kommun/svar/", views.contact_respond, name="nominations-contact-respond"),
     path("kommun/bidrag/", views.contact_contribution, name="nominations-contact-contribution"),
-    path("kommun/bilagor/", views.contact_upload, name="nominations-contact-upload"),
+    # A document alone, or with the answers: the same form.
+    path("kommun/bilagor/", views.contact_contribution, name="nominations-contact-upload"),
+    path(
+        "kommun/bilagor/<int:pk>/",
+        views.contact_attachment,
+        name="nominations-contact-attachment",
+    ),
     path(
         "kommun/bilagor/<int:pk>/ta-bort/",
         views.contact_remove,

@@ -21,17 +21,24 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kommunpris.awards.models import Award, Edition
+from kommunpris import dates
+from kommunpris.awards.models import Award, Edition, Phase
 from kommunpris.awards.selectors import AwardNotFound, award
 from kommunpris.awards.services import (
+    CEREMONY_PHASES,
     EditionError,
+    OffCadence,
+    change_edition,
+    check_close_nominations,
     close_nominations,
     create_edition,
     open_nominations,
+    reopen_nominations,
 )
 from kommunpris.nominations import exports, selectors, storage, throttle
 from kommunpris.nominations.models import Candidacy, MunicipalityContact
@@ -40,6 +47,8 @@ from kommunpris.nominations.services import (
     ContributionError,
     SupplementClosed,
     add_attachment,
+    check_remove_attachment,
+    check_respond_to_candidacy,
     contact_link_state,
     join_candidacies,
     register_contact,
@@ -54,6 +63,7 @@ from kommunpris.nominations.tokens import LinkError
 from kommunpris.operations.client_address import client_address
 from kommunpris.permissions.nominations import (
     contact_may_edit,
+    contact_may_read_attachment,
     contact_speaks_for,
     may_manage_nominations,
     may_read_candidacy_material,
@@ -62,11 +72,14 @@ from kommunpris.permissions.nominations import (
 from kommunpris.register.collation import swedish_sort_key
 from kommunpris.register.models import Municipality
 
+from . import next_steps
+from .confirmation import Confirmation, ask, is_confirmed, is_revising
 from .nominations_forms import (
     AttachmentForm,
     ContactForm,
     ContactSignInForm,
     ContributionForm,
+    EditionChangeForm,
     EditionForm,
     FieldFilterForm,
     NominationFilterForm,
@@ -74,20 +87,18 @@ from .nominations_forms import (
     RejectForm,
 )
 from .paging import page_of, query_without_page
+from .session import CONTACT_SESSION_KEY, signed_in_contact
 
-CONTACT_SESSION_KEY = "nominations_contact"
 # Rows read from the database at a time for a streamed export.
 CSV_CHUNK = 2000
-View = Callable[..., HttpResponse]
-# A view that may also answer with a stream (the CSV exports).
-AnyView = Callable[..., HttpResponseBase]
+View = Callable[..., HttpResponseBase]
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/nominations/forbidden.html", {}, status=403)
 
 
-def organiser_required(view: AnyView) -> AnyView:
+def organiser_required(view: View) -> View:
     """Signed-in organisers only: others are sent to sign in, or told they may not."""
 
     @wraps(view)
@@ -133,8 +144,16 @@ def _editions_page(
     request: HttpRequest, form: EditionForm | None = None, status: int = 200
 ) -> HttpResponse:
     the_award = _award()
+    now = timezone.now()
     editions = [
-        (e, the_award.is_on_cadence(e.year)) for e in selectors.editions_with_a_call(the_award)
+        (
+            e,
+            the_award.is_on_cadence(e.year),
+            e.phase == Phase.NOMINATIONS_CLOSED
+            and e.nominations_close_at is not None
+            and e.nominations_close_at > now,
+        )
+        for e in selectors.editions_with_a_call(the_award)
     ]
     return render(
         request,
@@ -142,6 +161,7 @@ def _editions_page(
         {
             "award": the_award,
             "editions": editions,
+            "editable_phases": CEREMONY_PHASES,
             "form": form or EditionForm(),
             "open_form": OpenNominationsForm(),
         },
@@ -169,6 +189,12 @@ def edition_create(request: HttpRequest) -> HttpResponse:
             actor=_actor(request),
             **form.deadlines(),
         )
+    except OffCadence as exc:
+        form.add_error(
+            "off_cadence",
+            _("%(refusal)s Tick the box to make the exception.") % {"refusal": str(exc)},
+        )
+        return _editions_page(request, form, status=400)
     except EditionError as exc:
         form.add_error(None, str(exc))
         return _editions_page(request, form, status=400)
@@ -192,6 +218,10 @@ def edition_open(request: HttpRequest, year: int) -> HttpResponse:
             actor=_actor(request),
             allow_off_cadence=bool(form.cleaned_data.get("off_cadence")),
         )
+    except OffCadence as exc:
+        messages.error(
+            request, _("%(refusal)s Tick the box to make the exception.") % {"refusal": str(exc)}
+        )
     except EditionError as exc:
         messages.error(request, str(exc))
     else:
@@ -205,6 +235,13 @@ def edition_open(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 def edition_close(request: HttpRequest, year: int) -> HttpResponse:
     edition = _edition(year)
+    if not is_confirmed(request):
+        try:
+            check_close_nominations(edition)
+        except EditionError as exc:
+            messages.error(request, str(exc))
+            return redirect("desk:nominations")
+        return ask(request, _close_confirmation(request, edition))
     try:
         close_nominations(edition, actor=_actor(request))
     except EditionError as exc:
@@ -215,6 +252,115 @@ def edition_close(request: HttpRequest, year: int) -> HttpResponse:
             _("The call for nominations for %(title)s is closed.") % {"title": edition.title},
         )
     return redirect("desk:nominations")
+
+
+def _close_confirmation(request: HttpRequest, edition: Edition) -> Confirmation:
+    deadline = edition.nominations_close_at
+    early = deadline is not None and deadline > timezone.now()
+    counts = selectors.counts(edition)
+    happens = [
+        _("The nomination form stops taking nominations for %(title)s at once.")
+        % {"title": edition.title},
+        _(
+            "Nominations already sent can still be confirmed by their link; %(pending)s are "
+            "waiting for that now."
+        )
+        % {"pending": counts["pending"]},
+        _(
+            "Municipality contacts can still answer and add material until %(when)s; the "
+            "jury's work starts after that."
+        )
+        % {"when": dates.moment(edition.supplement_close_at)},
+    ]
+    return Confirmation(
+        title=_("Close the call for nominations for %(title)s?") % {"title": edition.title},
+        happens=happens,
+        can_undo=_(
+            "The published last day is %(when)s. Until then you can open the call again; "
+            "after it, closing cannot be undone."
+        )
+        % {"when": dates.moment(deadline)}
+        if early
+        else "",
+        cannot_undo=""
+        if early
+        else _("The last day for nominations has passed: the call cannot be opened again."),
+        button=_("Yes, close the call now"),
+        back=reverse("desk:nominations"),
+    )
+
+
+@organiser_required
+@require_POST
+def edition_reopen(request: HttpRequest, year: int) -> HttpResponse:
+    edition = _edition(year)
+    try:
+        reopen_nominations(edition, actor=_actor(request))
+    except EditionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("The call for nominations for %(title)s is open again until %(when)s.")
+            % {"title": edition.title, "when": dates.moment(edition.nominations_close_at)},
+        )
+    return redirect("desk:nominations")
+
+
+@organiser_required
+@require_http_methods(["GET", "POST"])
+def edition_edit(request: HttpRequest, year: int) -> HttpResponse:
+    edition = _edition(year)
+    if edition.phase not in CEREMONY_PHASES:
+        messages.info(
+            request,
+            _("%(title)s is announced; its dates and venue are history now.")
+            % {"title": edition.title},
+        )
+        return redirect("desk:nominations")
+    form = EditionChangeForm(request.POST or None, edition=edition)
+    if request.method == "POST" and form.is_valid() and not is_revising(request):
+        changes = form.changes()
+        ends_call = (
+            edition.phase == Phase.NOMINATIONS_OPEN
+            and changes.get("nominations_close_at") is not None
+            and changes["nominations_close_at"] <= timezone.now()
+            and changes["nominations_close_at"] != edition.nominations_close_at
+        )
+        if ends_call and not is_confirmed(request):
+            return ask(
+                request,
+                Confirmation(
+                    title=_("End the call for nominations now?"),
+                    happens=[
+                        _(
+                            "The last day for nominations you gave, %(when)s, has passed: the "
+                            "nomination form stops taking nominations at once."
+                        )
+                        % {"when": dates.moment(changes["nominations_close_at"])},
+                    ],
+                    can_undo=_("You can move the last day forward again while the call is open."),
+                    button=_("Yes, save the dates"),
+                    back=reverse("desk:nominations-edition-edit", kwargs={"year": year}),
+                    revisable=True,
+                ),
+            )
+        try:
+            changed = change_edition(edition, actor=_actor(request), **changes)
+        except EditionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("The changes to %(title)s are saved.") % {"title": changed.title},
+            )
+            return redirect("desk:nominations")
+    return render(
+        request,
+        "desk/nominations/edition_edit.html",
+        {"edition": edition, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- the field -----------------------------------------------------------------------------
@@ -470,21 +616,10 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 # --- the municipality contact --------------------------------------------------------------
 
 
-def _signed_in_contact(request: HttpRequest) -> MunicipalityContact | None:
-    signed = request.session.get(CONTACT_SESSION_KEY)
-    if not isinstance(signed, dict):
-        return None
-    contact = selectors.contact(int(signed.get("id", 0)))
-    # A new address for the municipality ends the previous contact's session.
-    if contact is None or contact.email != signed.get("email"):
-        return None
-    return contact
-
-
 def contact_required(view: View) -> View:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        contact = _signed_in_contact(request)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        contact = signed_in_contact(request)
         if contact is None:
             messages.info(request, _("Sign in with the link we e-mail you."))
             return redirect("desk:nominations-contact-signin")
@@ -587,6 +722,7 @@ def _contact_page(
             "candidacy": candidacy,
             "contribution": selectors.contribution_of(candidacy) if candidacy else None,
             "editable": editable,
+            "steps": next_steps.contact_steps(contact, candidacy),
             "supplement_open": supplement_is_open(edition),
             "contribution_form": contribution_form,
             "attachment_form": attachment_form or AttachmentForm(),
@@ -614,12 +750,36 @@ def contact_home(request: HttpRequest, contact: MunicipalityContact) -> HttpResp
     return _contact_page(request, contact)
 
 
+def _decline_confirmation(contact: MunicipalityContact, candidacy: Candidacy) -> Confirmation:
+    edition = contact.edition
+    return Confirmation(
+        title=_("Decline the candidacy for %(name)s?") % {"name": contact.municipality.name},
+        happens=[
+            _("The jury is told that %(name)s does not want to be a candidate.")
+            % {"name": contact.municipality.name},
+            _(
+                "Your own answers and documents are kept, but you cannot add to them while the "
+                "municipality has declined."
+            ),
+        ],
+        can_undo=_("You can accept again until %(when)s; after that the answer stands.")
+        % {"when": dates.moment(edition.supplement_close_at)},
+        button=_("Yes, decline the candidacy"),
+        back=reverse("desk:nominations-contact"),
+        action=reverse("desk:nominations-contact-respond"),
+        hidden=[("response", "decline")],
+    )
+
+
 @contact_required
 @require_POST
 def contact_respond(request: HttpRequest, contact: MunicipalityContact) -> HttpResponse:
     candidacy = _contact_candidacy(contact)
     accept = request.POST.get("response") == "accept"
     try:
+        if not accept and not is_confirmed(request):
+            check_respond_to_candidacy(candidacy=candidacy, contact=contact)
+            return ask(request, _decline_confirmation(contact, candidacy))
         respond_to_candidacy(candidacy=candidacy, contact=contact, accept=accept)
     except ContributionError as exc:
         return _contact_page(request, contact, error=str(exc), status=_refused(exc))
@@ -638,39 +798,95 @@ def contact_respond(request: HttpRequest, contact: MunicipalityContact) -> HttpR
     return redirect("desk:nominations-contact")
 
 
+def _remove_confirmation(attachment: Any) -> Confirmation:
+    return Confirmation(
+        title=_("Remove “%(name)s”?") % {"name": attachment.original_name},
+        happens=[
+            _("The document is deleted; the jury will not see it."),
+            _("Your answers are kept as they are saved."),
+        ],
+        cannot_undo=_(
+            "The file is deleted from the platform. To have it back, add it again from your "
+            "own copy before the deadline."
+        ),
+        button=_("Yes, remove the document"),
+        back=reverse("desk:nominations-contact"),
+        action=reverse("desk:nominations-contact-remove", kwargs={"pk": attachment.pk}),
+        hidden=[("remove", str(attachment.pk))],
+    )
+
+
+def _own_attachment(candidacy: Candidacy, pk: int) -> Any:
+    found = next((a for a in candidacy.attachments.all() if a.pk == pk), None)
+    if found is None:
+        raise Http404(_("There is no such attachment."))
+    return found
+
+
 @contact_required
 @require_POST
 def contact_contribution(request: HttpRequest, contact: MunicipalityContact) -> HttpResponse:
+    """The municipality's answers and documents in one form: the answers are saved first, so a
+    document refused (or one to remove, or declining) never costs what was typed."""
     candidacy = _contact_candidacy(contact)
     form = ContributionForm(request.POST)
-    if not form.is_valid():
-        return _contact_page(request, contact, contribution_form=form, status=400)
-    try:
-        save_contribution(candidacy=candidacy, contact=contact, **form.cleaned_data)
-    except ContributionError as exc:
-        return _contact_page(
-            request, contact, contribution_form=form, error=str(exc), status=_refused(exc)
-        )
-    messages.success(request, _("Your answers are saved. You can change them until the deadline."))
-    return redirect("desk:nominations-contact")
-
-
-@contact_required
-@require_POST
-def contact_upload(request: HttpRequest, contact: MunicipalityContact) -> HttpResponse:
-    candidacy = _contact_candidacy(contact)
-    form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _contact_page(request, contact, attachment_form=form, status=400)
-    try:
-        added = add_attachment(
-            candidacy=candidacy, contact=contact, upload=form.cleaned_data["file"]
-        )
-    except ContributionError as exc:
-        return _contact_page(
-            request, contact, attachment_form=form, error=str(exc), status=_refused(exc)
-        )
-    messages.success(request, _("“%(name)s” is added.") % {"name": added.original_name})
+    upload = AttachmentForm(request.POST, request.FILES)
+    has_answers = any(name in request.POST for name in ContributionForm.base_fields)
+    saved = False
+    if has_answers:
+        if not form.is_valid():
+            return _contact_page(request, contact, contribution_form=form, status=400)
+        try:
+            before = (candidacy.own_proud, candidacy.own_effect, candidacy.own_learned)
+            candidacy = save_contribution(candidacy=candidacy, contact=contact, **form.cleaned_data)
+            saved = before != (candidacy.own_proud, candidacy.own_effect, candidacy.own_learned)
+        except ContributionError as exc:
+            return _contact_page(
+                request, contact, contribution_form=form, error=str(exc), status=_refused(exc)
+            )
+    kept = _("Your answers are saved.") + " " if saved else ""
+    if request.POST.get("remove", "").isdigit():
+        attachment = _own_attachment(candidacy, int(request.POST["remove"]))
+        if saved:
+            messages.success(request, _("Your answers are saved."))
+        try:
+            check_remove_attachment(attachment=attachment, contact=contact)
+        except ContributionError as exc:
+            return _contact_page(request, contact, error=str(exc), status=_refused(exc))
+        return ask(request, _remove_confirmation(attachment))
+    if request.POST.get("response") == "decline":
+        if saved:
+            messages.success(request, _("Your answers are saved."))
+        try:
+            check_respond_to_candidacy(candidacy=candidacy, contact=contact)
+        except ContributionError as exc:
+            return _contact_page(request, contact, error=str(exc), status=_refused(exc))
+        return ask(request, _decline_confirmation(contact, candidacy))
+    if request.FILES.get("file") is not None or not has_answers:
+        if not upload.is_valid():
+            return _contact_page(
+                request, contact, attachment_form=upload, error=kept.strip(), status=400
+            )
+        try:
+            added = add_attachment(
+                candidacy=candidacy, contact=contact, upload=upload.cleaned_data["file"]
+            )
+        except ContributionError as exc:
+            return _contact_page(
+                request,
+                contact,
+                attachment_form=upload,
+                error=kept + _("The document was not added: %(why)s") % {"why": str(exc)},
+                status=_refused(exc),
+            )
+        messages.success(request, kept + _("“%(name)s” is added.") % {"name": added.original_name})
+        return redirect("desk:nominations-contact")
+    messages.success(
+        request,
+        _("Your answers are saved. You can change them until the deadline.")
+        if saved
+        else _("Nothing had changed; your answers stand as they were."),
+    )
     return redirect("desk:nominations-contact")
 
 
@@ -678,12 +894,31 @@ def contact_upload(request: HttpRequest, contact: MunicipalityContact) -> HttpRe
 @require_POST
 def contact_remove(request: HttpRequest, contact: MunicipalityContact, pk: int) -> HttpResponse:
     candidacy = _contact_candidacy(contact)
-    found = next((a for a in candidacy.attachments.all() if a.pk == pk), None)
-    if found is None:
-        raise Http404(_("There is no such attachment."))
+    found = _own_attachment(candidacy, pk)
     try:
+        if not is_confirmed(request):
+            check_remove_attachment(attachment=found, contact=contact)
+            return ask(request, _remove_confirmation(found))
         remove_attachment(attachment=found, contact=contact)
     except ContributionError as exc:
         return _contact_page(request, contact, error=str(exc), status=_refused(exc))
     messages.success(request, _("“%(name)s” is removed.") % {"name": found.original_name})
     return redirect("desk:nominations-contact")
+
+
+@contact_required
+@require_http_methods(["GET"])
+def contact_attachment(
+    request: HttpRequest, contact: MunicipalityContact, pk: int
+) -> HttpResponseBase:
+    """A document the municipality sent, for its own contact to open."""
+    found = selectors.attachment(pk)
+    if found is None or not contact_may_read_attachment(contact, found):
+        raise Http404(_("There is no such attachment."))
+    try:
+        handle = storage.open_file(found.stored_name)
+    except FileNotFoundError:
+        raise Http404(_("The attachment's file is missing.")) from None
+    return FileResponse(
+        handle, as_attachment=True, filename=found.original_name, content_type="application/pdf"
+    )

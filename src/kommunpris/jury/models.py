@@ -67,8 +67,10 @@ MUNICIPALITY_TIES = (TieKind.HOME, TieKind.EMPLOYER, TieKind.ELECTED_OFFICE, Tie
 class Tie(models.Model):
     """Something a jury member is tied to; the conflict rule in permissions.jury reads these.
 
-    Ties are only ever added: a tie declared in error stays on the record, so a juror cannot
-    step back into a candidacy they once stood aside from.
+    Once the first scoring round has opened, ties are only ever added: a tie declared in error
+    stays on the record, so a juror cannot step back into a candidacy they once stood aside
+    from. Before that, when no score has been given or seen, the member may withdraw one
+    (services.withdraw_tie); the audit log keeps it.
     """
 
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="ties")

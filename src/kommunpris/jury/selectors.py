@@ -157,7 +157,10 @@ def stage_counts(edition: Edition) -> dict[str, int]:
 
 
 def scoring_rounds(edition: Edition) -> dict[str, ScoringRound]:
-    return {r.stage: r for r in ScoringRound.objects.filter(edition=edition)}
+    rounds = {r.stage: r for r in ScoringRound.objects.filter(edition=edition)}
+    for scoring_round in rounds.values():
+        scoring_round.edition = edition  # the caller's, already read: no query per round
+    return rounds
 
 
 def scoring_round(edition: Edition, stage: str) -> ScoringRound | None:

@@ -24,6 +24,8 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from kommunpris import dates
+from kommunpris.accounts.selectors import account_for
 from kommunpris.archive.models import Winner
 from kommunpris.archive.services import set_winner_members
 from kommunpris.audit.services import record_event
@@ -35,6 +37,9 @@ from kommunpris.permissions import decision_is_public
 from kommunpris.permissions.jury import (
     JURY_PHASES,
     conflicted_candidacy_ids,
+    conflicting_ties,
+    conflicts_by_member,
+    facts_of_candidacies,
     in_round,
     is_chair,
     is_frozen,
@@ -178,7 +183,8 @@ def invite_member(
     if is_frozen(edition):
         raise JuryError(f"Juryn för {edition.title} har redan fattat sitt beslut.")
     with transaction.atomic():
-        user = User.objects.filter(username=address).first()
+        # Whoever already signs in with the address (an organiser, last edition's juror).
+        user = account_for(address)
         if user is not None and Membership.objects.filter(edition=edition, user=user).exists():
             raise JuryError(f"{address} sitter redan i juryn för {edition.title}.")
         if role == Role.CHAIR:
@@ -264,22 +270,17 @@ def accept_invitation(*, user: User, password: str) -> None:
 # --- ties (conflicts of interest) ----------------------------------------------------------
 
 
-def declare_tie(
+def _tie_fields(
     *,
     seat: Membership,
     kind: str,
-    actor: str,
     municipality_code: str = "",
     county_code: str = "",
     county_wide: bool = False,
     organisation: str = "",
     candidacy: Candidacy | None = None,
-    note: str = "",
-) -> Tie:
-    """Record a tie of a jury member; any conflict it makes takes effect at once.
-
-    Allowed at any time, also after the decision: it can only ever hide more.
-    """
+) -> dict[str, Any]:
+    """What a declared tie names, checked; raises JuryError with what to write instead."""
     if kind not in TieKind.values:
         raise JuryError(f"Okänd sorts koppling '{kind}'.")
     fields: dict[str, Any] = {"kind": kind}
@@ -309,10 +310,54 @@ def declare_tie(
         if candidacy is None or candidacy.edition_id != seat.edition_id:
             raise JuryError("Välj en kandidatur i den här upplagan.")
         fields["candidacy"] = candidacy
+    if Tie.objects.filter(membership=seat, **fields).exists():
+        raise JuryError("Den kopplingen är redan anmäld.")
+    return fields
+
+
+def tie_would_conflict(*, seat: Membership, **tie: Any) -> list[Candidacy]:
+    """The candidacies a tie, once declared, would conflict the member out of (that they can
+    still see now), for the page that asks first. Raises JuryError as declare_tie would."""
+    fields = _tie_fields(seat=seat, **tie)
+    edition = seat.edition
+    probe = Tie(membership=seat, **fields)
+    hidden = conflicted_candidacy_ids(seat.user, edition)
+    caught = {
+        candidacy_id
+        for candidacy_id, facts in facts_of_candidacies(edition).items()
+        if candidacy_id not in hidden
+        and conflicting_ties([probe], candidacy_id=candidacy_id, facts=facts)
+    }
+    return [c for c in selectors.candidacies_for(edition, seat.user) if c.pk in caught]
+
+
+def declare_tie(
+    *,
+    seat: Membership,
+    kind: str,
+    actor: str,
+    municipality_code: str = "",
+    county_code: str = "",
+    county_wide: bool = False,
+    organisation: str = "",
+    candidacy: Candidacy | None = None,
+    note: str = "",
+) -> Tie:
+    """Record a tie of a jury member; any conflict it makes takes effect at once.
+
+    Allowed at any time, also after the decision: it can only ever hide more. Until the first
+    scoring round opens the member may withdraw it (withdraw_tie); after that it stays.
+    """
     with transaction.atomic():
-        same = Tie.objects.filter(membership=seat, **fields)
-        if same.exists():
-            raise JuryError("Den kopplingen är redan anmäld.")
+        fields = _tie_fields(
+            seat=seat,
+            kind=kind,
+            municipality_code=municipality_code,
+            county_code=county_code,
+            county_wide=county_wide,
+            organisation=organisation,
+            candidacy=candidacy,
+        )
         tie = Tie.objects.create(
             membership=seat,
             note=note.strip(),
@@ -324,18 +369,49 @@ def declare_tie(
             action="jury.tie_declared",
             actor=actor,
             target=edition_target(seat.edition),
-            after={
-                "member": seat.user.email,
-                "kind": kind,
-                "municipality": tie.municipality_id,
-                "county": tie.county_id,
-                "county_wide": tie.county_wide,
-                "organisation": tie.organisation,
-                "candidacy": tie.candidacy_id,
-                "note": tie.note,
-            },
+            after=_tie_record(tie),
         )
     return tie
+
+
+def _tie_record(tie: Tie) -> dict[str, Any]:
+    return {
+        "member": tie.membership.user.email,
+        "kind": tie.kind,
+        "municipality": tie.municipality_id,
+        "county": tie.county_id,
+        "county_wide": tie.county_wide,
+        "organisation": tie.organisation,
+        "candidacy": tie.candidacy_id,
+        "note": tie.note,
+    }
+
+
+def check_withdraw_tie(*, tie: Tie, seat: Membership) -> None:
+    """Raises JuryError saying why the tie cannot be withdrawn; returns if it can."""
+    if tie.membership_id != seat.pk:
+        raise NotFound(f"Koppling {tie.pk} finns inte.")
+    if rubric_is_locked(seat.edition):
+        raise JuryError(
+            f"Bedömningen av {seat.edition.title} har börjat; en anmäld koppling står kvar i "
+            "jävsregistret och kan inte tas tillbaka."
+        )
+
+
+@edition_locked
+def withdraw_tie(*, edition: Edition, tie: Tie, seat: Membership, actor: str) -> None:
+    """A member takes back a tie declared in error, before any scoring round has opened (no
+    score has been given or seen yet); the audit log keeps what it said."""
+    tie = Tie.objects.select_related("membership__user").get(pk=tie.pk)
+    check_withdraw_tie(tie=tie, seat=seat)
+    with transaction.atomic():
+        record_event(
+            action="jury.tie_withdrawn",
+            actor=actor,
+            target=edition_target(edition),
+            before=_tie_record(tie),
+        )
+        tie.delete()
 
 
 # --- the rubric ----------------------------------------------------------------------------
@@ -506,14 +582,8 @@ def _set_phase(edition: Edition, phase: Phase, *, actor: str, action: str, **ext
     )
 
 
-@edition_locked
-def start_jury_review(*, edition: Edition, actor: str, now: datetime | None = None) -> Edition:
-    """nominations_closed → jury_review: the candidacies go to the jury.
-
-    Needs a chair, at least one candidacy and the municipalities' supplement deadline passed
-    (from here on they can no longer add to their candidacies); an edition without criteria
-    gets the default rubric.
-    """
+def check_start_jury_review(edition: Edition, *, now: datetime | None = None) -> None:
+    """Raises JuryError saying why the jury's work cannot start now; returns if it can."""
     now = now or timezone.now()
     if edition.phase == Phase.JURY_REVIEW:
         raise JuryError(f"Juryns arbete med {edition.title} har redan börjat.")
@@ -523,24 +593,34 @@ def start_jury_review(*, edition: Edition, actor: str, now: datetime | None = No
             "börja först när nomineringen har stängt."
         )
     if edition.supplement_close_at is not None and now < edition.supplement_close_at:
-        deadline = timezone.localtime(edition.supplement_close_at)
         raise JuryError(
-            f"Kommunerna kan komplettera sina kandidaturer till {deadline:%Y-%m-%d %H:%M}; "
-            "juryns arbete börjar när den fristen har gått ut."
+            "Kommunerna kan komplettera sina kandidaturer till "
+            f"{dates.moment(edition.supplement_close_at, swedish=True)}; juryns arbete börjar "
+            "när den fristen har gått ut. Arrangören kan flytta fristen under upplagans datum."
         )
     if selectors.chair_of(edition) is None:
         raise JuryError(f"{edition.title} har ingen ordförande i juryn. Bjud in en först.")
     if not Candidacy.objects.filter(edition=edition).exists():
         raise JuryError(f"{edition.title} har inga kandidaturer att bedöma.")
+
+
+@edition_locked
+def start_jury_review(*, edition: Edition, actor: str, now: datetime | None = None) -> Edition:
+    """nominations_closed → jury_review: the candidacies go to the jury.
+
+    Needs a chair, at least one candidacy and the municipalities' supplement deadline passed
+    (from here on they can no longer add to their candidacies); an edition without criteria
+    gets the default rubric.
+    """
+    check_start_jury_review(edition, now=now)
     with transaction.atomic():
         seed_default_rubric(edition=edition, actor=actor)
         _set_phase(edition, Phase.JURY_REVIEW, actor=actor, action="edition.jury_review_started")
     return edition
 
 
-@edition_locked
-def start_deliberation(*, edition: Edition, by: User) -> Edition:
-    """jury_review → deliberation: the finalists are settled and the final ballot opens."""
+def check_start_deliberation(*, edition: Edition, by: User) -> None:
+    """Raises JuryError saying why the deliberation cannot start now; returns if it can."""
     _require_chair(by, edition, "inleda överläggningen")
     if edition.phase == Phase.DELIBERATION:
         raise JuryError(f"Överläggningen om {edition.title} har redan börjat.")
@@ -558,6 +638,12 @@ def start_deliberation(*, edition: Edition, by: User) -> Edition:
     ]
     if still_open:
         raise JuryError("Stäng först bedömningsomgången för " + " och ".join(still_open) + ".")
+
+
+@edition_locked
+def start_deliberation(*, edition: Edition, by: User) -> Edition:
+    """jury_review → deliberation: the finalists are settled and the final ballot opens."""
+    check_start_deliberation(edition=edition, by=by)
     with transaction.atomic():
         _set_phase(
             edition, Phase.DELIBERATION, actor=actor_of(by), action="edition.deliberation_started"
@@ -609,9 +695,16 @@ def move_candidacy(*, candidacy: Candidacy, stage: str, by: User) -> Candidacy:
 # --- scoring rounds ------------------------------------------------------------------------
 
 
-@edition_locked
-def open_round(*, edition: Edition, stage: str, by: User) -> ScoringRound:
-    """Open scoring for every candidacy that has reached `stage`; locks the rubric."""
+def _reached(edition: Edition, stage: str) -> list[Candidacy]:
+    return [
+        c
+        for c in Candidacy.objects.filter(edition=edition)
+        if Stage.rank(c.stage) >= Stage.rank(stage)
+    ]
+
+
+def check_open_round(*, edition: Edition, stage: str, by: User) -> list[Candidacy]:
+    """Raises JuryError saying why the round cannot open; else the candidacies it takes in."""
     _require_chair(by, edition, "öppna en bedömningsomgång")
     _require_not_frozen(edition)
     if stage not in Stage.values:
@@ -622,13 +715,21 @@ def open_round(*, edition: Edition, stage: str, by: User) -> ScoringRound:
         raise JuryError(f"Omgången för {STAGE_WORDS[stage]} finns redan; öppna den igen i stället.")
     if not Criterion.objects.filter(edition=edition, weight__gt=0).exists():
         raise JuryError("Bedömningsmallen behöver minst ett kriterium med vikt över 0.")
-    reached = [
-        c
-        for c in Candidacy.objects.filter(edition=edition)
-        if Stage.rank(c.stage) >= Stage.rank(stage)
-    ]
+    reached = _reached(edition, stage)
     if not reached:
         raise JuryError(f"Ingen kandidatur har nått steget {STAGE_WORDS[stage]} ännu.")
+    return reached
+
+
+@edition_locked
+def open_round(*, edition: Edition, stage: str, by: User) -> ScoringRound:
+    """Open scoring for every candidacy that has reached `stage`; locks the rubric.
+
+    Each member is told how many candidacies they are to score: those they are not conflicted
+    out of (a conflicted member never learns of a candidacy they may not see).
+    """
+    reached = check_open_round(edition=edition, stage=stage, by=by)
+    conflicts = conflicts_by_member(edition)
     with transaction.atomic():
         scoring_round = ScoringRound.objects.create(
             edition=edition, stage=stage, opened_at=timezone.now(), opened_by=actor_of(by)
@@ -640,19 +741,27 @@ def open_round(*, edition: Edition, stage: str, by: User) -> ScoringRound:
             after={"stage": stage, "candidacies": len(reached)},
         )
         for seat in Membership.objects.filter(edition=edition).select_related("user"):
+            hidden = conflicts.get(seat.user_id, {})
             queue_mail(
                 to=seat.user.email,
                 template="jury/round_open",
                 context={
                     "edition_title": edition.title,
                     "stage": stage,
-                    "count": len(reached),
+                    "count": sum(1 for c in reached if c.pk not in hidden),
                     "link": _site_url(
                         "desk:jury-round", language="sv", year=edition.year, stage=stage
                     ),
                 },
             )
     return scoring_round
+
+
+def check_close_round(*, scoring_round: ScoringRound, by: User) -> None:
+    """Raises JuryError saying why the round cannot be closed; returns if it can."""
+    _require_chair(by, scoring_round.edition, "stänga en bedömningsomgång")
+    if not scoring_round.is_open:
+        raise JuryError(f"Omgången för {STAGE_WORDS[scoring_round.stage]} är redan stängd.")
 
 
 @edition_locked
@@ -1037,21 +1146,32 @@ def _check_publish_at(edition: Edition, publish_at: datetime, *, publish_at_once
     if timezone.is_naive(publish_at):
         raise JuryError("Ange publiceringstiden med tidszon.")
     local = timezone.localtime(publish_at)
+    when = dates.moment(publish_at, swedish=True)
     if not edition.year <= local.year <= edition.year + 1:
         raise JuryError(
-            f"Publiceringstiden {local:%Y-%m-%d %H:%M} ligger utanför {edition.year}–"
+            f"Publiceringstiden {when} ligger utanför {edition.year}–"
             f"{edition.year + 1}. Galan hålls upplagans år eller året efter; rätta året."
         )
     if publish_at <= timezone.now() and not publish_at_once:
         raise JuryError(
-            f"Publiceringstiden {local:%Y-%m-%d %H:%M} har redan passerat: vinnaren skulle bli "
+            f"Publiceringstiden {when} har redan passerat: vinnaren skulle bli "
             "offentlig direkt. Ange en senare tid, eller bekräfta att beslutet ska "
             "publiceras genast."
         )
 
 
-@edition_locked
-def record_decision(
+@dataclass(frozen=True)
+class CheckedDecision:
+    """A decision that may be recorded, as record_decision will record it."""
+
+    display_name: str
+    motivation: str
+    departure_reason: str
+    places: list[Municipality]
+    count: selectors.BallotCount
+
+
+def check_decision(
     *,
     edition: Edition,
     candidacy: Candidacy,
@@ -1059,15 +1179,10 @@ def record_decision(
     motivation: str,
     publish_at: datetime,
     by: User,
-    motivation_en: str = "",
     departure_reason: str = "",
     publish_at_once: bool = False,
-) -> Winner:
-    """The chair records the winner, the motivation and the publication time.
-
-    Freezes scores and ballots, creates the archive's Winner and sets the edition decided;
-    the embargo rule in kommunpris.permissions keeps it all hidden until `publish_at`.
-    """
+) -> CheckedDecision:
+    """Raises JuryError saying why this decision cannot be recorded; else what would be."""
     _require_chair(by, edition, "registrera juryns beslut")
     if edition.phase in (Phase.DECIDED, Phase.ANNOUNCED):
         raise JuryError(
@@ -1131,6 +1246,41 @@ def record_decision(
             f"Omröstningen placerade {leaders} först. Skriv varför juryn ändå väljer "
             f"{candidacy.name}, eller välj omröstningens vinnare."
         )
+    return CheckedDecision(
+        display_name=name, motivation=text, departure_reason=reason, places=places, count=count
+    )
+
+
+@edition_locked
+def record_decision(
+    *,
+    edition: Edition,
+    candidacy: Candidacy,
+    display_name: str,
+    motivation: str,
+    publish_at: datetime,
+    by: User,
+    motivation_en: str = "",
+    departure_reason: str = "",
+    publish_at_once: bool = False,
+) -> Winner:
+    """The chair records the winner, the motivation and the publication time.
+
+    Freezes scores and ballots, creates the archive's Winner and sets the edition decided;
+    the embargo rule in kommunpris.permissions keeps it all hidden until `publish_at`.
+    """
+    checked = check_decision(
+        edition=edition,
+        candidacy=candidacy,
+        display_name=display_name,
+        motivation=motivation,
+        publish_at=publish_at,
+        by=by,
+        departure_reason=departure_reason,
+        publish_at_once=publish_at_once,
+    )
+    name, text, reason = checked.display_name, checked.motivation, checked.departure_reason
+    places, count = checked.places, checked.count
     now = timezone.now()
     with transaction.atomic():
         for scoring_round in ScoringRound.objects.filter(edition=edition, closed_at__isnull=True):

@@ -722,6 +722,21 @@ def sign_in_contact(*, token: str, now: datetime | None = None) -> MunicipalityC
 # --- the municipality's own contribution ---------------------------------------------------
 
 
+def _check_contact_may_change(
+    candidacy: Candidacy, contact: MunicipalityContact, *, now: datetime | None = None
+) -> None:
+    if not contact_speaks_for(contact, candidacy):
+        raise ContributionError(_("You can only change your own municipality's candidacy."))
+    if not supplement_is_open(candidacy.edition, now=now):
+        raise SupplementClosed(
+            _(
+                "The deadline for municipalities' own answers and attachments (%(date)s) has "
+                "passed. The candidacy can no longer be changed; the jury reads what was sent in."
+            )
+            % {"date": _local_day(candidacy.edition.supplement_close_at)}
+        )
+
+
 def _lock_for_contact(
     candidacy: Candidacy, contact: MunicipalityContact, *, now: datetime
 ) -> Candidacy:
@@ -731,17 +746,24 @@ def _lock_for_contact(
         .prefetch_related("members__municipality")
         .get(pk=candidacy.pk)
     )
-    if not contact_speaks_for(contact, locked):
-        raise ContributionError(_("You can only change your own municipality's candidacy."))
-    if not supplement_is_open(locked.edition, now=now):
-        raise SupplementClosed(
-            _(
-                "The deadline for municipalities' own answers and attachments (%(date)s) has "
-                "passed. The candidacy can no longer be changed; the jury reads what was sent in."
-            )
-            % {"date": _local_day(locked.edition.supplement_close_at)}
-        )
+    _check_contact_may_change(locked, contact, now=now)
     return locked
+
+
+def check_respond_to_candidacy(
+    *, candidacy: Candidacy, contact: MunicipalityContact, now: datetime | None = None
+) -> None:
+    """Raises ContributionError saying why the contact cannot answer now; returns if they can
+    (for the page that asks before a municipality declines)."""
+    _check_contact_may_change(candidacy, contact, now=now)
+
+
+def check_remove_attachment(
+    *, attachment: Attachment, contact: MunicipalityContact, now: datetime | None = None
+) -> None:
+    """Raises ContributionError saying why the document cannot be removed now; returns if it
+    can (for the page that asks first)."""
+    _check_contact_may_change(attachment.candidacy, contact, now=now)
 
 
 def respond_to_candidacy(
@@ -847,7 +869,8 @@ def add_attachment(
     upload: UploadedFile,
     now: datetime | None = None,
 ) -> Attachment:
-    """A PDF of at most the size limit, checked by its content; at most the count limit."""
+    """A PDF of at most the size limit, checked by its content; at most the count limit; never
+    the same content twice in one candidacy (compared by SHA-256, whatever the file's name)."""
     now = now or timezone.now()
     max_bytes = settings.KOMMUNPRIS_ATTACHMENT_MAX_BYTES
     max_count = settings.KOMMUNPRIS_ATTACHMENT_MAX_COUNT
@@ -885,6 +908,15 @@ def add_attachment(
         for chunk in upload.chunks():
             digest.update(chunk)
         upload.seek(0)
+        same = locked.attachments.filter(sha256=digest.hexdigest()).first()
+        if same is not None:
+            raise AttachmentRejected(
+                _(
+                    "“%(name)s” has the same content as “%(existing)s”, which the candidacy "
+                    "already has, so it was not added again."
+                )
+                % {"name": name, "existing": same.original_name}
+            )
         stored = storage.save(upload, year=locked.edition.year)
         try:
             attachment = Attachment.objects.create(

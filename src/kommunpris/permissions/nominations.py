@@ -13,7 +13,7 @@ from kommunpris.awards.models import Edition, Phase
 from .jury import conflicted_candidacy_ids
 
 if TYPE_CHECKING:
-    from kommunpris.nominations.models import Candidacy, MunicipalityContact
+    from kommunpris.nominations.models import Attachment, Candidacy, MunicipalityContact
 
 # The Django permission that lets a non-organiser (a juror) read contributions and attachments.
 READ_CANDIDACY_MATERIAL = "nominations.view_attachment"
@@ -81,3 +81,9 @@ def contact_may_edit(
 ) -> bool:
     """Answer, write and upload: the contact's own candidacy, before the supplement deadline."""
     return contact_speaks_for(contact, candidacy) and supplement_is_open(candidacy.edition, now=now)
+
+
+def contact_may_read_attachment(contact: MunicipalityContact, attachment: Attachment) -> bool:
+    """A contact opens the documents of a candidacy their municipality stands in (their own
+    and, in a joint candidacy, the partners'), also after the deadline."""
+    return contact_speaks_for(contact, attachment.candidacy)

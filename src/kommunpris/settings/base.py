@@ -220,8 +220,10 @@ INSTALLED_APPS += [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
-    "kommunpris.accounts",
 ]
+# Before django.contrib.auth, so its `createsuperuser` (which asks for an e-mail address) is the
+# one the `kommunpris` command runs: the first app in the list that has a command wins.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("django.contrib.auth"), "kommunpris.accounts")
 _AUTH_MIDDLEWARE = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
 MIDDLEWARE[_AUTH_MIDDLEWARE + 1 : _AUTH_MIDDLEWARE + 1] = [
     "kommunpris.accounts.middleware.SessionKeepAliveMiddleware",
@@ -230,11 +232,11 @@ MIDDLEWARE[_AUTH_MIDDLEWARE + 1 : _AUTH_MIDDLEWARE + 1] = [
 ]
 # Axes' middleware turns a request it flagged as locked out into the lockout page; it goes last.
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
-# AxesBackend refuses any password check for a locked-out username and address, then defers
-# to ModelBackend.
+# AxesBackend refuses any password check for a locked-out account and address, then defers to
+# EmailBackend: the e-mail address, in any case, finds the account (kommunpris.accounts.backends).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "kommunpris.accounts.backends.EmailBackend",
 ]
 # The name authenticator apps show for the entry.
 OTP_TOTP_ISSUER = os.environ.get("KOMMUNPRIS_OTP_ISSUER", "kommunpris")
@@ -248,6 +250,8 @@ AXES_COOLOFF_TIME = timedelta(
     minutes=int(os.environ.get("KOMMUNPRIS_SIGN_IN_LOCKOUT_MINUTES", "30"))
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures count per account (its address or username in any case: one limit), not per spelling.
+AXES_USERNAME_CALLABLE = "kommunpris.accounts.throttle.axes_username"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "kommunpris.accounts.views.locked_out"
 AXES_VERBOSE = False

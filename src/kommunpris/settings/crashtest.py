@@ -37,3 +37,7 @@ KOMMUNPRIS_NOMINATION_RATE_LIMITS = {
 # Mail goes to files in the test's folder (EMAIL_FILE_PATH), never to a server.
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+
+# No mail worker runs beside the server under test: each message is written to the folder as
+# the request commits, where the test reads the confirmation link the way a nominator would.
+KOMMUNPRIS_MAIL_DELIVERY = "at_commit"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -210,3 +211,12 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "web" / "favicon.svg"
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers and feed readers ask for whatever the page says: the same
+    icon the pages name (SVG, which every current browser shows)."""
+    return HttpResponse(FAVICON.read_bytes(), content_type="image/svg+xml")

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from kommunpris.awards.models import Edition
 from kommunpris.awards.selectors import edition_of_award
+from kommunpris.desk import confirmation
 from kommunpris.jury.models import Membership
-from kommunpris.permissions.jury import is_frozen, is_organiser, membership
+from kommunpris.permissions.jury import is_frozen, is_organiser, may_view_recusals, membership
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,10 @@ class Jury:
     @property
     def is_frozen(self) -> bool:
         return is_frozen(self.edition)
+
+    @property
+    def may_view_recusals(self) -> bool:
+        return may_view_recusals(self.user, self.edition)
 
 
 def _user(request: HttpRequest) -> User:
@@ -82,4 +87,14 @@ def page(
         f"desk/jury/{template}",
         {"jury": jury, "edition": jury.edition, **context},
         status=status,
+    )
+
+
+def ask(request: HttpRequest, jury: Jury, confirm: confirmation.Confirmation) -> HttpResponse:
+    """The confirmation page, within the jury's pages of the edition."""
+    return confirmation.ask(
+        request,
+        confirm,
+        template="desk/jury/confirm.html",
+        context={"jury": jury, "edition": jury.edition},
     )

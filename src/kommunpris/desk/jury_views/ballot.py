@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kommunpris import dates
 from kommunpris.archive.models import Winner
 from kommunpris.archive.selectors import winner_members
 from kommunpris.awards.models import Phase
 from kommunpris.jury import selectors, services
 from kommunpris.jury.models import Decision
+from kommunpris.nominations.models import Candidacy
 from kommunpris.permissions import decision_is_public
 from kommunpris.permissions.jury import (
     conflicted_candidacy_ids,
@@ -22,8 +28,9 @@ from kommunpris.permissions.jury import (
     sees_the_whole_final,
 )
 
+from ..confirmation import Confirmation, is_confirmed, is_revising
 from ..jury_forms import BallotForm, DecisionForm, RescheduleForm, TieBreakForm
-from ._common import Jury, jury_for, page
+from ._common import Jury, ask, jury_for, page
 
 
 def _visible_finalists(jury: Jury) -> list:  # type: ignore[type-arg]
@@ -126,6 +133,37 @@ def count(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+def _decision_confirmation(
+    jury: Jury, chosen: Candidacy, checked: services.CheckedDecision, decided_as: dict[str, Any]
+) -> Confirmation:
+    publish_at = decided_as["publish_at"]
+    public_now = publish_at <= timezone.now()
+    return Confirmation(
+        title=_("Record %(name)s as the winner of %(title)s?")
+        % {"name": checked.display_name, "title": jury.edition.title},
+        happens=[
+            _("%(name)s is recorded as the winner, with the motivation you wrote.")
+            % {"name": checked.display_name},
+            _("Every open scoring round closes; scores and ballots are frozen."),
+            _("Every member of the jury is told by e-mail that the decision is made."),
+            _("The decision becomes public at once.")
+            if public_now
+            else _(
+                "The decision stays confidential until %(when)s, then every public page shows it."
+            )
+            % {"when": dates.moment(publish_at)},
+        ],
+        cannot_undo=_(
+            "The decision cannot be recorded again or changed here, and the frozen scores and "
+            "ballots cannot be opened again. Only the publication time can still move, until "
+            "the decision is public."
+        ),
+        button=_("Yes, record the decision"),
+        back=reverse("desk:jury-decision", kwargs={"year": jury.edition.year}),
+        revisable=True,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision(request: HttpRequest, year: int) -> HttpResponse:
@@ -155,20 +193,23 @@ def decision(request: HttpRequest, year: int) -> HttpResponse:
         request.POST if action == "reschedule" else None,
         initial={"publish_at": edition.publish_at},
     )
-    if action == "decide" and form.is_valid():
+    if action == "decide" and form.is_valid() and not is_revising(request):
         chosen = next(c for c in finalists if c.pk == form.cleaned_data["candidacy"])
+        decided_as = {
+            "edition": edition,
+            "candidacy": chosen,
+            "display_name": form.cleaned_data["display_name"],
+            "motivation": form.cleaned_data["motivation"],
+            "publish_at": form.cleaned_data["publish_at"],
+            "departure_reason": form.cleaned_data["departure_reason"],
+            "publish_at_once": form.cleaned_data["publish_at_once"],
+            "by": jury.user,
+        }
         try:
-            services.record_decision(
-                edition=edition,
-                candidacy=chosen,
-                display_name=form.cleaned_data["display_name"],
-                motivation=form.cleaned_data["motivation"],
-                motivation_en=form.cleaned_data["motivation_en"],
-                publish_at=form.cleaned_data["publish_at"],
-                departure_reason=form.cleaned_data["departure_reason"],
-                publish_at_once=form.cleaned_data["publish_at_once"],
-                by=jury.user,
-            )
+            if not is_confirmed(request):
+                checked = services.check_decision(**decided_as)
+                return ask(request, jury, _decision_confirmation(jury, chosen, checked, decided_as))
+            services.record_decision(**decided_as, motivation_en=form.cleaned_data["motivation_en"])
         except services.JuryError as exc:
             form.add_error(None, str(exc))
         else:

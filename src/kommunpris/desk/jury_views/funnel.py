@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,9 +23,13 @@ from kommunpris.nominations.models import Stage
 from kommunpris.permissions import decision_is_public
 from kommunpris.permissions.jury import in_round, is_frozen, sees_the_whole_final
 
+from .. import next_steps
+from ..confirmation import Confirmation, is_confirmed
 from ..jury_forms import SiteVisitForm
 from ..paging import page_of, query_without_page
-from ._common import Jury, jury_for, page
+from ._common import Jury, ask, jury_for, page
+
+UNDO_MOVE = "jury_last_move"
 
 
 def _decision_for(jury: Jury) -> tuple[Decision | None, Winner | None]:
@@ -38,6 +45,22 @@ def _decision_for(jury: Jury) -> tuple[Decision | None, Winner | None]:
     ).first()
 
 
+def _reached(current: dict[str, int]) -> dict[str, int]:
+    """How many candidacies have reached each stage: a finalist has been a nominee too."""
+    return {
+        stage: sum(n for later, n in current.items() if Stage.rank(later) >= Stage.rank(stage))
+        for stage in current
+    }
+
+
+def _refusal(check: Callable[[], object]) -> str:
+    try:
+        check()
+    except services.JuryError as exc:
+        return str(exc)
+    return ""
+
+
 @login_required
 def edition(request: HttpRequest, year: int) -> HttpResponse:
     jury = jury_for(request, year)
@@ -48,26 +71,90 @@ def edition(request: HttpRequest, year: int) -> HttpResponse:
             counts[candidacy.stage] += 1
     else:
         counts = selectors.stage_counts(jury.edition)
+    reached = _reached(counts)
     decision, winner = _decision_for(jury)
+    edition = jury.edition
+    may_start_review = edition.phase == Phase.NOMINATIONS_CLOSED and (
+        jury.is_chair or jury.is_organiser
+    )
+    may_start_deliberation = edition.phase == Phase.JURY_REVIEW and jury.is_chair
+    if jury.seat is not None:
+        steps = next_steps.jury_steps(jury.seat, request.user).steps
+    else:
+        steps = next_steps.organiser_steps(edition).steps
     return page(
         request,
         "edition.html",
         jury,
         {
             "stages": [
-                (stage, STAGE_PLURALS[stage], counts[stage], rounds.get(stage), ROUND_NAMES[stage])
+                (
+                    stage,
+                    STAGE_PLURALS[stage],
+                    reached[stage],
+                    counts[stage],
+                    rounds.get(stage),
+                    ROUND_NAMES[stage],
+                )
                 for stage in Stage.values
             ],
-            "criteria_count": len(selectors.criteria(jury.edition)),
-            "members": selectors.jury_members(jury.edition),
+            "steps": steps,
+            "criteria_count": len(selectors.criteria(edition)),
+            "members": selectors.jury_members(edition),
             "decision": decision,
             "winner": winner,
             "winner_hidden": decision is not None and winner is None,
-            "public": decision_is_public(jury.edition),
-            "may_start_review": jury.edition.phase == Phase.NOMINATIONS_CLOSED
-            and (jury.is_chair or jury.is_organiser),
-            "may_start_deliberation": jury.edition.phase == Phase.JURY_REVIEW and jury.is_chair,
+            "public": decision_is_public(edition),
+            "may_start_review": may_start_review,
+            "review_refusal": _refusal(lambda: services.check_start_jury_review(edition))
+            if may_start_review
+            else "",
+            "may_start_deliberation": may_start_deliberation,
+            "deliberation_refusal": _refusal(
+                lambda: services.check_start_deliberation(edition=edition, by=jury.user)
+            )
+            if may_start_deliberation
+            else "",
         },
+    )
+
+
+def _phase_confirmation(jury: Jury, action: str) -> Confirmation:
+    edition = jury.edition
+    back = reverse("desk:jury-edition", kwargs={"year": edition.year})
+    if action == "start_review":
+        return Confirmation(
+            title=_("Hand the candidacies of %(title)s to the jury?") % {"title": edition.title},
+            happens=[
+                _("The jury's review begins; the chair can open the first scoring round."),
+                _(
+                    "The call cannot be opened again, and nominations not yet confirmed no "
+                    "longer count."
+                ),
+                _("The municipalities can no longer change their candidacies."),
+                _("Without criteria of its own, the edition gets the default rubric."),
+            ],
+            cannot_undo=_(
+                "The edition cannot go back to the call for nominations, nor the "
+                "municipalities' supplement be opened again."
+            ),
+            button=_("Yes, start the jury's review"),
+            back=back,
+        )
+    # Only the finalists the chair may see (a conflicted chair never reads the others' names).
+    finalists = [
+        c.name for c in selectors.candidacies_for(edition, jury.user, stage=Stage.FINALIST)
+    ]
+    return Confirmation(
+        title=_("Start the deliberation of %(title)s?") % {"title": edition.title},
+        happens=[
+            _("The finalists are settled: %(names)s.") % {"names": ", ".join(finalists)},
+            _("The final ballot opens and every member is told by e-mail."),
+            _("Candidacies can no longer move between the stages."),
+        ],
+        cannot_undo=_("The jury's review cannot be resumed: the finalists stay as they are."),
+        button=_("Yes, start the deliberation"),
+        back=back,
     )
 
 
@@ -76,12 +163,19 @@ def edition(request: HttpRequest, year: int) -> HttpResponse:
 def phase(request: HttpRequest, year: int) -> HttpResponse:
     jury = jury_for(request, year)
     action = request.POST.get("action")
+    edition = jury.edition
     try:
         if action == "start_review" and (jury.is_chair or jury.is_organiser):
-            services.start_jury_review(edition=jury.edition, actor=services.actor_of(jury.user))
+            if not is_confirmed(request):
+                services.check_start_jury_review(edition)
+                return ask(request, jury, _phase_confirmation(jury, action))
+            services.start_jury_review(edition=edition, actor=services.actor_of(jury.user))
             messages.success(request, _("The jury's review has begun."))
         elif action == "start_deliberation" and jury.is_chair:
-            services.start_deliberation(edition=jury.edition, by=jury.user)
+            if not is_confirmed(request):
+                services.check_start_deliberation(edition=edition, by=jury.user)
+                return ask(request, jury, _phase_confirmation(jury, action))
+            services.start_deliberation(edition=edition, by=jury.user)
             messages.success(request, _("Deliberation has begun and the final ballot is open."))
         else:
             raise Http404(_("There is no such page."))
@@ -99,6 +193,7 @@ def candidacies(request: HttpRequest, year: int) -> HttpResponse:
         "candidacies.html",
         jury,
         {
+            "undo": last_move(request, jury),
             "candidacies": rows,
             "may_move": jury.is_chair and jury.edition.phase == Phase.JURY_REVIEW,
             "stages": Stage.choices,
@@ -119,6 +214,7 @@ def candidacy(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         "candidacy.html",
         jury,
         {
+            "undo": last_move(request, jury),
             "candidacy": found,
             "dossier": dossier,
             "page": page_of(request, dossier.nominations),
@@ -139,10 +235,12 @@ def candidacy(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def move(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """The chair moves a candidacy between the stages; the page then offers to move it back."""
     jury = jury_for(request, year, members_only=True)
     found = selectors.visible_candidacy(jury.edition, request.user, pk)
     if found is None:
         raise Http404(_("There is no such candidacy."))
+    before = found.stage
     try:
         services.move_candidacy(candidacy=found, stage=request.POST.get("stage", ""), by=jury.user)
     except services.JuryError as exc:
@@ -153,9 +251,28 @@ def move(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             _("%(name)s is now: %(stage)s.")
             % {"name": found.name, "stage": Stage(found.stage).label.lower()},
         )
+        if found.stage != before and request.POST.get("undo") != "yes":
+            request.session[UNDO_MOVE] = {"year": year, "pk": found.pk, "stage": before}
+        else:
+            request.session.pop(UNDO_MOVE, None)
     if request.POST.get("back") == "candidacy":
         return redirect("desk:jury-candidacy", year=year, pk=pk)
     return redirect("desk:jury-candidacies", year=year)
+
+
+def last_move(request: HttpRequest, jury: Jury) -> dict[str, object] | None:
+    """The chair's last stage move in this edition, to offer moving it back (once)."""
+    move = request.session.get(UNDO_MOVE)
+    if not (jury.is_chair and isinstance(move, dict) and move.get("year") == jury.edition.year):
+        return None
+    found = selectors.visible_candidacy(jury.edition, jury.user, int(move.get("pk", 0)))
+    if found is None or jury.edition.phase != Phase.JURY_REVIEW or found.stage == move["stage"]:
+        return None
+    return {
+        "candidacy": found,
+        "stage": move["stage"],
+        "label": Stage(str(move["stage"])).label.lower(),
+    }
 
 
 @login_required

@@ -8,18 +8,27 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from kommunpris.awards.models import Phase
 from kommunpris.awards.selectors import AwardNotFound, award, editions
 from kommunpris.jury import selectors, services
 from kommunpris.jury.invitations import user_for_token
-from kommunpris.jury.models import Membership
-from kommunpris.permissions.jury import is_organiser, may_manage_jury, may_view_recusals
+from kommunpris.jury.models import Membership, Tie
+from kommunpris.nominations.models import Candidacy
+from kommunpris.permissions.jury import (
+    is_organiser,
+    may_manage_jury,
+    may_view_recusals,
+    rubric_is_locked,
+)
 
+from ..confirmation import Confirmation, is_confirmed, is_revising
 from ..jury_forms import InviteForm, TieForm
-from ._common import jury_for, page
+from ._common import Jury, ask, jury_for, page
 
 
 def _number(text: str | None) -> int:
@@ -55,7 +64,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         except services.JuryError as exc:
             form.add_error("new_password1", str(exc))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="kommunpris.accounts.backends.EmailBackend")
             messages.success(request, _("Your password is set and you are signed in."))
             return redirect("desk:jury-home")
     seats = Membership.objects.filter(user=user).select_related("edition__award")
@@ -118,30 +127,92 @@ def members(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+def _tie_confirmation(jury: Jury, caught: list[Candidacy], withdrawable: bool) -> Confirmation:
+    happens = (
+        [
+            ngettext(
+                "You no longer see %(names)s: it is left out of your pages, and your scores and "
+                "ballot never count for it.",
+                "You no longer see %(names)s: they are left out of your pages, and your scores "
+                "and ballot never count for them.",
+                len(caught),
+            )
+            % {"names": ", ".join(c.name for c in caught)}
+        ]
+        if caught
+        else [
+            _(
+                "The tie conflicts you out of no candidacy now. It is on the record for the chair, "
+                "and conflicts you out of any candidacy it touches later."
+            )
+        ]
+    )
+    happens.append(_("The chair and the organiser see the tie in the recusal record."))
+    return Confirmation(
+        title=_("Declare the tie?"),
+        happens=happens,
+        can_undo=_(
+            "Until the first scoring round opens you can withdraw the tie on this page; after "
+            "that it stays on the record."
+        )
+        if withdrawable
+        else "",
+        cannot_undo=""
+        if withdrawable
+        else _(
+            "Scoring has begun: the tie stays on the record, and you cannot step back into a "
+            "candidacy it keeps you from."
+        ),
+        button=_("Yes, declare the tie"),
+        back=reverse("desk:jury-ties", kwargs={"year": jury.edition.year}),
+        revisable=True,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def ties(request: HttpRequest, year: int) -> HttpResponse:
-    """A member's declared ties; a new one takes effect at once."""
+    """A member's declared ties: a new one takes effect at once (after the page that asks
+    first); before scoring begins, one declared in error can be withdrawn."""
     jury = jury_for(request, year, members_only=True)
     assert jury.seat is not None
     visible = selectors.candidacies_for(jury.edition, request.user)
+    withdrawable = not rubric_is_locked(jury.edition)
+    if request.method == "POST" and "withdraw" in request.POST:
+        found = Tie.objects.filter(
+            membership=jury.seat, pk=_number(request.POST.get("withdraw"))
+        ).first()
+        if found is None:
+            raise Http404(_("There is no such tie."))
+        try:
+            services.withdraw_tie(
+                edition=jury.edition, tie=found, seat=jury.seat, actor=services.actor_of(jury.user)
+            )
+        except services.JuryError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The tie is withdrawn."))
+        return redirect("desk:jury-ties", year=year)
     form = TieForm(request.POST or None, candidacies=visible)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not is_revising(request):
         data = form.cleaned_data
         candidacy = None
         if data["candidacy"]:
             candidacy = next((c for c in visible if str(c.pk) == data["candidacy"]), None)
+        tie = {
+            "kind": data["kind"],
+            "municipality_code": data["municipality"],
+            "county_code": data["county"] or "",
+            "county_wide": data["county_wide"],
+            "organisation": data["organisation"],
+            "candidacy": candidacy,
+        }
         try:
+            if not is_confirmed(request):
+                caught = services.tie_would_conflict(seat=jury.seat, **tie)
+                return ask(request, jury, _tie_confirmation(jury, caught, withdrawable))
             services.declare_tie(
-                seat=jury.seat,
-                kind=data["kind"],
-                municipality_code=data["municipality"],
-                county_code=data["county"] or "",
-                county_wide=data["county_wide"],
-                organisation=data["organisation"],
-                candidacy=candidacy,
-                note=data["note"],
-                actor=services.actor_of(jury.user),
+                seat=jury.seat, note=data["note"], actor=services.actor_of(jury.user), **tie
             )
         except services.JuryError as exc:
             form.add_error(None, str(exc))
@@ -156,7 +227,7 @@ def ties(request: HttpRequest, year: int) -> HttpResponse:
         request,
         "ties.html",
         jury,
-        {"ties": list(own.ties.all()), "form": form},
+        {"ties": list(own.ties.all()), "form": form, "withdrawable": withdrawable},
         status=400 if form.errors else 200,
     )
 

@@ -4,21 +4,30 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kommunpris.awards.models import Phase
 from kommunpris.jury import selectors, services
 from kommunpris.jury.labels import ROUND_NAMES
 from kommunpris.jury.models import ScoreSheet, ScoringRound
-from kommunpris.nominations.models import Stage
-from kommunpris.permissions.jury import JURY_PHASES, in_round, may_score
+from kommunpris.nominations.models import Candidacy, Stage
+from kommunpris.permissions.jury import (
+    JURY_PHASES,
+    conflicted_candidacy_ids,
+    in_round,
+    may_score,
+)
 from kommunpris.spreadsheets import Number, csv_text
 
+from ..confirmation import Confirmation, is_confirmed
 from ..jury_forms import ScoreSheetForm
-from ._common import Jury, jury_for, page
+from ._common import Jury, ask, jury_for, page
 
 
 def _round_or_404(jury: Jury, stage: str) -> ScoringRound:
@@ -53,6 +62,48 @@ def round_page(request: HttpRequest, year: int, stage: str) -> HttpResponse:
     )
 
 
+def _round_confirmation(
+    jury: Jury, stage: str, action: str, reached: list[Candidacy] | None = None
+) -> Confirmation:
+    edition = jury.edition
+    name = ROUND_NAMES[stage]
+    back = reverse("desk:jury-round", kwargs={"year": edition.year, "stage": stage})
+    if action == "open":
+        count = len(
+            [c for c in reached or [] if c.pk not in conflicted_candidacy_ids(jury.user, edition)]
+        )
+        return Confirmation(
+            title=_("Open %(round)s?") % {"round": name},
+            happens=[
+                ngettext(
+                    "The jury can score %(count)s candidacy you may see.",
+                    "The jury can score %(count)s candidacies you may see.",
+                    count,
+                )
+                % {"count": count},
+                _("Every member is told by e-mail."),
+                _("The rubric is locked: its criteria and weights can no longer change."),
+                _("Ties declared so far can no longer be withdrawn."),
+            ],
+            cannot_undo=_(
+                "The round cannot be removed again, and the rubric stays locked for the rest "
+                "of the edition."
+            ),
+            button=_("Yes, open the round"),
+            back=back,
+        )
+    return Confirmation(
+        title=_("Close %(round)s?") % {"round": name},
+        happens=[
+            _("Nobody can save or change a score sheet in the round any more."),
+            _("Drafts that were not submitted do not count in the results."),
+        ],
+        can_undo=_("You can open the round again until the decision is recorded."),
+        button=_("Yes, close the round"),
+        back=back,
+    )
+
+
 @login_required
 @require_POST
 def round_status(request: HttpRequest, year: int, stage: str) -> HttpResponse:
@@ -60,10 +111,17 @@ def round_status(request: HttpRequest, year: int, stage: str) -> HttpResponse:
     action = request.POST.get("action")
     try:
         if action == "open":
+            if not is_confirmed(request):
+                reached = services.check_open_round(edition=jury.edition, stage=stage, by=jury.user)
+                return ask(request, jury, _round_confirmation(jury, stage, action, reached))
             services.open_round(edition=jury.edition, stage=stage, by=jury.user)
             messages.success(request, _("The scoring round is open; the jury has been told."))
         elif action == "close":
-            services.close_round(scoring_round=_round_or_404(jury, stage), by=jury.user)
+            scoring_round = _round_or_404(jury, stage)
+            if not is_confirmed(request):
+                services.check_close_round(scoring_round=scoring_round, by=jury.user)
+                return ask(request, jury, _round_confirmation(jury, stage, action))
+            services.close_round(scoring_round=scoring_round, by=jury.user)
             messages.success(request, _("The scoring round is closed."))
         elif action == "reopen":
             services.reopen_round(scoring_round=_round_or_404(jury, stage), by=jury.user)
@@ -73,6 +131,20 @@ def round_status(request: HttpRequest, year: int, stage: str) -> HttpResponse:
     except services.JuryError as exc:
         messages.error(request, str(exc))
     return redirect("desk:jury-round", year=year, stage=stage)
+
+
+def _next_to_score(
+    scoring_round: ScoringRound, viewer: User, current: Candidacy
+) -> Candidacy | None:
+    """The next candidacy in the round whose sheet the viewer has not submitted: after this
+    one in the round's order, else from the start; None when every sheet is in."""
+    rows = selectors.round_rows(scoring_round, viewer)
+    order = [row.candidacy.pk for row in rows]
+    start = order.index(current.pk) + 1 if current.pk in order else 0
+    for row in rows[start:] + rows[:start]:
+        if row.candidacy.pk != current.pk and not (row.own_sheet and row.own_sheet.is_submitted):
+            return row.candidacy
+    return None
 
 
 @login_required
@@ -131,6 +203,8 @@ def sheet(request: HttpRequest, year: int, stage: str, pk: int) -> HttpResponse:
             "round_name": ROUND_NAMES[stage],
             "round": scoring_round,
             "candidacy": candidacy,
+            "dossier": selectors.dossier(candidacy),
+            "next_candidacy": _next_to_score(scoring_round, jury.user, candidacy),
             "form": form,
             "view": view,
             "criteria": criteria,

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from kommunpris.awards.services import EditionError, create_edition
+from kommunpris.awards.services import EditionError, OffCadence, create_edition
 
 from ._edition_options import add_award_argument, award_from_options, parse_moment
 
@@ -62,6 +62,8 @@ class Command(BaseCommand):
                 allow_off_cadence=options["off_cadence"],
                 actor="cli",
             )
+        except OffCadence as exc:
+            raise CommandError(f"{exc} Ge --off-cadence för att göra undantaget.") from None
         except EditionError as exc:
             raise CommandError(str(exc)) from None
         assert edition.nominations_close_at and edition.supplement_close_at and edition.ceremony_at

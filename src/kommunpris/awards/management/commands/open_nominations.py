@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from kommunpris.awards.services import EditionError, open_nominations
+from kommunpris.awards.services import EditionError, OffCadence, open_nominations
 
 from ._edition_options import add_award_argument, edition_from_options
 
@@ -30,6 +30,8 @@ class Command(BaseCommand):
             edition = open_nominations(
                 edition, actor="cli", allow_off_cadence=options["off_cadence"]
             )
+        except OffCadence as exc:
+            raise CommandError(f"{exc} Ge --off-cadence för att göra undantaget.") from None
         except EditionError as exc:
             raise CommandError(str(exc)) from None
         assert edition.nominations_close_at is not None

@@ -1,0 +1,26 @@
+"""Who is at the desk: a municipality contact signed in by e-mailed link keeps their place in
+the session (contacts are no Django users); everyone else is request.user."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from kommunpris.nominations import selectors
+from kommunpris.nominations.models import MunicipalityContact
+
+CONTACT_SESSION_KEY = "nominations_contact"
+
+
+def signed_in_contact(request: HttpRequest) -> MunicipalityContact | None:
+    signed = request.session.get(CONTACT_SESSION_KEY)
+    if not isinstance(signed, dict):
+        return None
+    try:
+        pk = int(signed.get("id", 0))
+    except (TypeError, ValueError):
+        return None
+    contact = selectors.contact(pk)
+    # A new address for the municipality ends the previous contact's session.
+    if contact is None or contact.email != signed.get("email"):
+        return None
+    return contact
