@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kommunpris.accounts.testing import sign_in_verified
+from kommunpris.accounts.testing import organiser_account, sign_in_verified
 from kommunpris.archive.models import Winner
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.services import close_nominations, create_edition, open_nominations
@@ -70,15 +70,15 @@ def world(award: Award, django_capture_on_commit_callbacks: Any) -> Iterator[Wor
     cache.clear()
     now = timezone.now()
     edition = open_nominations(
-        create_edition(
+        edition=create_edition(
             award=award,
             year=2029,
             nominations_close_at=now + timedelta(days=30),
             supplement_close_at=now + timedelta(days=45),
             ceremony_at=now + timedelta(days=200),
-            actor=ORGANISER,
+            actor=organiser_account(ORGANISER),
         ),
-        actor=ORGANISER,
+        actor=organiser_account(ORGANISER),
     )
     sundsvall = Municipality.objects.get(code="2281")
     with django_capture_on_commit_callbacks(execute=True):
@@ -99,7 +99,7 @@ def world(award: Award, django_capture_on_commit_callbacks: Any) -> Iterator[Wor
     )
     jury.accept_invitation(user=seat.user, password=PASSWORD)
     chair = User.objects.get(pk=seat.user_id)
-    edition = close_nominations(edition, actor=ORGANISER)
+    edition = close_nominations(edition=edition, actor=organiser_account(ORGANISER))
     assert edition.supplement_close_at is not None
     jury.start_jury_review(
         edition=edition, actor=ORGANISER, now=edition.supplement_close_at + timedelta(minutes=1)

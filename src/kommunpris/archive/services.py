@@ -13,11 +13,22 @@ from datetime import date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import (
+    SYSTEM,
+    Action,
+    actor_label,
+    award_target,
+    candidacy_target,
+    edition_key_target,
+)
 from kommunpris.awards.models import Award, Edition, Phase
-from kommunpris.awards.services import get_or_create_announced_edition
+from kommunpris.awards.services import Actor, get_or_create_announced_edition
+from kommunpris.errors import NotAllowed
 from kommunpris.nominations.models import Candidacy, CandidacyMember, Stage
+from kommunpris.permissions.awards import may_manage_editions
 from kommunpris.register.resolver import MunicipalityNotFound
 from kommunpris.register.selectors import resolver
 
@@ -140,10 +151,16 @@ def read_announcement(data: bytes | str) -> Announcement:
     return parse(text)
 
 
+def _check_may_import(actor: Actor) -> None:
+    if not may_manage_editions(actor):
+        raise NotAllowed(_("Only the award's organisers import into the archive."))
+
+
 def import_winners(
-    data: bytes | str, *, award: Award, allow_off_cadence: bool = False, actor: str = "system"
+    *, data: bytes | str, award: Award, allow_off_cadence: bool = False, actor: Actor = SYSTEM
 ) -> ImportResult:
     """Import a winners page; raises AnnouncementError and writes nothing if anything is wrong."""
+    _check_may_import(actor)
     announcement = read_announcement(data)
     resolved = _validate_winners(announcement, award=award, allow_off_cadence=allow_off_cadence)
     created = updated = unchanged = 0
@@ -154,9 +171,9 @@ def import_winners(
                 award=award, title=announcement.title, intro=announcement.intro
             )
             record_event(
-                action="archive.page_created",
-                actor=actor,
-                target=f"award:{award.slug}",
+                action=Action.ARCHIVE_PAGE_CREATED,
+                actor=actor_label(actor),
+                target=award_target(award),
                 after={"title": announcement.title, "intro": announcement.intro},
             )
         elif (page.title, page.intro) != (announcement.title, announcement.intro):
@@ -164,14 +181,16 @@ def import_winners(
             page.title, page.intro = announcement.title, announcement.intro
             page.save(update_fields=["title", "intro"])
             record_event(
-                action="archive.page_updated",
-                actor=actor,
-                target=f"award:{award.slug}",
+                action=Action.ARCHIVE_PAGE_UPDATED,
+                actor=actor_label(actor),
+                target=award_target(award),
                 before=before,
                 after={"title": page.title, "intro": page.intro},
             )
         for w, codes in resolved:
-            edition, _ = get_or_create_announced_edition(award, w.year, actor=actor)
+            edition, _created = get_or_create_announced_edition(
+                award=award, year=w.year, actor=actor
+            )
             wanted: dict[str, object] = {
                 "municipalities": codes,
                 "display_name": w.display_name,
@@ -185,9 +204,9 @@ def import_winners(
                 set_winner_members(Winner.objects.create(edition=edition, **fields), codes)
                 created += 1
                 record_event(
-                    action="archive.winner_imported",
-                    actor=actor,
-                    target=f"edition:{award.slug}:{w.year}",
+                    action=Action.ARCHIVE_WINNER_IMPORTED,
+                    actor=actor_label(actor),
+                    target=edition_key_target(award_slug=award.slug, year=w.year),
                     after=wanted,
                 )
                 continue
@@ -202,9 +221,9 @@ def import_winners(
                 set_winner_members(current, codes)
             updated += 1
             record_event(
-                action="archive.winner_updated",
-                actor=actor,
-                target=f"edition:{award.slug}:{w.year}",
+                action=Action.ARCHIVE_WINNER_UPDATED,
+                actor=actor_label(actor),
+                target=edition_key_target(award_slug=award.slug, year=w.year),
                 before=before,
                 after=wanted,
             )
@@ -319,8 +338,9 @@ def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow
     return parsed
 
 
-def import_finalists(data: bytes | str, *, award: Award, actor: str = "system") -> ImportResult:
+def import_finalists(*, data: bytes | str, award: Award, actor: Actor = SYSTEM) -> ImportResult:
     """Record earlier editions' nominees and finalists; all-or-nothing, idempotent."""
+    _check_may_import(actor)
     rows = _read_finalist_rows(data, award=award)
     created = updated = unchanged = 0
     with transaction.atomic():
@@ -351,9 +371,9 @@ def import_finalists(data: bytes | str, *, award: Award, actor: str = "system") 
                     candidacy.save(update_fields=["stage"])
                     updated += 1
                     record_event(
-                        action="candidacy.stage_imported",
-                        actor=actor,
-                        target=f"candidacy:{candidacy.pk}",
+                        action=Action.CANDIDACY_STAGE_IMPORTED,
+                        actor=actor_label(actor),
+                        target=candidacy_target(candidacy),
                         before={"stage": before},
                         after={"stage": row.stage},
                     )
@@ -369,9 +389,9 @@ def import_finalists(data: bytes | str, *, award: Award, actor: str = "system") 
                 )
             created += 1
             record_event(
-                action="candidacy.imported",
-                actor=actor,
-                target=f"candidacy:{candidacy.pk}",
+                action=Action.CANDIDACY_IMPORTED,
+                actor=actor_label(actor),
+                target=candidacy_target(candidacy),
                 after={"year": row.year, "stage": row.stage, "municipalities": list(row.codes)},
             )
     return ImportResult(created=created, updated=updated, unchanged=unchanged)
@@ -381,8 +401,9 @@ CEREMONY_COLUMNS = ["year", "ceremony_date", "source"]
 
 
 @transaction.atomic
-def record_known_ceremonies(data: bytes | str, *, award: Award, actor: str = "system") -> int:
+def record_known_ceremonies(*, data: bytes | str, award: Award, actor: Actor = SYSTEM) -> int:
     """Set the ceremony day of historical editions from a `year,ceremony_date,source` file."""
+    _check_may_import(actor)
     text = decode(data) if isinstance(data, bytes) else data
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     changed = 0
@@ -398,9 +419,9 @@ def record_known_ceremonies(data: bytes | str, *, award: Award, actor: str = "sy
         edition.ceremony_at, edition.ceremony_date_only = at, True
         edition.save(update_fields=["ceremony_at", "ceremony_date_only"])
         record_event(
-            action="edition.ceremony_recorded",
-            actor=actor,
-            target=f"edition:{award.slug}:{edition.year}",
+            action=Action.EDITION_CEREMONY_RECORDED,
+            actor=actor_label(actor),
+            target=edition_key_target(award_slug=award.slug, year=edition.year),
             before=before,
             after={"ceremony_at": at, "source": row.get("source", "")},
         )

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A domain error no view caught becomes the error page with its status (kommunpris.errors).
+    "kommunpris.web.domain_errors.DomainErrorMiddleware",
 ]
 
 # ---------------------------------------------------------------------------------------------
