@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kommunpris.jury",
     "kommunpris.web",
     "kommunpris.desk",
+    "kommunpris.api",  # no models: an app for its message catalogue
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kommunpris.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound, http_status
@@ -30,8 +31,8 @@ def _heading(exc: DomainError) -> str:
 
 
 def _template(request: HttpRequest) -> str:
-    match = request.resolver_match
-    if match is not None and match.namespace.split(":")[0] == "desk":
+    """The desk's page for an error on the desk, the public site's everywhere else."""
+    if request.path.startswith(reverse("desk:home")):
         return "desk/domain_error.html"
     return "web/domain_error.html"
 
