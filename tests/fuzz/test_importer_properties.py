@@ -242,7 +242,7 @@ def test_title_too_long_for_the_database_is_a_clear_error(archive: Award) -> Non
     lines[0] = "Vinnare av utmärkelsen " * 15
     before = _state()
     with pytest.raises(AnnouncementError) as refused:
-        import_winners("\n".join(lines), award=archive, actor="cli")
+        import_winners(data="\n".join(lines), award=archive, actor="cli")
     assert [str(e) for e in refused.value.errors] == [
         f"Sidans rubrik (första raden) är {len(lines[0].strip())} tecken lång; högst 300 får "
         "plats. Korta rubriken och lägg resten i inledningen."

@@ -67,25 +67,30 @@ def _validate_winners(
             errors.append(
                 LineError(
                     w.line,
-                    f"Okänd utmärkelse '{w.award_name}'. Utmärkelsen heter "
-                    + " eller ".join(f"'{n}'" for n in names)
-                    + ".",
+                    _("Unknown award '%(written)s'. The award is called %(names)s.")
+                    % {
+                        "written": w.award_name,
+                        "names": _(" or ").join(f"'{n}'" for n in names),
+                    },
                 )
             )
         elif award.name_in(w.year) != w.award_name:
             errors.append(
                 LineError(
                     w.line,
-                    f"Utmärkelsen hette '{award.name_in(w.year)}' år {w.year}, inte "
-                    f"'{w.award_name}'. Skriv '{award.name_in(w.year)} {w.year}'.",
+                    _(
+                        "The award was called '%(name)s' in %(year)s, not '%(written)s'. "
+                        "Write '%(name)s %(year)s'."
+                    )
+                    % {"name": award.name_in(w.year), "year": w.year, "written": w.award_name},
                 )
             )
         if w.year in seen:
             errors.append(
                 LineError(
                     w.line,
-                    f"År {w.year} förekommer två gånger (även på rad {seen[w.year]}). "
-                    "Ta bort den ena.",
+                    _("The year %(year)s appears twice (also on line %(line)s). Remove one.")
+                    % {"year": w.year, "line": seen[w.year]},
                 )
             )
         else:
@@ -94,25 +99,34 @@ def _validate_winners(
             errors.append(
                 LineError(
                     w.line,
-                    f"År {w.year} passar inte utmärkelsens rytm (vart {award.cadence_years}:a år "
-                    f"från {award.founded_year}). Rätta året, eller importera med "
-                    "--allow-off-cadence om det ändå ska med.",
+                    _(
+                        "The year %(year)s does not fit the award's rhythm (every %(n)sth year "
+                        "from %(founded)s). Correct the year, or import with "
+                        "--allow-off-cadence if it belongs all the same."
+                    )
+                    % {"year": w.year, "n": award.cadence_years, "founded": award.founded_year},
                 )
             )
         if w.year in live_years:
             errors.append(
                 LineError(
                     w.line,
-                    f"Upplagan {w.year} pågår i plattformen; dess vinnare utses av juryn, "
-                    f"inte genom import. Ta bort blocket för {w.year}.",
+                    _(
+                        "The edition %(year)s is under way on the platform; its winner is "
+                        "chosen by the jury, not by import. Remove the block for %(year)s."
+                    )
+                    % {"year": w.year},
                 )
             )
         if len(w.display_name) > _DISPLAY_NAME_MAX:
             errors.append(
                 LineError(
                     w.line,
-                    f"Kommunens namn är {len(w.display_name)} tecken långt; högst "
-                    f"{_DISPLAY_NAME_MAX} får plats. Skriv namnet som kommunen själv skriver det.",
+                    _(
+                        "The municipality's name is %(length)s characters long; at most %(max)s "
+                        "fit. Write the name as the municipality writes it itself."
+                    )
+                    % {"length": len(w.display_name), "max": _DISPLAY_NAME_MAX},
                 )
             )
             continue
@@ -127,8 +141,11 @@ def _validate_winners(
         errors.append(
             LineError(
                 0,
-                f"Sidans rubrik (första raden) är {len(announcement.title)} tecken lång; högst "
-                f"{_TITLE_MAX} får plats. Korta rubriken och lägg resten i inledningen.",
+                _(
+                    "The page's heading (the first line) is %(length)s characters long; at most "
+                    "%(max)s fit. Shorten the heading and put the rest in the introduction."
+                )
+                % {"length": len(announcement.title), "max": _TITLE_MAX},
             )
         )
     if errors:
@@ -254,8 +271,11 @@ def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow
             [
                 LineError(
                     reader.line_num,
-                    f"Raden går inte att läsa som CSV ({exc}). Spara filen som CSV med "
-                    "kommatecken och citattecken runt fält som innehåller radbrytningar.",
+                    _(
+                        "The line cannot be read as CSV (%(error)s). Save the file as CSV with "
+                        "commas, and quotation marks around fields that hold line breaks."
+                    )
+                    % {"error": exc},
                 )
             ]
         ) from None
@@ -266,8 +286,8 @@ def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow
             [
                 LineError(
                     1,
-                    "Första raden ska vara kolumnnamnen "
-                    f"'{','.join(FINALIST_COLUMNS)}', inte '{','.join(header)}'.",
+                    _("The first line must be the column names '%(wanted)s', not '%(found)s'.")
+                    % {"wanted": ",".join(FINALIST_COLUMNS), "found": ",".join(header)},
                 )
             ]
         )
@@ -280,7 +300,11 @@ def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow
             continue
         if len(row) != len(FINALIST_COLUMNS):
             errors.append(
-                LineError(number, f"Raden har {len(row)} fält, ska ha {len(FINALIST_COLUMNS)}.")
+                LineError(
+                    number,
+                    _("The line has %(found)s fields, it should have %(wanted)s.")
+                    % {"found": len(row), "wanted": len(FINALIST_COLUMNS)},
+                )
             )
             continue
         year_text, stage_text, names_text, source = (cell.strip() for cell in row)
@@ -288,26 +312,41 @@ def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow
             errors.append(
                 LineError(
                     number,
-                    f"Källan är {len(source)} tecken lång; högst {_SOURCE_MAX} får plats. "
-                    "Ange sidans adress utan extra parametrar.",
+                    _(
+                        "The source is %(length)s characters long; at most %(max)s fit. Give "
+                        "the page's address without extra parameters."
+                    )
+                    % {"length": len(source), "max": _SOURCE_MAX},
                 )
             )
             continue
         if not year_text.isdigit() or len(year_text) != 4:
-            errors.append(LineError(number, f"'{year_text}' är inget årtal. Skriv t.ex. 2023."))
+            errors.append(
+                LineError(
+                    number,
+                    _("'%(written)s' is no year. Write e.g. 2023.") % {"written": year_text},
+                )
+            )
             continue
         year = int(year_text)
         if year not in editions:
             errors.append(
                 LineError(
                     number,
-                    f"Upplagan {year} finns inte. Importera vinnarna först "
-                    "(kommunpris import_winners) eller rätta året.",
+                    _(
+                        "The edition %(year)s does not exist. Import the winners first "
+                        "(kommunpris import_winners) or correct the year."
+                    )
+                    % {"year": year},
                 )
             )
         if stage_text not in _CSV_STAGES:
             errors.append(
-                LineError(number, f"Okänt steg '{stage_text}'. Skriv 'finalist' eller 'nominee'.")
+                LineError(
+                    number,
+                    _("Unknown stage '%(written)s'. Write 'finalist' or 'nominee'.")
+                    % {"written": stage_text},
+                )
             )
             continue
         codes: list[str] = []
@@ -318,7 +357,9 @@ def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow
                 errors.append(LineError(number, exc.message))
         if not codes or len(set(codes)) != len(codes):
             if codes:
-                errors.append(LineError(number, "Samma kommun står två gånger i raden."))
+                errors.append(
+                    LineError(number, _("The same municipality appears twice in the line."))
+                )
             continue
         key_codes = tuple(codes)
         for code in codes:
@@ -327,8 +368,12 @@ def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow
                 errors.append(
                     LineError(
                         number,
-                        f"Kommunen {code} står redan i en annan kandidatur {year} "
-                        f"(rad {earlier[0]}). En kommun kan bara stå i en kandidatur per upplaga.",
+                        _(
+                            "The municipality %(code)s is already in another candidacy in "
+                            "%(year)s (line %(line)s). A municipality can stand in one candidacy "
+                            "per edition only."
+                        )
+                        % {"code": code, "year": year, "line": earlier[0]},
                     )
                 )
             owner.setdefault((year, code), (number, key_codes))
@@ -360,8 +405,11 @@ def import_finalists(*, data: bytes | str, award: Award, actor: Actor = SYSTEM) 
                         [
                             LineError(
                                 row.line,
-                                f"Kandidaturen {row.year} med {', '.join(sorted(members))} "
-                                "finns redan med andra kommuner. Rätta raden.",
+                                _(
+                                    "The candidacy %(year)s with %(members)s exists already with "
+                                    "other municipalities. Correct the line."
+                                )
+                                % {"year": row.year, "members": ", ".join(sorted(members))},
                             )
                         ]
                     )
