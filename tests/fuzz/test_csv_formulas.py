@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kommunpris.accounts.testing import organiser_account, sign_in_verified
+from kommunpris.accounts.testing import sign_in_verified
 from kommunpris.archive.models import Winner
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.services import close_nominations, create_edition, open_nominations
@@ -69,6 +69,9 @@ class World:
 def world(award: Award, django_capture_on_commit_callbacks: Any) -> Iterator[World]:
     cache.clear()
     now = timezone.now()
+    organiser = User.objects.create_user(
+        username=ORGANISER, email=ORGANISER, password=PASSWORD, is_staff=True
+    )
     edition = open_nominations(
         edition=create_edition(
             award=award,
@@ -76,9 +79,9 @@ def world(award: Award, django_capture_on_commit_callbacks: Any) -> Iterator[Wor
             nominations_close_at=now + timedelta(days=30),
             supplement_close_at=now + timedelta(days=45),
             ceremony_at=now + timedelta(days=200),
-            actor=organiser_account(ORGANISER),
+            actor=organiser,
         ),
-        actor=organiser_account(ORGANISER),
+        actor=organiser,
     )
     sundsvall = Municipality.objects.get(code="2281")
     with django_capture_on_commit_callbacks(execute=True):
@@ -99,7 +102,7 @@ def world(award: Award, django_capture_on_commit_callbacks: Any) -> Iterator[Wor
     )
     jury.accept_invitation(user=seat.user, password=PASSWORD)
     chair = User.objects.get(pk=seat.user_id)
-    edition = close_nominations(edition=edition, actor=organiser_account(ORGANISER))
+    edition = close_nominations(edition=edition, actor=organiser)
     assert edition.supplement_close_at is not None
     jury.start_jury_review(
         edition=edition, actor=ORGANISER, now=edition.supplement_close_at + timedelta(minutes=1)
@@ -113,9 +116,6 @@ def world(award: Award, django_capture_on_commit_callbacks: Any) -> Iterator[Wor
         juror=chair,
         entries={c.pk: jury.EntryInput(3, "") for c in criteria},
         submit=True,
-    )
-    organiser = User.objects.create_user(
-        username=ORGANISER, email=ORGANISER, password=PASSWORD, is_staff=True
     )
     with translation.override("sv"):
         yield World(
