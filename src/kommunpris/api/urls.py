@@ -155,7 +155,7 @@ def get_edition(request: HttpRequest, year: int, award: str | None = None) -> Ed
     the_award = _award(award)
     found = editions(the_award).filter(year=year).first()
     if found is None or not may_view_edition_page(found):
-        raise NotFound(_("There is no edition %(year)s.") % {"year": year})
+        raise NotFound(_("Edition %(year)s does not exist.") % {"year": year})
     loaded = (
         public_editions(award=the_award).filter(pk=found.pk).first()
         if decision_is_public(found)
