@@ -1,0 +1,114 @@
+"""What every jury service shares: its errors, the edition lock and the guards it asks first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+
+from kommunpris.awards.models import Edition
+from kommunpris.awards.services import lock_edition
+from kommunpris.nominations.models import Candidacy
+from kommunpris.permissions.jury import (
+    conflicted_candidacy_ids,
+    is_chair,
+    is_frozen,
+    is_member,
+)
+
+from ..models import (
+    ScoringRound,
+)
+
+
+class JuryError(ValueError):
+    """A jury action that cannot be done; the message names the thing and the fix."""
+
+
+class NotFound(JuryError, LookupError):
+    """Something the person may not see: to them it does not exist."""
+
+
+class ScoreSheetChanged(JuryError):
+    """The sheet was saved elsewhere (another tab or session) after this form was opened."""
+
+
+# Domain messages are Swedish (they are shown to Swedish organisers and jurors).
+STAGE_WORDS = {"candidacy": "kandidaturer", "nominee": "nominerade", "finalist": "finalister"}
+PHASE_WORDS = {
+    "draft": "utkast",
+    "nominations_open": "nomineringen är öppen",
+    "nominations_closed": "nomineringen är stängd",
+    "jury_review": "juryns bedömning",
+    "deliberation": "överläggning",
+    "decided": "beslutad",
+    "announced": "tillkännagiven",
+}
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _edition_of(arguments: Mapping[str, Any]) -> Edition:
+    if "edition" in arguments:
+        return arguments["edition"]
+    if "scoring_round" in arguments:
+        return arguments["scoring_round"].edition
+    return arguments["candidacy"].edition
+
+
+def edition_locked(service: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Runs a write of the edition's jury work in one transaction that first locks the edition
+    (kommunpris.awards.services.lock_edition), so its checks of the phase, rounds and decision
+    read what no other request can change until it is done."""
+
+    @wraps(service)
+    def locked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with transaction.atomic():
+            lock_edition(_edition_of(kwargs))
+            scoring_round = kwargs.get("scoring_round")
+            if isinstance(scoring_round, ScoringRound):
+                scoring_round.refresh_from_db(fields=["closed_at"])
+            return service(*args, **kwargs)
+
+    return locked
+
+
+def actor_of(user: User) -> str:
+    return user.email or user.get_username()
+
+
+def edition_target(edition: Edition) -> str:
+    return f"edition:{edition.award.slug}:{edition.year}"
+
+
+def site_url(name: str, *, language: str, **kwargs: Any) -> str:
+    with translation.override(language):
+        return settings.KOMMUNPRIS_SITE_URL.rstrip("/") + reverse(name, kwargs=kwargs or None)
+
+
+def require_chair(user: User, edition: Edition, doing: str) -> None:
+    if not is_chair(user, edition):
+        raise JuryError(f"Bara juryns ordförande för {edition.title} kan {doing}.")
+
+
+def require_not_frozen(edition: Edition) -> None:
+    if is_frozen(edition):
+        raise JuryError(
+            f"Juryn har fattat sitt beslut för {edition.title}; "
+            "bedömningar och omröstning är låsta."
+        )
+
+
+def require_visible(user: User, candidacy: Candidacy) -> None:
+    if not is_member(user, candidacy.edition) or candidacy.pk in conflicted_candidacy_ids(
+        user, candidacy.edition
+    ):
+        raise NotFound(f"Kandidatur {candidacy.pk} finns inte.")

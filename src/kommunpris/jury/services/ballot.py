@@ -1,0 +1,139 @@
+"""The final ballot: jurors rank the finalists, and the chair breaks a tie the count leaves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from kommunpris.audit.services import record_event
+from kommunpris.awards.models import Edition, Phase
+from kommunpris.permissions.jury import (
+    conflicted_candidacy_ids,
+    membership,
+    sees_the_whole_final,
+)
+
+from .. import selectors
+from ..models import (
+    Ballot,
+    BallotRank,
+    TieBreak,
+)
+from ..schulze import apply_tie_break
+from ._common import (
+    JuryError,
+    NotFound,
+    actor_of,
+    edition_locked,
+    edition_target,
+    require_chair,
+    require_not_frozen,
+)
+
+
+@edition_locked
+def cast_ballot(*, edition: Edition, juror: User, ranks: Mapping[int, int]) -> Ballot:
+    """A juror ranks every finalist they may see (1 = best; equal places allowed).
+
+    Can be changed until the decision; the last ballot counts.
+    """
+    seat = membership(juror, edition)
+    if seat is None:
+        raise NotFound(f"Omröstningen för {edition.title} finns inte.")
+    require_not_frozen(edition)
+    if edition.phase != Phase.DELIBERATION:
+        raise JuryError("Omröstningen är öppen under överläggningen.")
+    hidden = conflicted_candidacy_ids(juror, edition)
+    shortlist = {c.pk: c for c in selectors.finalists(edition) if c.pk not in hidden}
+    unknown = [pk for pk in ranks if pk not in shortlist]
+    if unknown:
+        raise NotFound(f"Kandidatur {unknown[0]} är inte en finalist du kan rösta på.")
+    missing = [c.name for pk, c in shortlist.items() if pk not in ranks]
+    if missing:
+        raise JuryError("Ge alla finalister en plats: " + ", ".join(sorted(missing)) + " saknas.")
+    bad = [shortlist[pk].name for pk, rank in ranks.items() if not 1 <= rank <= len(shortlist)]
+    if bad:
+        raise JuryError(
+            f"Platserna går från 1 till {len(shortlist)}; rätta platsen för " + ", ".join(bad) + "."
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        ballot = Ballot.objects.select_for_update().filter(edition=edition, juror=juror).first()
+        before = None
+        if ballot is None:
+            ballot = Ballot.objects.create(
+                edition=edition, juror=juror, submitted_at=now, updated_at=now
+            )
+        else:
+            before = {str(r.candidacy_id): r.rank for r in ballot.ranks.all()}
+            ballot.ranks.all().delete()
+            ballot.updated_at = now
+            ballot.save(update_fields=["updated_at"])
+        for pk, rank in sorted(ranks.items(), key=lambda item: (item[1], item[0])):
+            BallotRank.objects.create(ballot=ballot, candidacy_id=pk, rank=rank)
+        record_event(
+            action="jury.ballot_cast" if before is None else "jury.ballot_changed",
+            actor=actor_of(juror),
+            target=edition_target(edition),
+            before=before,
+            after={str(pk): rank for pk, rank in ranks.items()},
+        )
+    return ballot
+
+
+@edition_locked
+def break_tie(*, edition: Edition, order: Sequence[int], by: User, note: str = "") -> TieBreak:
+    """The chair orders the finalists the ballot left tied (ids, best first)."""
+    require_chair(by, edition, "avgöra lika placeringar")
+    require_not_frozen(edition)
+    if edition.phase != Phase.DELIBERATION:
+        raise JuryError("Lika placeringar avgörs under överläggningen.")
+    if not sees_the_whole_final(by, edition):
+        # The same answer wherever the hidden finalist placed, tied or not.
+        raise JuryError(
+            "Du står utanför minst en av finalisterna; låt en annan ledamot avgöra lika "
+            "placeringar som ordförande."
+        )
+    count = selectors.ballot_count(edition)
+    if not count.result.ties:
+        raise JuryError("Omröstningen har inga lika placeringar att avgöra.")
+    names = {c.pk: c.name for c in count.finalists}
+    try:
+        apply_tie_break(result=count.result, order=list(order))
+    except ValueError:
+        tied = " / ".join(", ".join(names[pk] for pk in tier) for tier in count.result.ties)
+        raise JuryError(
+            f"Ordna exakt de lika placerade finalisterna, var och en en gång: {tied}."
+        ) from None
+    now = timezone.now()
+    with transaction.atomic():
+        tie_break = TieBreak.objects.select_for_update().filter(edition=edition).first()
+        before = None
+        if tie_break is None:
+            tie_break = TieBreak.objects.create(
+                edition=edition,
+                order=list(order),
+                note=note.strip(),
+                recorded_by=actor_of(by),
+                recorded_at=now,
+            )
+        else:
+            before = {"order": tie_break.order, "note": tie_break.note}
+            tie_break.order, tie_break.note = list(order), note.strip()
+            tie_break.recorded_by, tie_break.recorded_at = actor_of(by), now
+            tie_break.save(update_fields=["order", "note", "recorded_by", "recorded_at"])
+        record_event(
+            action="jury.tie_broken",
+            actor=actor_of(by),
+            target=edition_target(edition),
+            before=before,
+            after={
+                "order": list(order),
+                "names": [names[pk] for pk in order],
+                "note": note.strip(),
+            },
+        )
+    return tie_break

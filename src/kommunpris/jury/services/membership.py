@@ -1,0 +1,289 @@
+"""Jury membership: invitations, accepting them, and the ties (conflicts of interest) that
+members declare."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from kommunpris.accounts.selectors import account_for
+from kommunpris.audit.services import record_event
+from kommunpris.awards.models import Edition
+from kommunpris.mail.services import queue_mail
+from kommunpris.nominations.models import Candidacy
+from kommunpris.permissions.jury import (
+    conflicted_candidacy_ids,
+    conflicting_ties,
+    facts_of_candidacies,
+    is_frozen,
+    rubric_is_locked,
+)
+from kommunpris.register.models import County, Municipality
+
+from .. import selectors
+from ..invitations import invitation_link
+from ..models import (
+    MUNICIPALITY_TIES,
+    Membership,
+    Role,
+    Tie,
+    TieKind,
+)
+from ._common import (
+    JuryError,
+    NotFound,
+    actor_of,
+    edition_locked,
+    edition_target,
+    site_url,
+)
+
+
+def invite_member(
+    *, edition: Edition, email: str, role: str, actor: str, name: str = "", language: str = "sv"
+) -> Membership:
+    """Seat a person on the jury and e-mail them a link to set their password.
+
+    The person is a Django user keyed on their e-mail address, created if new.
+    """
+    address = email.strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise JuryError(f"'{email}' är ingen e-postadress. Skriv t.ex. anna@example.se.") from None
+    if role not in Role.values:
+        raise JuryError(f"Okänd roll '{role}'. Välj ledamot eller ordförande.")
+    if is_frozen(edition):
+        raise JuryError(f"Juryn för {edition.title} har redan fattat sitt beslut.")
+    with transaction.atomic():
+        # Whoever already signs in with the address (an organiser, last edition's juror).
+        user = account_for(address)
+        if user is not None and Membership.objects.filter(edition=edition, user=user).exists():
+            raise JuryError(f"{address} sitter redan i juryn för {edition.title}.")
+        if role == Role.CHAIR:
+            chair = Membership.objects.filter(edition=edition, role=Role.CHAIR).select_related(
+                "user"
+            )
+            current = chair.first()
+            if current is not None:
+                raise JuryError(
+                    f"{edition.title} har redan en ordförande: {current.user.email}. "
+                    "Bjud in personen som ledamot."
+                )
+        if user is None:
+            first, _, last = name.strip().partition(" ")
+            user = User.objects.create_user(
+                username=address, email=address, first_name=first[:150], last_name=last[:150]
+            )
+        seat = Membership.objects.create(
+            edition=edition, user=user, role=role, invited_at=timezone.now(), invited_by=actor
+        )
+        record_event(
+            action="jury.member_invited",
+            actor=actor,
+            target=edition_target(edition),
+            after={"email": address, "role": role},
+        )
+        _queue_invitation(seat, language=language)
+    return seat
+
+
+def _queue_invitation(seat: Membership, *, language: str) -> None:
+    queue_mail(
+        to=seat.user.email,
+        template="jury/invitation",
+        links={"link": invitation_link(seat.user, language=language)},
+        context={
+            "edition_title": seat.edition.title,
+            "role": seat.role,
+            "name": seat.user.first_name,
+            "login_link": site_url("login", language=language),
+            "has_password": seat.user.has_usable_password(),
+            "email": seat.user.email,
+        },
+        language=language,
+    )
+
+
+def resend_invitation(*, seat: Membership, actor: str, language: str = "sv") -> None:
+    with transaction.atomic():
+        record_event(
+            action="jury.invitation_resent",
+            actor=actor,
+            target=edition_target(seat.edition),
+            after={"email": seat.user.email},
+        )
+        _queue_invitation(seat, language=language)
+
+
+def accept_invitation(*, user: User, password: str) -> None:
+    """Set the invited person's password; their pending seats count as accepted."""
+    from django.contrib.auth.password_validation import validate_password
+
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise JuryError(" ".join(exc.messages)) from None
+    now = timezone.now()
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        seats = list(Membership.objects.filter(user=user, accepted_at__isnull=True))
+        for seat in seats:
+            seat.accepted_at = now
+            seat.save(update_fields=["accepted_at"])
+            record_event(
+                action="jury.invitation_accepted",
+                actor=actor_of(user),
+                target=edition_target(seat.edition),
+                after={"email": user.email, "role": seat.role},
+            )
+
+
+def _tie_fields(
+    *,
+    seat: Membership,
+    kind: str,
+    municipality_code: str = "",
+    county_code: str = "",
+    county_wide: bool = False,
+    organisation: str = "",
+    candidacy: Candidacy | None = None,
+) -> dict[str, Any]:
+    """What a declared tie names, checked; raises JuryError with what to write instead."""
+    if kind not in TieKind.values:
+        raise JuryError(f"Okänd sorts koppling '{kind}'.")
+    fields: dict[str, Any] = {"kind": kind}
+    if kind in MUNICIPALITY_TIES:
+        code = municipality_code.strip()
+        found = Municipality.objects.filter(code=code).first()
+        if found is None:
+            raise JuryError(
+                f"Okänd kommunkod '{code}'. Kommunkoden har fyra siffror, t.ex. 0120 för Värmdö."
+            )
+        fields["municipality"] = found
+    elif kind == TieKind.COUNTY:
+        code = county_code.strip()
+        county = County.objects.filter(code=code).first()
+        if county is None:
+            raise JuryError(f"Okänd länskod '{code}'. Länskoden har två siffror, t.ex. 22.")
+        fields["county"] = county
+        fields["county_wide"] = county_wide
+    elif kind == TieKind.ORGANISATION:
+        name = " ".join(organisation.split())
+        if not name:
+            raise JuryError("Skriv organisationens namn.")
+        if len(name) > 200:
+            raise JuryError("Organisationens namn får vara högst 200 tecken.")
+        fields["organisation"] = name
+    else:
+        if candidacy is None or candidacy.edition_id != seat.edition_id:
+            raise JuryError("Välj en kandidatur i den här upplagan.")
+        fields["candidacy"] = candidacy
+    if Tie.objects.filter(membership=seat, **fields).exists():
+        raise JuryError("Den kopplingen är redan anmäld.")
+    return fields
+
+
+def tie_would_conflict(*, seat: Membership, **tie: Any) -> list[Candidacy]:
+    """The candidacies a tie, once declared, would conflict the member out of (that they can
+    still see now), for the page that asks first. Raises JuryError as declare_tie would."""
+    fields = _tie_fields(seat=seat, **tie)
+    edition = seat.edition
+    probe = Tie(membership=seat, **fields)
+    hidden = conflicted_candidacy_ids(seat.user, edition)
+    caught = {
+        candidacy_id
+        for candidacy_id, facts in facts_of_candidacies(edition).items()
+        if candidacy_id not in hidden
+        and conflicting_ties([probe], candidacy_id=candidacy_id, facts=facts)
+    }
+    return [c for c in selectors.candidacies_for(edition, seat.user) if c.pk in caught]
+
+
+def declare_tie(
+    *,
+    seat: Membership,
+    kind: str,
+    actor: str,
+    municipality_code: str = "",
+    county_code: str = "",
+    county_wide: bool = False,
+    organisation: str = "",
+    candidacy: Candidacy | None = None,
+    note: str = "",
+) -> Tie:
+    """Record a tie of a jury member; any conflict it makes takes effect at once.
+
+    Allowed at any time, also after the decision: it can only ever hide more. Until the first
+    scoring round opens the member may withdraw it (withdraw_tie); after that it stays.
+    """
+    with transaction.atomic():
+        fields = _tie_fields(
+            seat=seat,
+            kind=kind,
+            municipality_code=municipality_code,
+            county_code=county_code,
+            county_wide=county_wide,
+            organisation=organisation,
+            candidacy=candidacy,
+        )
+        tie = Tie.objects.create(
+            membership=seat,
+            note=note.strip(),
+            declared_by=actor,
+            declared_at=timezone.now(),
+            **fields,
+        )
+        record_event(
+            action="jury.tie_declared",
+            actor=actor,
+            target=edition_target(seat.edition),
+            after=_tie_record(tie),
+        )
+    return tie
+
+
+def _tie_record(tie: Tie) -> dict[str, Any]:
+    return {
+        "member": tie.membership.user.email,
+        "kind": tie.kind,
+        "municipality": tie.municipality_id,
+        "county": tie.county_id,
+        "county_wide": tie.county_wide,
+        "organisation": tie.organisation,
+        "candidacy": tie.candidacy_id,
+        "note": tie.note,
+    }
+
+
+def check_withdraw_tie(*, tie: Tie, seat: Membership) -> None:
+    """Raises JuryError saying why the tie cannot be withdrawn; returns if it can."""
+    if tie.membership_id != seat.pk:
+        raise NotFound(f"Koppling {tie.pk} finns inte.")
+    if rubric_is_locked(seat.edition):
+        raise JuryError(
+            f"Bedömningen av {seat.edition.title} har börjat; en anmäld koppling står kvar i "
+            "jävsregistret och kan inte tas tillbaka."
+        )
+
+
+@edition_locked
+def withdraw_tie(*, edition: Edition, tie: Tie, seat: Membership, actor: str) -> None:
+    """A member takes back a tie declared in error, before any scoring round has opened (no
+    score has been given or seen yet); the audit log keeps what it said."""
+    tie = Tie.objects.select_related("membership__user").get(pk=tie.pk)
+    check_withdraw_tie(tie=tie, seat=seat)
+    with transaction.atomic():
+        record_event(
+            action="jury.tie_withdrawn",
+            actor=actor,
+            target=edition_target(edition),
+            before=_tie_record(tie),
+        )
+        tie.delete()

@@ -1,0 +1,177 @@
+"""The rubric: the criteria the jury scores, editable until the first scoring round opens."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+
+from kommunpris.audit.services import record_event
+from kommunpris.awards.models import Edition
+from kommunpris.permissions.jury import (
+    rubric_is_locked,
+)
+
+from ..defaults import DEFAULT_RUBRIC
+from ..models import (
+    SCALE,
+    Criterion,
+    CriterionLevel,
+)
+from ._common import (
+    JuryError,
+    edition_target,
+    require_not_frozen,
+)
+
+
+def _require_rubric_editable(edition: Edition) -> None:
+    if rubric_is_locked(edition):
+        raise JuryError(
+            f"Bedömningen av {edition.title} har börjat; kriterierna kan inte längre ändras."
+        )
+    require_not_frozen(edition)
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    name: str
+    weight: Decimal | str | int
+    levels: Sequence[str]
+    name_en: str = ""
+    description: str = ""
+
+
+def _clean_criterion(
+    edition: Edition, data: CriterionInput, *, exclude: int | None = None
+) -> dict[str, Any]:
+    name = " ".join(data.name.split())
+    if not name:
+        raise JuryError("Kriteriet behöver ett namn.")
+    clash = Criterion.objects.filter(edition=edition, name__iexact=name)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    if clash.exists():
+        raise JuryError(f"Det finns redan ett kriterium som heter '{name}'.")
+    try:
+        weight = Decimal(str(data.weight).replace(",", ".")).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError):
+        raise JuryError(f"Vikten '{data.weight}' är inget tal. Skriv t.ex. 1 eller 1,5.") from None
+    if not (Decimal(0) <= weight <= Decimal("99.9")):
+        raise JuryError(
+            f"Vikten {weight} går inte: skriv ett tal från 0 (bara information) till 99,9."
+        )
+    levels = [" ".join(level.split()) for level in data.levels]
+    if len(levels) != len(SCALE) or not all(levels):
+        raise JuryError("Beskriv alla fem nivåerna, 0 till 4.")
+    if any(len(level) > 500 for level in levels):
+        raise JuryError("En nivåbeskrivning får vara högst 500 tecken.")
+    return {
+        "name": name,
+        "name_en": " ".join(data.name_en.split()),
+        "description": data.description.strip(),
+        "weight": weight,
+        "levels": levels,
+    }
+
+
+def _criterion_record(clean: Mapping[str, Any]) -> dict[str, Any]:
+    return {**clean, "weight": str(clean["weight"])}
+
+
+def add_criterion(*, edition: Edition, data: CriterionInput, actor: str) -> Criterion:
+    _require_rubric_editable(edition)
+    clean = _clean_criterion(edition, data)
+    with transaction.atomic():
+        last = Criterion.objects.filter(edition=edition).order_by("-position").first()
+        criterion = Criterion.objects.create(
+            edition=edition,
+            position=(last.position + 1) if last else 1,
+            name=clean["name"],
+            name_en=clean["name_en"],
+            description=clean["description"],
+            weight=clean["weight"],
+        )
+        for value, text in zip(SCALE, clean["levels"], strict=True):
+            CriterionLevel.objects.create(criterion=criterion, value=value, description=text)
+        record_event(
+            action="jury.criterion_added",
+            actor=actor,
+            target=edition_target(edition),
+            after=_criterion_record(clean),
+        )
+    return criterion
+
+
+def update_criterion(*, criterion: Criterion, data: CriterionInput, actor: str) -> Criterion:
+    edition = criterion.edition
+    _require_rubric_editable(edition)
+    clean = _clean_criterion(edition, data, exclude=criterion.pk)
+    with transaction.atomic():
+        levels = {level.value: level for level in criterion.levels.all()}
+        before = {
+            "name": criterion.name,
+            "name_en": criterion.name_en,
+            "description": criterion.description,
+            "weight": str(criterion.weight),
+            "levels": [levels[v].description if v in levels else "" for v in SCALE],
+        }
+        criterion.name, criterion.name_en = clean["name"], clean["name_en"]
+        criterion.description, criterion.weight = clean["description"], clean["weight"]
+        criterion.save(update_fields=["name", "name_en", "description", "weight"])
+        for value, text in zip(SCALE, clean["levels"], strict=True):
+            level = levels.get(value)
+            if level is None:
+                CriterionLevel.objects.create(criterion=criterion, value=value, description=text)
+            elif level.description != text:
+                level.description = text
+                level.save(update_fields=["description"])
+        record_event(
+            action="jury.criterion_changed",
+            actor=actor,
+            target=edition_target(edition),
+            before=before,
+            after=_criterion_record(clean),
+        )
+    return criterion
+
+
+def remove_criterion(*, criterion: Criterion, actor: str) -> None:
+    edition = criterion.edition
+    _require_rubric_editable(edition)
+    with transaction.atomic():
+        record_event(
+            action="jury.criterion_removed",
+            actor=actor,
+            target=edition_target(edition),
+            before={"name": criterion.name, "weight": str(criterion.weight)},
+        )
+        criterion.levels.all().delete()
+        criterion.delete()
+
+
+def seed_default_rubric(*, edition: Edition, actor: str) -> list[Criterion]:
+    """The seven default criteria (DESIGN.md), for an edition that has no criteria yet."""
+    existing = list(Criterion.objects.filter(edition=edition))
+    if existing:
+        return existing
+    _require_rubric_editable(edition)
+    with transaction.atomic():
+        created = [
+            add_criterion(
+                edition=edition,
+                data=CriterionInput(
+                    name=d.name,
+                    name_en=d.name_en,
+                    description=d.description,
+                    weight=d.weight,
+                    levels=d.levels,
+                ),
+                actor=actor,
+            )
+            for d in DEFAULT_RUBRIC
+        ]
+    return created

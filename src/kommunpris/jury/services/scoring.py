@@ -1,0 +1,342 @@
+"""Scoring rounds, the jurors' score sheets in them, and notes from site visits to finalists."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kommunpris.audit.services import record_event
+from kommunpris.awards.models import Edition
+from kommunpris.mail.services import queue_mail
+from kommunpris.nominations.models import Candidacy, Stage
+from kommunpris.permissions.jury import (
+    JURY_PHASES,
+    conflicts_by_member,
+    in_round,
+)
+
+from .. import selectors
+from ..models import (
+    SCALE,
+    Criterion,
+    Membership,
+    ScoreEntry,
+    ScoreSheet,
+    ScoringRound,
+    SiteVisitNote,
+)
+from ._common import (
+    STAGE_WORDS,
+    JuryError,
+    ScoreSheetChanged,
+    actor_of,
+    edition_locked,
+    edition_target,
+    require_chair,
+    require_not_frozen,
+    require_visible,
+    site_url,
+)
+
+
+def check_open_round(*, edition: Edition, stage: str, by: User) -> list[Candidacy]:
+    """Raises JuryError saying why the round cannot open; else the candidacies it takes in."""
+    require_chair(by, edition, "öppna en bedömningsomgång")
+    require_not_frozen(edition)
+    if stage not in Stage.values:
+        raise JuryError(f"Okänt steg '{stage}'.")
+    if edition.phase not in JURY_PHASES:
+        raise JuryError(f"Juryns arbete med {edition.title} har inte börjat.")
+    if ScoringRound.objects.filter(edition=edition, stage=stage).exists():
+        raise JuryError(f"Omgången för {STAGE_WORDS[stage]} finns redan; öppna den igen i stället.")
+    if not Criterion.objects.filter(edition=edition, weight__gt=0).exists():
+        raise JuryError("Bedömningsmallen behöver minst ett kriterium med vikt över 0.")
+    reached = selectors.candidacies_reaching(edition, stage)
+    if not reached:
+        raise JuryError(f"Ingen kandidatur har nått steget {STAGE_WORDS[stage]} ännu.")
+    return reached
+
+
+@edition_locked
+def open_round(*, edition: Edition, stage: str, by: User) -> ScoringRound:
+    """Open scoring for every candidacy that has reached `stage`; locks the rubric.
+
+    Each member is told how many candidacies they are to score: those they are not conflicted
+    out of (a conflicted member never learns of a candidacy they may not see).
+    """
+    reached = check_open_round(edition=edition, stage=stage, by=by)
+    conflicts = conflicts_by_member(edition)
+    with transaction.atomic():
+        scoring_round = ScoringRound.objects.create(
+            edition=edition, stage=stage, opened_at=timezone.now(), opened_by=actor_of(by)
+        )
+        record_event(
+            action="jury.round_opened",
+            actor=actor_of(by),
+            target=edition_target(edition),
+            after={"stage": stage, "candidacies": len(reached)},
+        )
+        for seat in Membership.objects.filter(edition=edition).select_related("user"):
+            hidden = conflicts.get(seat.user_id, {})
+            queue_mail(
+                to=seat.user.email,
+                template="jury/round_open",
+                context={
+                    "edition_title": edition.title,
+                    "stage": stage,
+                    "count": sum(1 for c in reached if c.pk not in hidden),
+                    "link": site_url(
+                        "desk:jury-round", language="sv", year=edition.year, stage=stage
+                    ),
+                },
+            )
+    return scoring_round
+
+
+def check_close_round(*, scoring_round: ScoringRound, by: User) -> None:
+    """Raises JuryError saying why the round cannot be closed; returns if it can."""
+    require_chair(by, scoring_round.edition, "stänga en bedömningsomgång")
+    if not scoring_round.is_open:
+        raise JuryError(f"Omgången för {STAGE_WORDS[scoring_round.stage]} är redan stängd.")
+
+
+@edition_locked
+def close_round(*, scoring_round: ScoringRound, by: User) -> ScoringRound:
+    edition = scoring_round.edition
+    require_chair(by, edition, "stänga en bedömningsomgång")
+    if not scoring_round.is_open:
+        return scoring_round
+    with transaction.atomic():
+        close_open_round(scoring_round, actor=actor_of(by))
+    return scoring_round
+
+
+def close_open_round(scoring_round: ScoringRound, *, actor: str) -> None:
+    scoring_round.closed_at = timezone.now()
+    scoring_round.save(update_fields=["closed_at"])
+    record_event(
+        action="jury.round_closed",
+        actor=actor,
+        target=edition_target(scoring_round.edition),
+        after={"stage": scoring_round.stage},
+    )
+
+
+@edition_locked
+def reopen_round(*, scoring_round: ScoringRound, by: User) -> ScoringRound:
+    edition = scoring_round.edition
+    require_chair(by, edition, "öppna en bedömningsomgång igen")
+    require_not_frozen(edition)
+    if edition.phase not in JURY_PHASES:
+        raise JuryError(f"Juryns arbete med {edition.title} pågår inte.")
+    if scoring_round.is_open:
+        return scoring_round
+    with transaction.atomic():
+        scoring_round.closed_at = None
+        scoring_round.save(update_fields=["closed_at"])
+        record_event(
+            action="jury.round_reopened",
+            actor=actor_of(by),
+            target=edition_target(edition),
+            after={"stage": scoring_round.stage},
+        )
+    return scoring_round
+
+
+SHEET_CHANGED = (
+    "Bedömningen har ändrats i en annan flik eller session sedan du öppnade den. "
+    "Dina ändringar sparades inte. Ladda om sidan för att utgå från det som nu är sparat "
+    "(det visas nedan), eller spara igen om dina värden ska ersätta det."
+)
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    value: int | None
+    comment: str = ""
+
+
+@edition_locked
+def save_score_sheet(
+    *,
+    scoring_round: ScoringRound,
+    candidacy: Candidacy,
+    juror: User,
+    entries: Mapping[int, EntryInput],
+    comment: str = "",
+    submit: bool = False,
+    expected_version: int | None = None,
+) -> ScoreSheet:
+    """Save a juror's sheet as a draft, or submit it (every criterion scored).
+
+    A submitted sheet stays submitted; changing it while the round is open is a revision,
+    recorded with its before and after in the audit log.
+
+    `expected_version` is the sheet's version when the form was opened (0: no sheet yet). If the
+    sheet has been saved since, with other content than this save would leave, nothing is
+    written and ScoreSheetChanged is raised: two tabs or sessions never silently overwrite each
+    other. The same content sent twice (a double click) is not a conflict.
+    """
+    edition = scoring_round.edition
+    require_visible(juror, candidacy)
+    require_not_frozen(edition)
+    if not scoring_round.is_open or edition.phase not in JURY_PHASES:
+        raise JuryError(
+            f"Omgången för {STAGE_WORDS[scoring_round.stage]} är stängd; "
+            "poängen kan inte längre ändras."
+        )
+    if not in_round(candidacy, scoring_round):
+        raise JuryError(f"{candidacy.name} är inte med i den här omgången.")
+    rubric = {c.pk: c for c in Criterion.objects.filter(edition=edition)}
+    unknown = [pk for pk in entries if pk not in rubric]
+    if unknown:
+        raise JuryError(f"Okänt kriterium {unknown[0]} i bedömningen.")
+    for pk, entry in entries.items():
+        if entry.value is not None and entry.value not in SCALE:
+            raise JuryError(f"Poängen för '{rubric[pk].name}' ska vara 0–4, inte {entry.value}.")
+    now = timezone.now()
+    with transaction.atomic():
+        sheet = (
+            ScoreSheet.objects.select_for_update()
+            .filter(round=scoring_round, candidacy=candidacy, juror=juror)
+            .first()
+        )
+        existing = {e.criterion_id: e for e in sheet.entries.all()} if sheet is not None else {}
+        wanted: dict[int, EntryInput] = {}
+        for pk in rubric:
+            if pk in entries:
+                wanted[pk] = entries[pk]
+            elif pk in existing:
+                wanted[pk] = EntryInput(existing[pk].value, existing[pk].comment)
+            else:
+                wanted[pk] = EntryInput(None)
+        current_version = sheet.version if sheet is not None else 0
+        if expected_version is not None and expected_version != current_version:
+            stored = {pk: EntryInput(e.value, e.comment) for pk, e in existing.items()}
+            if _content(rubric, stored, sheet.comment if sheet else None) != _content(
+                rubric, wanted, comment
+            ):
+                raise ScoreSheetChanged(SHEET_CHANGED)
+        was_submitted = sheet is not None and sheet.is_submitted
+        if submit or was_submitted:
+            missing = [rubric[pk].name for pk, e in wanted.items() if e.value is None]
+            if missing:
+                raise JuryError(
+                    "Sätt poäng på alla kriterier innan du lämnar in: " + ", ".join(missing) + "."
+                )
+        before = _sheet_record(sheet, existing, rubric) if sheet is not None else None
+        if sheet is None:
+            try:
+                with transaction.atomic():
+                    sheet = ScoreSheet.objects.create(
+                        round=scoring_round,
+                        candidacy=candidacy,
+                        juror=juror,
+                        comment=comment.strip(),
+                        created_at=now,
+                        updated_at=now,
+                    )
+            except IntegrityError:
+                # Another tab created the sheet a moment ago (where writers do not queue up).
+                raise ScoreSheetChanged(SHEET_CHANGED) from None
+        for pk, entry in wanted.items():
+            current = existing.get(pk)
+            text = entry.comment.strip()
+            if current is None:
+                existing[pk] = ScoreEntry.objects.create(
+                    sheet=sheet, criterion=rubric[pk], value=entry.value, comment=text
+                )
+            elif (current.value, current.comment) != (entry.value, text):
+                current.value, current.comment = entry.value, text
+                current.save(update_fields=["value", "comment"])
+        after = _sheet_record(sheet, existing, rubric, comment=comment.strip())
+        changed = before is None or before != after
+        if not changed and (was_submitted or not submit):
+            return sheet
+        sheet.comment = comment.strip()
+        sheet.updated_at = now
+        sheet.version = current_version + 1
+        fields = ["comment", "updated_at", "version"]
+        if was_submitted:
+            sheet.revised_at = now
+            fields.append("revised_at")
+            action = "jury.scores_revised"
+        elif submit:
+            sheet.submitted_at = now
+            fields.append("submitted_at")
+            action = "jury.scores_submitted"
+        else:
+            action = "jury.scores_saved"
+        sheet.save(update_fields=fields)
+        record_event(
+            action=action,
+            actor=actor_of(juror),
+            target=f"candidacy:{candidacy.pk}",
+            before=before,
+            after={"stage": scoring_round.stage, **after},
+        )
+    return sheet
+
+
+def _content(
+    rubric: Mapping[int, Criterion], entries: Mapping[int, EntryInput], comment: str | None
+) -> tuple[str | None, list[tuple[int | None, str]]]:
+    """What a sheet says, criterion by criterion, to tell whether two saves differ."""
+    missing = EntryInput(None)
+    return (
+        None if comment is None else comment.strip(),
+        [
+            (entries.get(pk, missing).value, entries.get(pk, missing).comment.strip())
+            for pk in sorted(rubric)
+        ],
+    )
+
+
+def _sheet_record(
+    sheet: ScoreSheet,
+    entries: Mapping[int, ScoreEntry],
+    rubric: Mapping[int, Criterion],
+    *,
+    comment: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "comment": sheet.comment if comment is None else comment,
+        "scores": {
+            rubric[pk].name: [e.value, e.comment]
+            for pk, e in sorted(entries.items())
+            if pk in rubric
+        },
+    }
+
+
+def add_site_visit_note(
+    *, candidacy: Candidacy, author: User, body: str, visited_on: date | None = None
+) -> SiteVisitNote:
+    require_visible(author, candidacy)
+    require_not_frozen(candidacy.edition)
+    if candidacy.stage != Stage.FINALIST:
+        raise JuryError(f"Platsbesök görs hos finalister; {candidacy.name} är inte finalist.")
+    text = body.strip()
+    if not text:
+        raise JuryError("Skriv vad du såg vid besöket.")
+    with transaction.atomic():
+        note = SiteVisitNote.objects.create(
+            candidacy=candidacy,
+            author=author,
+            visited_on=visited_on,
+            body=text,
+            created_at=timezone.now(),
+        )
+        record_event(
+            action="jury.site_visit_noted",
+            actor=actor_of(author),
+            target=f"candidacy:{candidacy.pk}",
+            after={"visited_on": visited_on, "body": text},
+        )
+    return note
