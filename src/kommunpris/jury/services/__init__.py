@@ -7,12 +7,14 @@ what to do instead; then writes inside one transaction, appends to the audit log
 mail on commit. Everything is re-exported here: callers write `services.open_round(...)`.
 """
 
+from kommunpris.jury.labels import STAGE_WORDS
 from kommunpris.jury.selectors import suggested_display_name
 
 from ._common import (
-    PHASE_WORDS,
-    STAGE_WORDS,
+    Conflict,
+    Invalid,
     JuryError,
+    NotAllowed,
     NotFound,
     ScoreSheetChanged,
     actor_of,
@@ -63,13 +65,15 @@ from .scoring import (
 )
 
 __all__ = [
-    "PHASE_WORDS",
     "SHEET_CHANGED",
     "STAGE_WORDS",
     "CheckedDecision",
+    "Conflict",
     "CriterionInput",
     "EntryInput",
+    "Invalid",
     "JuryError",
+    "NotAllowed",
     "NotFound",
     "ScoreSheetChanged",
     "accept_invitation",

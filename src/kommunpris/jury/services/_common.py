@@ -11,8 +11,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from kommunpris.awards.models import Edition
+from kommunpris.awards.models import Edition, Phase
 from kommunpris.awards.services import lock_edition
 from kommunpris.nominations.models import Candidacy
 from kommunpris.permissions.jury import (
@@ -28,28 +29,33 @@ from ..models import (
 
 
 class JuryError(ValueError):
-    """A jury action that cannot be done; the message names the thing and the fix."""
+    """A jury action that cannot be done; the message (in the reader's language, through
+    gettext) names the thing and the fix."""
+
+
+class Invalid(JuryError):
+    """What was written or chosen is wrong; the message says how to put it right."""
+
+
+class Conflict(JuryError):
+    """Not now: the edition is in another phase, frozen by the decision, or it is done already."""
+
+
+class NotAllowed(JuryError):
+    """The person may not do this (kommunpris.permissions.jury says no)."""
 
 
 class NotFound(JuryError, LookupError):
     """Something the person may not see: to them it does not exist."""
 
 
-class ScoreSheetChanged(JuryError):
+class ScoreSheetChanged(Conflict):
     """The sheet was saved elsewhere (another tab or session) after this form was opened."""
 
 
-# Domain messages are Swedish (they are shown to Swedish organisers and jurors).
-STAGE_WORDS = {"candidacy": "kandidaturer", "nominee": "nominerade", "finalist": "finalister"}
-PHASE_WORDS = {
-    "draft": "utkast",
-    "nominations_open": "nomineringen är öppen",
-    "nominations_closed": "nomineringen är stängd",
-    "jury_review": "juryns bedömning",
-    "deliberation": "överläggning",
-    "decided": "beslutad",
-    "announced": "tillkännagiven",
-}
+def phase_name(edition: Edition) -> str:
+    """The edition's phase as pages name it (the one copy: awards' Phase labels)."""
+    return str(Phase(edition.phase).label)
 
 
 _P = ParamSpec("_P")
@@ -94,16 +100,17 @@ def site_url(name: str, *, language: str, **kwargs: Any) -> str:
         return settings.KOMMUNPRIS_SITE_URL.rstrip("/") + reverse(name, kwargs=kwargs or None)
 
 
-def require_chair(user: User, edition: Edition, doing: str) -> None:
+def require_chair(user: User, edition: Edition, refusal: str) -> None:
+    """`refusal`: the whole sentence that says who may do it ("Only the chair … can …")."""
     if not is_chair(user, edition):
-        raise JuryError(f"Bara juryns ordförande för {edition.title} kan {doing}.")
+        raise NotAllowed(refusal)
 
 
 def require_not_frozen(edition: Edition) -> None:
     if is_frozen(edition):
-        raise JuryError(
-            f"Juryn har fattat sitt beslut för {edition.title}; "
-            "bedömningar och omröstning är låsta."
+        raise Conflict(
+            _("The jury has made its decision for %(title)s; scores and ballots are locked.")
+            % {"title": edition.title}
         )
 
 
@@ -111,4 +118,4 @@ def require_visible(user: User, candidacy: Candidacy) -> None:
     if not is_member(user, candidacy.edition) or candidacy.pk in conflicted_candidacy_ids(
         user, candidacy.edition
     ):
-        raise NotFound(f"Kandidatur {candidacy.pk} finns inte.")
+        raise NotFound(_("Candidacy %(number)s does not exist.") % {"number": candidacy.pk})

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kommunpris.audit.services import record_event
 from kommunpris.awards.models import Edition, Phase
@@ -24,7 +25,9 @@ from ..models import (
 )
 from ..schulze import apply_tie_break
 from ._common import (
-    JuryError,
+    Conflict,
+    Invalid,
+    NotAllowed,
     NotFound,
     actor_of,
     edition_locked,
@@ -42,22 +45,28 @@ def cast_ballot(*, edition: Edition, juror: User, ranks: Mapping[int, int]) -> B
     """
     seat = membership(juror, edition)
     if seat is None:
-        raise NotFound(f"Omröstningen för {edition.title} finns inte.")
+        raise NotFound(_("The ballot of %(title)s does not exist.") % {"title": edition.title})
     require_not_frozen(edition)
     if edition.phase != Phase.DELIBERATION:
-        raise JuryError("Omröstningen är öppen under överläggningen.")
+        raise Conflict(_("The ballot is open during the deliberation."))
     hidden = conflicted_candidacy_ids(juror, edition)
     shortlist = {c.pk: c for c in selectors.finalists(edition) if c.pk not in hidden}
     unknown = [pk for pk in ranks if pk not in shortlist]
     if unknown:
-        raise NotFound(f"Kandidatur {unknown[0]} är inte en finalist du kan rösta på.")
+        raise NotFound(
+            _("Candidacy %(number)s is not a finalist you can vote on.") % {"number": unknown[0]}
+        )
     missing = [c.name for pk, c in shortlist.items() if pk not in ranks]
     if missing:
-        raise JuryError("Ge alla finalister en plats: " + ", ".join(sorted(missing)) + " saknas.")
+        raise Invalid(
+            _("Give every finalist a place: %(missing)s is missing.")
+            % {"missing": ", ".join(sorted(missing))}
+        )
     bad = [shortlist[pk].name for pk, rank in ranks.items() if not 1 <= rank <= len(shortlist)]
     if bad:
-        raise JuryError(
-            f"Platserna går från 1 till {len(shortlist)}; rätta platsen för " + ", ".join(bad) + "."
+        raise Invalid(
+            _("The places go from 1 to %(last)s; correct the place of %(names)s.")
+            % {"last": len(shortlist), "names": ", ".join(bad)}
         )
     now = timezone.now()
     with transaction.atomic():
@@ -87,26 +96,32 @@ def cast_ballot(*, edition: Edition, juror: User, ranks: Mapping[int, int]) -> B
 @edition_locked
 def break_tie(*, edition: Edition, order: Sequence[int], by: User, note: str = "") -> TieBreak:
     """The chair orders the finalists the ballot left tied (ids, best first)."""
-    require_chair(by, edition, "avgöra lika placeringar")
+    require_chair(
+        by,
+        edition,
+        _("Only the chair of the jury of %(title)s can break ties.") % {"title": edition.title},
+    )
     require_not_frozen(edition)
     if edition.phase != Phase.DELIBERATION:
-        raise JuryError("Lika placeringar avgörs under överläggningen.")
+        raise Conflict(_("Ties are broken during the deliberation."))
     if not sees_the_whole_final(by, edition):
         # The same answer wherever the hidden finalist placed, tied or not.
-        raise JuryError(
-            "Du står utanför minst en av finalisterna; låt en annan ledamot avgöra lika "
-            "placeringar som ordförande."
+        raise NotAllowed(
+            _(
+                "You stand aside from at least one of the finalists; let another member break "
+                "ties as chair."
+            )
         )
     count = selectors.ballot_count(edition)
     if not count.result.ties:
-        raise JuryError("Omröstningen har inga lika placeringar att avgöra.")
+        raise Conflict(_("The ballot has no ties to break."))
     names = {c.pk: c.name for c in count.finalists}
     try:
         apply_tie_break(result=count.result, order=list(order))
     except ValueError:
         tied = " / ".join(", ".join(names[pk] for pk in tier) for tier in count.result.ties)
-        raise JuryError(
-            f"Ordna exakt de lika placerade finalisterna, var och en en gång: {tied}."
+        raise Invalid(
+            _("Order exactly the tied finalists, each of them once: %(tied)s.") % {"tied": tied}
         ) from None
     now = timezone.now()
     with transaction.atomic():

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kommunpris import dates
 from kommunpris.archive.models import Winner
@@ -33,12 +34,13 @@ from ..models import (
     ScoringRound,
 )
 from ._common import (
-    PHASE_WORDS,
-    JuryError,
+    Conflict,
+    Invalid,
     NotFound,
     actor_of,
     edition_locked,
     edition_target,
+    phase_name,
     require_chair,
     require_visible,
 )
@@ -47,19 +49,25 @@ from .scoring import close_open_round
 
 def _check_publish_at(edition: Edition, publish_at: datetime, *, publish_at_once: bool) -> None:
     if timezone.is_naive(publish_at):
-        raise JuryError("Ange publiceringstiden med tidszon.")
+        raise Invalid(_("Give the publication time with its time zone."))
     local = timezone.localtime(publish_at)
-    when = dates.moment(publish_at, swedish=True)
+    when = dates.moment(publish_at)
     if not edition.year <= local.year <= edition.year + 1:
-        raise JuryError(
-            f"Publiceringstiden {when} ligger utanför {edition.year}–"
-            f"{edition.year + 1}. Galan hålls upplagans år eller året efter; rätta året."
+        raise Invalid(
+            _(
+                "The publication time %(when)s lies outside %(year)s–%(next_year)s. The gala is "
+                "held in the edition's year or the year after; correct the year."
+            )
+            % {"when": when, "year": edition.year, "next_year": edition.year + 1}
         )
     if publish_at <= timezone.now() and not publish_at_once:
-        raise JuryError(
-            f"Publiceringstiden {when} har redan passerat: vinnaren skulle bli "
-            "offentlig direkt. Ange en senare tid, eller bekräfta att beslutet ska "
-            "publiceras genast."
+        raise Invalid(
+            _(
+                "The publication time %(when)s has passed already: the winner would be public "
+                "at once. Give a later time, or confirm that the decision is to be published "
+                "at once."
+            )
+            % {"when": when}
         )
 
 
@@ -86,33 +94,48 @@ def check_decision(
     publish_at_once: bool = False,
 ) -> CheckedDecision:
     """Raises JuryError saying why this decision cannot be recorded; else what would be."""
-    require_chair(by, edition, "registrera juryns beslut")
+    require_chair(
+        by,
+        edition,
+        _("Only the chair of the jury of %(title)s can record the jury's decision.")
+        % {"title": edition.title},
+    )
     if edition.phase in (Phase.DECIDED, Phase.ANNOUNCED):
-        raise JuryError(
-            f"Juryns beslut om {edition.title} är redan registrerat och kan inte registreras "
-            "en gång till. Ladda om sidan för att se det."
+        raise Conflict(
+            _(
+                "The jury's decision on %(title)s is recorded already and cannot be recorded "
+                "again. Reload the page to see it."
+            )
+            % {"title": edition.title}
         )
     if edition.phase != Phase.DELIBERATION:
-        raise JuryError(
-            f"{edition.title} är i fasen '{PHASE_WORDS[edition.phase]}'; beslutet fattas "
-            "efter överläggningen."
+        raise Conflict(
+            _("%(title)s is in the phase '%(phase)s'; the decision is made after the deliberation.")
+            % {"title": edition.title, "phase": phase_name(edition)}
         )
     if candidacy.edition_id != edition.pk:
-        raise NotFound(f"Kandidatur {candidacy.pk} finns inte i {edition.title}.")
+        raise NotFound(
+            _("Candidacy %(number)s does not exist in %(title)s.")
+            % {"number": candidacy.pk, "title": edition.title}
+        )
     require_visible(by, candidacy)
     shortlist = selectors.finalists(edition)
     if candidacy.pk not in {c.pk for c in shortlist}:
         hidden = conflicted_candidacy_ids(by, edition)
-        raise JuryError(
-            f"{candidacy.name} är inte finalist; vinnaren måste vara en av finalisterna: "
-            + ", ".join(c.name for c in shortlist if c.pk not in hidden)
-            + "."
+        raise Invalid(
+            _("%(name)s is not a finalist; the winner must be one of the finalists: %(finalists)s.")
+            % {
+                "name": candidacy.name,
+                "finalists": ", ".join(c.name for c in shortlist if c.pk not in hidden),
+            }
         )
     name = " ".join(display_name.split())
     if not name:
-        raise JuryError("Skriv vinnarens namn så som kommunen skriver det, t.ex. 'Värmdö kommun'.")
+        raise Invalid(
+            _("Write the winner's name as the municipality writes it, for example 'Värmdö kommun'.")
+        )
     if len(name) > 200:
-        raise JuryError("Vinnarens namn får vara högst 200 tecken.")
+        raise Invalid(_("The winner's name may be at most 200 characters long."))
     places = candidacy.municipalities
     try:
         named = [match.code for match in resolver().resolve_all(name)]
@@ -120,34 +143,47 @@ def check_decision(
         named = []
     if sorted(named) != sorted(place.code for place in places):
         members = ", ".join(f"{place.name} ({place.code})" for place in places)
-        raise JuryError(
-            f"'{name}' är inte ett namn på {members}. "
-            + (
-                "Nämn varje kommun i den gemensamma kandidaturen, t.ex. "
-                if len(places) > 1
-                else "Skriv t.ex. "
+        values = {
+            "name": name,
+            "members": members,
+            "suggested": selectors.suggested_display_name(candidacy),
+        }
+        if len(places) > 1:
+            raise Invalid(
+                _(
+                    "'%(name)s' is not a name of %(members)s. Name every municipality of the "
+                    "joint candidacy, for example '%(suggested)s'."
+                )
+                % values
             )
-            + f"'{selectors.suggested_display_name(candidacy)}'."
+        raise Invalid(
+            _("'%(name)s' is not a name of %(members)s. Write, for example, '%(suggested)s'.")
+            % values
         )
     text = motivation.strip()
     if not text:
-        raise JuryError("Skriv juryns motivering.")
+        raise Invalid(_("Write the jury's motivation."))
     _check_publish_at(edition, publish_at, publish_at_once=publish_at_once)
     count = selectors.ballot_count(edition)
     reason = departure_reason.strip()
     if count.ballots_cast and not reason and not sees_the_whole_final(by, edition):
         # Whether the choice follows the ballot would tell where the hidden finalist placed:
         # such a chair always writes how the jury decided.
-        raise JuryError(
-            "Du står utanför minst en av finalisterna och ser därför inte omröstningens hela "
-            "ordning. Skriv hur juryn kom fram till beslutet; omröstningens ordning sparas "
-            "med det."
+        raise Invalid(
+            _(
+                "You stand aside from at least one of the finalists and so do not see the "
+                "ballot's whole order. Write how the jury came to its decision; the ballot's "
+                "order is saved with it."
+            )
         )
     if count.ballots_cast and candidacy.pk not in count.leaders and not reason:
         leaders = ", ".join(c.name for c in count.finalists if c.pk in count.leaders)
-        raise JuryError(
-            f"Omröstningen placerade {leaders} först. Skriv varför juryn ändå väljer "
-            f"{candidacy.name}, eller välj omröstningens vinnare."
+        raise Invalid(
+            _(
+                "The ballot placed %(leaders)s first. Write why the jury chooses %(name)s even "
+                "so, or choose the ballot's winner."
+            )
+            % {"leaders": leaders, "name": candidacy.name}
         )
     return CheckedDecision(
         display_name=name, motivation=text, departure_reason=reason, places=places, count=count
@@ -240,11 +276,18 @@ def reschedule_publication(
     *, edition: Edition, publish_at: datetime, by: User, publish_at_once: bool = False
 ) -> Edition:
     """Move the publication time (the gala moved) while the decision is still embargoed."""
-    require_chair(by, edition, "ändra publiceringstiden")
+    require_chair(
+        by,
+        edition,
+        _("Only the chair of the jury of %(title)s can change the publication time.")
+        % {"title": edition.title},
+    )
     if edition.phase != Phase.DECIDED:
-        raise JuryError(f"{edition.title} har inget beslut att publicera.")
+        raise Conflict(_("%(title)s has no decision to publish.") % {"title": edition.title})
     if decision_is_public(edition):
-        raise JuryError(f"Beslutet för {edition.title} är redan offentligt.")
+        raise Conflict(
+            _("The decision for %(title)s is public already.") % {"title": edition.title}
+        )
     _check_publish_at(edition, publish_at, publish_at_once=publish_at_once)
     with transaction.atomic():
         before = {"publish_at": edition.publish_at}

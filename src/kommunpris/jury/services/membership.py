@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kommunpris.accounts.selectors import account_for
 from kommunpris.audit.services import record_event
@@ -35,7 +36,8 @@ from ..models import (
     TieKind,
 )
 from ._common import (
-    JuryError,
+    Conflict,
+    Invalid,
     NotFound,
     actor_of,
     edition_locked,
@@ -55,28 +57,36 @@ def invite_member(
     try:
         validate_email(address)
     except ValidationError:
-        raise JuryError(f"'{email}' är ingen e-postadress. Skriv t.ex. anna@example.se.") from None
+        raise Invalid(
+            _("'%(email)s' is not an e-mail address. Write, for example, anna@example.se.")
+            % {"email": email}
+        ) from None
     if role not in Role.values:
-        raise JuryError(f"Okänd roll '{role}'. Välj ledamot eller ordförande.")
+        raise Invalid(_("Unknown role '%(role)s'. Choose juror or chair.") % {"role": role})
     if is_frozen(edition):
-        raise JuryError(f"Juryn för {edition.title} har redan fattat sitt beslut.")
+        raise Conflict(
+            _("The jury of %(title)s has already made its decision.") % {"title": edition.title}
+        )
     with transaction.atomic():
         # Whoever already signs in with the address (an organiser, last edition's juror).
         user = account_for(address)
         if user is not None and Membership.objects.filter(edition=edition, user=user).exists():
-            raise JuryError(f"{address} sitter redan i juryn för {edition.title}.")
+            raise Conflict(
+                _("%(email)s already sits on the jury of %(title)s.")
+                % {"email": address, "title": edition.title}
+            )
         if role == Role.CHAIR:
             chair = Membership.objects.filter(edition=edition, role=Role.CHAIR).select_related(
                 "user"
             )
             current = chair.first()
             if current is not None:
-                raise JuryError(
-                    f"{edition.title} har redan en ordförande: {current.user.email}. "
-                    "Bjud in personen som ledamot."
+                raise Conflict(
+                    _("%(title)s already has a chair: %(email)s. Invite the person as a juror.")
+                    % {"title": edition.title, "email": current.user.email}
                 )
         if user is None:
-            first, _, last = name.strip().partition(" ")
+            first, _space, last = name.strip().partition(" ")
             user = User.objects.create_user(
                 username=address, email=address, first_name=first[:150], last_name=last[:150]
             )
@@ -128,7 +138,7 @@ def accept_invitation(*, user: User, password: str) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise JuryError(" ".join(exc.messages)) from None
+        raise Invalid(" ".join(exc.messages)) from None
     now = timezone.now()
     with transaction.atomic():
         user.set_password(password)
@@ -157,36 +167,43 @@ def _tie_fields(
 ) -> dict[str, Any]:
     """What a declared tie names, checked; raises JuryError with what to write instead."""
     if kind not in TieKind.values:
-        raise JuryError(f"Okänd sorts koppling '{kind}'.")
+        raise Invalid(_("Unknown kind of tie '%(kind)s'.") % {"kind": kind})
     fields: dict[str, Any] = {"kind": kind}
     if kind in MUNICIPALITY_TIES:
         code = municipality_code.strip()
         found = Municipality.objects.filter(code=code).first()
         if found is None:
-            raise JuryError(
-                f"Okänd kommunkod '{code}'. Kommunkoden har fyra siffror, t.ex. 0120 för Värmdö."
+            raise Invalid(
+                _(
+                    "Unknown municipality code '%(code)s'. The code has four digits, for "
+                    "example 0120 for Värmdö."
+                )
+                % {"code": code}
             )
         fields["municipality"] = found
     elif kind == TieKind.COUNTY:
         code = county_code.strip()
         county = County.objects.filter(code=code).first()
         if county is None:
-            raise JuryError(f"Okänd länskod '{code}'. Länskoden har två siffror, t.ex. 22.")
+            raise Invalid(
+                _("Unknown county code '%(code)s'. The code has two digits, for example 22.")
+                % {"code": code}
+            )
         fields["county"] = county
         fields["county_wide"] = county_wide
     elif kind == TieKind.ORGANISATION:
         name = " ".join(organisation.split())
         if not name:
-            raise JuryError("Skriv organisationens namn.")
+            raise Invalid(_("Write the organisation's name."))
         if len(name) > 200:
-            raise JuryError("Organisationens namn får vara högst 200 tecken.")
+            raise Invalid(_("The organisation's name may be at most 200 characters long."))
         fields["organisation"] = name
     else:
         if candidacy is None or candidacy.edition_id != seat.edition_id:
-            raise JuryError("Välj en kandidatur i den här upplagan.")
+            raise Invalid(_("Choose a candidacy of this edition."))
         fields["candidacy"] = candidacy
     if Tie.objects.filter(membership=seat, **fields).exists():
-        raise JuryError("Den kopplingen är redan anmäld.")
+        raise Invalid(_("That tie is declared already."))
     return fields
 
 
@@ -265,11 +282,14 @@ def _tie_record(tie: Tie) -> dict[str, Any]:
 def check_withdraw_tie(*, tie: Tie, seat: Membership) -> None:
     """Raises JuryError saying why the tie cannot be withdrawn; returns if it can."""
     if tie.membership_id != seat.pk:
-        raise NotFound(f"Koppling {tie.pk} finns inte.")
+        raise NotFound(_("Tie %(number)s does not exist.") % {"number": tie.pk})
     if rubric_is_locked(seat.edition):
-        raise JuryError(
-            f"Bedömningen av {seat.edition.title} har börjat; en anmäld koppling står kvar i "
-            "jävsregistret och kan inte tas tillbaka."
+        raise Conflict(
+            _(
+                "The scoring of %(title)s has begun; a declared tie stays in the recusal record "
+                "and cannot be withdrawn."
+            )
+            % {"title": seat.edition.title}
         )
 
 

@@ -9,6 +9,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
 from kommunpris import dates
 from kommunpris.audit.services import record_event
@@ -17,17 +19,18 @@ from kommunpris.mail.services import queue_mail
 from kommunpris.nominations.models import Candidacy, Stage
 
 from .. import selectors
+from ..labels import STAGE_WORDS
 from ..models import (
     Membership,
     ScoringRound,
 )
 from ._common import (
-    PHASE_WORDS,
-    STAGE_WORDS,
-    JuryError,
+    Conflict,
+    Invalid,
     actor_of,
     edition_locked,
     edition_target,
+    phase_name,
     require_chair,
     require_visible,
     site_url,
@@ -52,22 +55,32 @@ def check_start_jury_review(edition: Edition, *, now: datetime | None = None) ->
     """Raises JuryError saying why the jury's work cannot start now; returns if it can."""
     now = now or timezone.now()
     if edition.phase == Phase.JURY_REVIEW:
-        raise JuryError(f"Juryns arbete med {edition.title} har redan börjat.")
+        raise Conflict(
+            _("The jury's work on %(title)s has already begun.") % {"title": edition.title}
+        )
     if edition.phase != Phase.NOMINATIONS_CLOSED:
-        raise JuryError(
-            f"{edition.title} är i fasen '{PHASE_WORDS[edition.phase]}'; juryns arbete kan "
-            "börja först när nomineringen har stängt."
+        raise Conflict(
+            _(
+                "%(title)s is in the phase '%(phase)s'; the jury's work can begin only once the "
+                "call for nominations has closed."
+            )
+            % {"title": edition.title, "phase": phase_name(edition)}
         )
     if edition.supplement_close_at is not None and now < edition.supplement_close_at:
-        raise JuryError(
-            "Kommunerna kan komplettera sina kandidaturer till "
-            f"{dates.moment(edition.supplement_close_at, swedish=True)}; juryns arbete börjar "
-            "när den fristen har gått ut. Arrangören kan flytta fristen under upplagans datum."
+        raise Conflict(
+            _(
+                "The municipalities can add to their candidacies until %(when)s; the jury's work "
+                "begins when that deadline has passed. The organiser can move the deadline "
+                "under the edition's dates."
+            )
+            % {"when": dates.moment(edition.supplement_close_at)}
         )
     if selectors.chair_of(edition) is None:
-        raise JuryError(f"{edition.title} har ingen ordförande i juryn. Bjud in en först.")
+        raise Conflict(
+            _("%(title)s has no chair on the jury. Invite one first.") % {"title": edition.title}
+        )
     if not Candidacy.objects.filter(edition=edition).exists():
-        raise JuryError(f"{edition.title} har inga kandidaturer att bedöma.")
+        raise Conflict(_("%(title)s has no candidacies to review.") % {"title": edition.title})
 
 
 @edition_locked
@@ -87,23 +100,33 @@ def start_jury_review(*, edition: Edition, actor: str, now: datetime | None = No
 
 def check_start_deliberation(*, edition: Edition, by: User) -> None:
     """Raises JuryError saying why the deliberation cannot start now; returns if it can."""
-    require_chair(by, edition, "inleda överläggningen")
+    require_chair(
+        by,
+        edition,
+        _("Only the chair of the jury of %(title)s can start the deliberation.")
+        % {"title": edition.title},
+    )
     if edition.phase == Phase.DELIBERATION:
-        raise JuryError(f"Överläggningen om {edition.title} har redan börjat.")
+        raise Conflict(
+            _("The deliberation of %(title)s has already begun.") % {"title": edition.title}
+        )
     if edition.phase != Phase.JURY_REVIEW:
-        raise JuryError(
-            f"{edition.title} är i fasen '{PHASE_WORDS[edition.phase]}'; överläggningen "
-            "följer på juryns bedömning."
+        raise Conflict(
+            _("%(title)s is in the phase '%(phase)s'; the deliberation follows the jury's review.")
+            % {"title": edition.title, "phase": phase_name(edition)}
         )
     if not Candidacy.objects.filter(edition=edition, stage=Stage.FINALIST).exists():
-        raise JuryError("Välj finalisterna innan överläggningen börjar.")
+        raise Conflict(_("Choose the finalists before the deliberation begins."))
     still_open = [
-        STAGE_WORDS[r.stage]
+        str(STAGE_WORDS[r.stage])
         for r in ScoringRound.objects.filter(edition=edition, closed_at__isnull=True)
         if r.stage != Stage.FINALIST
     ]
     if still_open:
-        raise JuryError("Stäng först bedömningsomgången för " + " och ".join(still_open) + ".")
+        raise Conflict(
+            _("First close the scoring round for %(stages)s.")
+            % {"stages": get_text_list(still_open, _("and"))}
+        )
 
 
 @edition_locked
@@ -130,14 +153,22 @@ def start_deliberation(*, edition: Edition, by: User) -> Edition:
 def move_candidacy(*, candidacy: Candidacy, stage: str, by: User) -> Candidacy:
     """The chair moves a candidacy between candidacy, nominee and finalist."""
     edition = candidacy.edition
-    require_chair(by, edition, "flytta kandidaturer mellan stegen")
+    require_chair(
+        by,
+        edition,
+        _("Only the chair of the jury of %(title)s can move candidacies between the stages.")
+        % {"title": edition.title},
+    )
     require_visible(by, candidacy)
     if stage not in Stage.values:
-        raise JuryError(f"Okänt steg '{stage}'.")
+        raise Invalid(_("Unknown stage '%(stage)s'.") % {"stage": stage})
     if edition.phase != Phase.JURY_REVIEW:
-        raise JuryError(
-            "Kandidaturer flyttas mellan stegen under juryns bedömning, inte i fasen "
-            f"'{PHASE_WORDS[edition.phase]}'."
+        raise Conflict(
+            _(
+                "Candidacies move between the stages during the jury's review, not in the phase "
+                "'%(phase)s'."
+            )
+            % {"phase": phase_name(edition)}
         )
     if candidacy.stage == stage:
         return candidacy

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kommunpris.audit.services import record_event
 from kommunpris.awards.models import Edition
@@ -22,7 +23,8 @@ from ..models import (
     CriterionLevel,
 )
 from ._common import (
-    JuryError,
+    Conflict,
+    Invalid,
     edition_target,
     require_not_frozen,
 )
@@ -30,8 +32,9 @@ from ._common import (
 
 def _require_rubric_editable(edition: Edition) -> None:
     if rubric_is_locked(edition):
-        raise JuryError(
-            f"Bedömningen av {edition.title} har börjat; kriterierna kan inte längre ändras."
+        raise Conflict(
+            _("The scoring of %(title)s has begun; the criteria can no longer change.")
+            % {"title": edition.title}
         )
     require_not_frozen(edition)
 
@@ -50,25 +53,32 @@ def _clean_criterion(
 ) -> dict[str, Any]:
     name = " ".join(data.name.split())
     if not name:
-        raise JuryError("Kriteriet behöver ett namn.")
+        raise Invalid(_("The criterion needs a name."))
     clash = Criterion.objects.filter(edition=edition, name__iexact=name)
     if exclude is not None:
         clash = clash.exclude(pk=exclude)
     if clash.exists():
-        raise JuryError(f"Det finns redan ett kriterium som heter '{name}'.")
+        raise Invalid(_("There is already a criterion called '%(name)s'.") % {"name": name})
     try:
         weight = Decimal(str(data.weight).replace(",", ".")).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
-        raise JuryError(f"Vikten '{data.weight}' är inget tal. Skriv t.ex. 1 eller 1,5.") from None
+        raise Invalid(
+            _("The weight '%(weight)s' is not a number. Write, for example, 1 or 1.5.")
+            % {"weight": data.weight}
+        ) from None
     if not (Decimal(0) <= weight <= Decimal("99.9")):
-        raise JuryError(
-            f"Vikten {weight} går inte: skriv ett tal från 0 (bara information) till 99,9."
+        raise Invalid(
+            _(
+                "The weight %(weight)s will not do: write a number from 0 (for information "
+                "only) to 99.9."
+            )
+            % {"weight": weight}
         )
     levels = [" ".join(level.split()) for level in data.levels]
     if len(levels) != len(SCALE) or not all(levels):
-        raise JuryError("Beskriv alla fem nivåerna, 0 till 4.")
+        raise Invalid(_("Describe all five levels, 0 to 4."))
     if any(len(level) > 500 for level in levels):
-        raise JuryError("En nivåbeskrivning får vara högst 500 tecken.")
+        raise Invalid(_("A level's description may be at most 500 characters long."))
     return {
         "name": name,
         "name_en": " ".join(data.name_en.split()),

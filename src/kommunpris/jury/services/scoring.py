@@ -10,6 +10,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kommunpris.audit.services import record_event
 from kommunpris.awards.models import Edition
@@ -22,6 +24,7 @@ from kommunpris.permissions.jury import (
 )
 
 from .. import selectors
+from ..labels import STAGE_WORDS
 from ..models import (
     SCALE,
     Criterion,
@@ -32,8 +35,8 @@ from ..models import (
     SiteVisitNote,
 )
 from ._common import (
-    STAGE_WORDS,
-    JuryError,
+    Conflict,
+    Invalid,
     ScoreSheetChanged,
     actor_of,
     edition_locked,
@@ -47,19 +50,29 @@ from ._common import (
 
 def check_open_round(*, edition: Edition, stage: str, by: User) -> list[Candidacy]:
     """Raises JuryError saying why the round cannot open; else the candidacies it takes in."""
-    require_chair(by, edition, "öppna en bedömningsomgång")
+    require_chair(
+        by,
+        edition,
+        _("Only the chair of the jury of %(title)s can open a scoring round.")
+        % {"title": edition.title},
+    )
     require_not_frozen(edition)
     if stage not in Stage.values:
-        raise JuryError(f"Okänt steg '{stage}'.")
+        raise Invalid(_("Unknown stage '%(stage)s'.") % {"stage": stage})
     if edition.phase not in JURY_PHASES:
-        raise JuryError(f"Juryns arbete med {edition.title} har inte börjat.")
+        raise Conflict(_("The jury's work on %(title)s has not begun.") % {"title": edition.title})
     if ScoringRound.objects.filter(edition=edition, stage=stage).exists():
-        raise JuryError(f"Omgången för {STAGE_WORDS[stage]} finns redan; öppna den igen i stället.")
+        raise Conflict(
+            _("The round for %(stage)s exists already; open it again instead.")
+            % {"stage": STAGE_WORDS[stage]}
+        )
     if not Criterion.objects.filter(edition=edition, weight__gt=0).exists():
-        raise JuryError("Bedömningsmallen behöver minst ett kriterium med vikt över 0.")
+        raise Conflict(_("The rubric needs at least one criterion with a weight above 0."))
     reached = selectors.candidacies_reaching(edition, stage)
     if not reached:
-        raise JuryError(f"Ingen kandidatur har nått steget {STAGE_WORDS[stage]} ännu.")
+        raise Conflict(
+            _("No candidacy has reached the stage %(stage)s yet.") % {"stage": STAGE_WORDS[stage]}
+        )
     return reached
 
 
@@ -101,15 +114,28 @@ def open_round(*, edition: Edition, stage: str, by: User) -> ScoringRound:
 
 def check_close_round(*, scoring_round: ScoringRound, by: User) -> None:
     """Raises JuryError saying why the round cannot be closed; returns if it can."""
-    require_chair(by, scoring_round.edition, "stänga en bedömningsomgång")
+    require_chair(
+        by,
+        scoring_round.edition,
+        _("Only the chair of the jury of %(title)s can close a scoring round.")
+        % {"title": scoring_round.edition.title},
+    )
     if not scoring_round.is_open:
-        raise JuryError(f"Omgången för {STAGE_WORDS[scoring_round.stage]} är redan stängd.")
+        raise Conflict(
+            _("The round for %(stage)s is closed already.")
+            % {"stage": STAGE_WORDS[scoring_round.stage]}
+        )
 
 
 @edition_locked
 def close_round(*, scoring_round: ScoringRound, by: User) -> ScoringRound:
     edition = scoring_round.edition
-    require_chair(by, edition, "stänga en bedömningsomgång")
+    require_chair(
+        by,
+        edition,
+        _("Only the chair of the jury of %(title)s can close a scoring round.")
+        % {"title": edition.title},
+    )
     if not scoring_round.is_open:
         return scoring_round
     with transaction.atomic():
@@ -131,10 +157,17 @@ def close_open_round(scoring_round: ScoringRound, *, actor: str) -> None:
 @edition_locked
 def reopen_round(*, scoring_round: ScoringRound, by: User) -> ScoringRound:
     edition = scoring_round.edition
-    require_chair(by, edition, "öppna en bedömningsomgång igen")
+    require_chair(
+        by,
+        edition,
+        _("Only the chair of the jury of %(title)s can open a scoring round again.")
+        % {"title": edition.title},
+    )
     require_not_frozen(edition)
     if edition.phase not in JURY_PHASES:
-        raise JuryError(f"Juryns arbete med {edition.title} pågår inte.")
+        raise Conflict(
+            _("The jury's work on %(title)s is not under way.") % {"title": edition.title}
+        )
     if scoring_round.is_open:
         return scoring_round
     with transaction.atomic():
@@ -149,10 +182,10 @@ def reopen_round(*, scoring_round: ScoringRound, by: User) -> ScoringRound:
     return scoring_round
 
 
-SHEET_CHANGED = (
-    "Bedömningen har ändrats i en annan flik eller session sedan du öppnade den. "
-    "Dina ändringar sparades inte. Ladda om sidan för att utgå från det som nu är sparat "
-    "(det visas nedan), eller spara igen om dina värden ska ersätta det."
+SHEET_CHANGED = gettext_lazy(
+    "The scores were changed in another tab or session since you opened them. Your changes "
+    "were not saved. Reload the page to start from what is saved now (shown below), or save "
+    "again if your values are to replace it."
 )
 
 
@@ -187,19 +220,22 @@ def save_score_sheet(
     require_visible(juror, candidacy)
     require_not_frozen(edition)
     if not scoring_round.is_open or edition.phase not in JURY_PHASES:
-        raise JuryError(
-            f"Omgången för {STAGE_WORDS[scoring_round.stage]} är stängd; "
-            "poängen kan inte längre ändras."
+        raise Conflict(
+            _("The round for %(stage)s is closed; the scores can no longer change.")
+            % {"stage": STAGE_WORDS[scoring_round.stage]}
         )
     if not in_round(candidacy, scoring_round):
-        raise JuryError(f"{candidacy.name} är inte med i den här omgången.")
+        raise Invalid(_("%(name)s is not in this round.") % {"name": candidacy.name})
     rubric = {c.pk: c for c in Criterion.objects.filter(edition=edition)}
     unknown = [pk for pk in entries if pk not in rubric]
     if unknown:
-        raise JuryError(f"Okänt kriterium {unknown[0]} i bedömningen.")
+        raise Invalid(_("Unknown criterion %(number)s in the scores.") % {"number": unknown[0]})
     for pk, entry in entries.items():
         if entry.value is not None and entry.value not in SCALE:
-            raise JuryError(f"Poängen för '{rubric[pk].name}' ska vara 0–4, inte {entry.value}.")
+            raise Invalid(
+                _("The score for '%(criterion)s' is to be 0–4, not %(value)s.")
+                % {"criterion": rubric[pk].name, "value": entry.value}
+            )
     now = timezone.now()
     with transaction.atomic():
         sheet = (
@@ -222,13 +258,14 @@ def save_score_sheet(
             if _content(rubric, stored, sheet.comment if sheet else None) != _content(
                 rubric, wanted, comment
             ):
-                raise ScoreSheetChanged(SHEET_CHANGED)
+                raise ScoreSheetChanged(str(SHEET_CHANGED))
         was_submitted = sheet is not None and sheet.is_submitted
         if submit or was_submitted:
             missing = [rubric[pk].name for pk, e in wanted.items() if e.value is None]
             if missing:
-                raise JuryError(
-                    "Sätt poäng på alla kriterier innan du lämnar in: " + ", ".join(missing) + "."
+                raise Invalid(
+                    _("Score every criterion before you submit: %(missing)s.")
+                    % {"missing": ", ".join(missing)}
                 )
         before = _sheet_record(sheet, existing, rubric) if sheet is not None else None
         if sheet is None:
@@ -244,7 +281,7 @@ def save_score_sheet(
                     )
             except IntegrityError:
                 # Another tab created the sheet a moment ago (where writers do not queue up).
-                raise ScoreSheetChanged(SHEET_CHANGED) from None
+                raise ScoreSheetChanged(str(SHEET_CHANGED)) from None
         for pk, entry in wanted.items():
             current = existing.get(pk)
             text = entry.comment.strip()
@@ -321,10 +358,13 @@ def add_site_visit_note(
     require_visible(author, candidacy)
     require_not_frozen(candidacy.edition)
     if candidacy.stage != Stage.FINALIST:
-        raise JuryError(f"Platsbesök görs hos finalister; {candidacy.name} är inte finalist.")
+        raise Invalid(
+            _("Site visits are made to finalists; %(name)s is not a finalist.")
+            % {"name": candidacy.name}
+        )
     text = body.strip()
     if not text:
-        raise JuryError("Skriv vad du såg vid besöket.")
+        raise Invalid(_("Write what you saw on the visit."))
     with transaction.atomic():
         note = SiteVisitNote.objects.create(
             candidacy=candidacy,
