@@ -17,9 +17,7 @@ from ._common import (
     NotAllowed,
     NotFound,
     ScoreSheetChanged,
-    actor_of,
     edition_locked,
-    edition_target,
 )
 from .ballot import break_tie, cast_ballot
 from .decision import (
@@ -34,6 +32,7 @@ from .membership import (
     declare_tie,
     invite_member,
     resend_invitation,
+    set_member_language,
     tie_would_conflict,
     withdraw_tie,
 )
@@ -77,7 +76,6 @@ __all__ = [
     "NotFound",
     "ScoreSheetChanged",
     "accept_invitation",
-    "actor_of",
     "add_criterion",
     "add_site_visit_note",
     "break_tie",
@@ -92,7 +90,6 @@ __all__ = [
     "close_round",
     "declare_tie",
     "edition_locked",
-    "edition_target",
     "invite_member",
     "move_candidacy",
     "open_round",
@@ -103,6 +100,7 @@ __all__ = [
     "resend_invitation",
     "save_score_sheet",
     "seed_default_rubric",
+    "set_member_language",
     "start_deliberation",
     "start_jury_review",
     "suggested_display_name",

@@ -13,39 +13,36 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kommunpris import errors
 from kommunpris.awards.models import Edition, Phase
 from kommunpris.awards.services import lock_edition
 from kommunpris.nominations.models import Candidacy
-from kommunpris.permissions.jury import (
-    conflicted_candidacy_ids,
-    is_chair,
-    is_frozen,
-    is_member,
-)
+from kommunpris.permissions.jury import is_frozen, may_lead, may_view_candidacy
 
 from ..models import (
     ScoringRound,
 )
 
 
-class JuryError(ValueError):
+class JuryError(errors.DomainError, ValueError):
     """A jury action that cannot be done; the message (in the reader's language, through
-    gettext) names the thing and the fix."""
+    gettext) names the thing and the fix. Each kind below maps to its HTTP answer
+    (kommunpris.errors)."""
 
 
-class Invalid(JuryError):
+class Invalid(JuryError, errors.Invalid):
     """What was written or chosen is wrong; the message says how to put it right."""
 
 
-class Conflict(JuryError):
+class Conflict(JuryError, errors.Conflict):
     """Not now: the edition is in another phase, frozen by the decision, or it is done already."""
 
 
-class NotAllowed(JuryError):
+class NotAllowed(JuryError, errors.NotAllowed):
     """The person may not do this (kommunpris.permissions.jury says no)."""
 
 
-class NotFound(JuryError, LookupError):
+class NotFound(JuryError, errors.NotFound, LookupError):
     """Something the person may not see: to them it does not exist."""
 
 
@@ -87,23 +84,21 @@ def edition_locked(service: Callable[_P, _R]) -> Callable[_P, _R]:
     return locked
 
 
-def actor_of(user: User) -> str:
-    return user.email or user.get_username()
-
-
-def edition_target(edition: Edition) -> str:
-    return f"edition:{edition.award.slug}:{edition.year}"
-
-
 def site_url(name: str, *, language: str, **kwargs: Any) -> str:
     with translation.override(language):
         return settings.KOMMUNPRIS_SITE_URL.rstrip("/") + reverse(name, kwargs=kwargs or None)
 
 
-def require_chair(user: User, edition: Edition, refusal: str) -> None:
-    """`refusal`: the whole sentence that says who may do it ("Only the chair … can …")."""
-    if not is_chair(user, edition):
+def refuse_unless(allowed: bool, refusal: str) -> None:
+    """The permission layer's answer, asked by the service itself: `refusal` is the whole
+    sentence that says who may do it."""
+    if not allowed:
         raise NotAllowed(refusal)
+
+
+def require_chair(actor: User, edition: Edition, refusal: str) -> None:
+    """The chair's work (kommunpris.permissions.jury.may_lead)."""
+    refuse_unless(may_lead(actor, edition), refusal)
 
 
 def require_not_frozen(edition: Edition) -> None:
@@ -114,8 +109,7 @@ def require_not_frozen(edition: Edition) -> None:
         )
 
 
-def require_visible(user: User, candidacy: Candidacy) -> None:
-    if not is_member(user, candidacy.edition) or candidacy.pk in conflicted_candidacy_ids(
-        user, candidacy.edition
-    ):
+def require_visible(actor: User, candidacy: Candidacy) -> None:
+    """A candidacy the actor may not see does not exist for them (the conflict rule)."""
+    if not may_view_candidacy(actor, candidacy):
         raise NotFound(_("Candidacy %(number)s does not exist.") % {"number": candidacy.pk})

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import Action, actor_label, edition_target
 from kommunpris.awards.models import Edition, Phase
 from kommunpris.permissions.jury import (
     conflicted_candidacy_ids,
-    membership,
+    is_member,
     sees_the_whole_final,
 )
 
@@ -29,27 +30,24 @@ from ._common import (
     Invalid,
     NotAllowed,
     NotFound,
-    actor_of,
     edition_locked,
-    edition_target,
     require_chair,
     require_not_frozen,
 )
 
 
 @edition_locked
-def cast_ballot(*, edition: Edition, juror: User, ranks: Mapping[int, int]) -> Ballot:
+def cast_ballot(*, edition: Edition, actor: User, ranks: Mapping[int, int]) -> Ballot:
     """A juror ranks every finalist they may see (1 = best; equal places allowed).
 
     Can be changed until the decision; the last ballot counts.
     """
-    seat = membership(juror, edition)
-    if seat is None:
+    if not is_member(actor, edition):
         raise NotFound(_("The ballot of %(title)s does not exist.") % {"title": edition.title})
     require_not_frozen(edition)
     if edition.phase != Phase.DELIBERATION:
         raise Conflict(_("The ballot is open during the deliberation."))
-    hidden = conflicted_candidacy_ids(juror, edition)
+    hidden = conflicted_candidacy_ids(actor, edition)
     shortlist = {c.pk: c for c in selectors.finalists(edition) if c.pk not in hidden}
     unknown = [pk for pk in ranks if pk not in shortlist]
     if unknown:
@@ -70,11 +68,11 @@ def cast_ballot(*, edition: Edition, juror: User, ranks: Mapping[int, int]) -> B
         )
     now = timezone.now()
     with transaction.atomic():
-        ballot = Ballot.objects.select_for_update().filter(edition=edition, juror=juror).first()
+        ballot = Ballot.objects.select_for_update().filter(edition=edition, juror=actor).first()
         before = None
         if ballot is None:
             ballot = Ballot.objects.create(
-                edition=edition, juror=juror, submitted_at=now, updated_at=now
+                edition=edition, juror=actor, submitted_at=now, updated_at=now
             )
         else:
             before = {str(r.candidacy_id): r.rank for r in ballot.ranks.all()}
@@ -84,8 +82,8 @@ def cast_ballot(*, edition: Edition, juror: User, ranks: Mapping[int, int]) -> B
         for pk, rank in sorted(ranks.items(), key=lambda item: (item[1], item[0])):
             BallotRank.objects.create(ballot=ballot, candidacy_id=pk, rank=rank)
         record_event(
-            action="jury.ballot_cast" if before is None else "jury.ballot_changed",
-            actor=actor_of(juror),
+            action=Action.JURY_BALLOT_CAST if before is None else "jury.ballot_changed",
+            actor=actor_label(actor),
             target=edition_target(edition),
             before=before,
             after={str(pk): rank for pk, rank in ranks.items()},
@@ -94,17 +92,17 @@ def cast_ballot(*, edition: Edition, juror: User, ranks: Mapping[int, int]) -> B
 
 
 @edition_locked
-def break_tie(*, edition: Edition, order: Sequence[int], by: User, note: str = "") -> TieBreak:
+def break_tie(*, edition: Edition, order: Sequence[int], actor: User, note: str = "") -> TieBreak:
     """The chair orders the finalists the ballot left tied (ids, best first)."""
     require_chair(
-        by,
+        actor,
         edition,
         _("Only the chair of the jury of %(title)s can break ties.") % {"title": edition.title},
     )
     require_not_frozen(edition)
     if edition.phase != Phase.DELIBERATION:
         raise Conflict(_("Ties are broken during the deliberation."))
-    if not sees_the_whole_final(by, edition):
+    if not sees_the_whole_final(actor, edition):
         # The same answer wherever the hidden finalist placed, tied or not.
         raise NotAllowed(
             _(
@@ -132,17 +130,17 @@ def break_tie(*, edition: Edition, order: Sequence[int], by: User, note: str = "
                 edition=edition,
                 order=list(order),
                 note=note.strip(),
-                recorded_by=actor_of(by),
+                recorded_by=actor_label(actor),
                 recorded_at=now,
             )
         else:
             before = {"order": tie_break.order, "note": tie_break.note}
             tie_break.order, tie_break.note = list(order), note.strip()
-            tie_break.recorded_by, tie_break.recorded_at = actor_of(by), now
+            tie_break.recorded_by, tie_break.recorded_at = actor_label(actor), now
             tie_break.save(update_fields=["order", "note", "recorded_by", "recorded_at"])
         record_event(
-            action="jury.tie_broken",
-            actor=actor_of(by),
+            action=Action.JURY_TIE_BROKEN,
+            actor=actor_label(actor),
             target=edition_target(edition),
             before=before,
             after={

@@ -15,6 +15,7 @@ from kommunpris import dates
 from kommunpris.archive.models import Winner
 from kommunpris.archive.services import set_winner_members
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import Action, actor_label, edition_target
 from kommunpris.awards.models import Edition, Phase
 from kommunpris.mail.services import queue_mail
 from kommunpris.nominations.models import Candidacy
@@ -37,9 +38,7 @@ from ._common import (
     Conflict,
     Invalid,
     NotFound,
-    actor_of,
     edition_locked,
-    edition_target,
     phase_name,
     require_chair,
     require_visible,
@@ -89,13 +88,13 @@ def check_decision(
     display_name: str,
     motivation: str,
     publish_at: datetime,
-    by: User,
+    actor: User,
     departure_reason: str = "",
     publish_at_once: bool = False,
 ) -> CheckedDecision:
     """Raises JuryError saying why this decision cannot be recorded; else what would be."""
     require_chair(
-        by,
+        actor,
         edition,
         _("Only the chair of the jury of %(title)s can record the jury's decision.")
         % {"title": edition.title},
@@ -118,10 +117,10 @@ def check_decision(
             _("Candidacy %(number)s does not exist in %(title)s.")
             % {"number": candidacy.pk, "title": edition.title}
         )
-    require_visible(by, candidacy)
+    require_visible(actor, candidacy)
     shortlist = selectors.finalists(edition)
     if candidacy.pk not in {c.pk for c in shortlist}:
-        hidden = conflicted_candidacy_ids(by, edition)
+        hidden = conflicted_candidacy_ids(actor, edition)
         raise Invalid(
             _("%(name)s is not a finalist; the winner must be one of the finalists: %(finalists)s.")
             % {
@@ -166,7 +165,7 @@ def check_decision(
     _check_publish_at(edition, publish_at, publish_at_once=publish_at_once)
     count = selectors.ballot_count(edition)
     reason = departure_reason.strip()
-    if count.ballots_cast and not reason and not sees_the_whole_final(by, edition):
+    if count.ballots_cast and not reason and not sees_the_whole_final(actor, edition):
         # Whether the choice follows the ballot would tell where the hidden finalist placed:
         # such a chair always writes how the jury decided.
         raise Invalid(
@@ -198,7 +197,7 @@ def record_decision(
     display_name: str,
     motivation: str,
     publish_at: datetime,
-    by: User,
+    actor: User,
     motivation_en: str = "",
     departure_reason: str = "",
     publish_at_once: bool = False,
@@ -214,7 +213,7 @@ def record_decision(
         display_name=display_name,
         motivation=motivation,
         publish_at=publish_at,
-        by=by,
+        actor=actor,
         departure_reason=departure_reason,
         publish_at_once=publish_at_once,
     )
@@ -223,7 +222,7 @@ def record_decision(
     now = timezone.now()
     with transaction.atomic():
         for scoring_round in ScoringRound.objects.filter(edition=edition, closed_at__isnull=True):
-            close_open_round(scoring_round, actor=actor_of(by))
+            close_open_round(scoring_round, actor=actor)
         winner = Winner.objects.create(
             edition=edition,
             display_name=name,
@@ -235,7 +234,7 @@ def record_decision(
         Decision.objects.create(
             edition=edition,
             candidacy=candidacy,
-            decided_by=actor_of(by),
+            decided_by=actor_label(actor),
             decided_at=now,
             ballot_order=count.order,
             departure_reason=reason,
@@ -245,8 +244,8 @@ def record_decision(
         edition.publish_at = publish_at
         edition.save(update_fields=["phase", "publish_at"])
         record_event(
-            action="edition.decided",
-            actor=actor_of(by),
+            action=Action.EDITION_DECIDED,
+            actor=actor_label(actor),
             target=edition_target(edition),
             before=before,
             after={
@@ -267,17 +266,18 @@ def record_decision(
                 to=seat.user.email,
                 template="jury/decided",
                 context={"edition_title": edition.title, "publish_at": local},
+                language=seat.language,
             )
     return winner
 
 
 @edition_locked
 def reschedule_publication(
-    *, edition: Edition, publish_at: datetime, by: User, publish_at_once: bool = False
+    *, edition: Edition, publish_at: datetime, actor: User, publish_at_once: bool = False
 ) -> Edition:
     """Move the publication time (the gala moved) while the decision is still embargoed."""
     require_chair(
-        by,
+        actor,
         edition,
         _("Only the chair of the jury of %(title)s can change the publication time.")
         % {"title": edition.title},
@@ -294,8 +294,8 @@ def reschedule_publication(
         edition.publish_at = publish_at
         edition.save(update_fields=["publish_at"])
         record_event(
-            action="edition.publication_rescheduled",
-            actor=actor_of(by),
+            action=Action.EDITION_PUBLICATION_RESCHEDULED,
+            actor=actor_label(actor),
             target=edition_target(edition),
             before=before,
             after={"publish_at": publish_at},

@@ -14,14 +14,18 @@ from django.utils.translation import gettext as _
 
 from kommunpris.accounts.selectors import account_for
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import Action, actor_label, edition_target
 from kommunpris.awards.models import Edition
 from kommunpris.mail.services import queue_mail
 from kommunpris.nominations.models import Candidacy
 from kommunpris.permissions.jury import (
+    Actor,
     conflicted_candidacy_ids,
     conflicting_ties,
     facts_of_candidacies,
     is_frozen,
+    may_act_for_seat,
+    may_manage_jury,
     rubric_is_locked,
 )
 from kommunpris.register.models import County, Municipality
@@ -39,20 +43,45 @@ from ._common import (
     Conflict,
     Invalid,
     NotFound,
-    actor_of,
     edition_locked,
-    edition_target,
+    refuse_unless,
     site_url,
 )
 
+LANGUAGES = ("sv", "en")
+
+
+def _require_manager(actor: Actor, edition: Edition) -> None:
+    refuse_unless(
+        may_manage_jury(actor, edition),
+        _("Only the organiser invites the jury of %(title)s.") % {"title": edition.title},
+    )
+
+
+def _require_own_seat(actor: User, seat: Membership) -> None:
+    """Another member's seat, ties and choices do not exist for the actor."""
+    if not may_act_for_seat(actor, seat):
+        raise NotFound(_("That seat on the jury does not exist."))
+
+
+def _check_language(language: str) -> None:
+    if language not in LANGUAGES:
+        raise Invalid(
+            _("Unknown language '%(language)s'. Choose Swedish (sv) or English (en).")
+            % {"language": language}
+        )
+
 
 def invite_member(
-    *, edition: Edition, email: str, role: str, actor: str, name: str = "", language: str = "sv"
+    *, edition: Edition, email: str, role: str, actor: Actor, name: str = "", language: str = "sv"
 ) -> Membership:
     """Seat a person on the jury and e-mail them a link to set their password.
 
-    The person is a Django user keyed on their e-mail address, created if new.
+    The person is a Django user keyed on their e-mail address, created if new. `language` is
+    the invitation's, and stays the member's for the jury's later mail until they change it.
     """
+    _require_manager(actor, edition)
+    _check_language(language)
     address = email.strip().lower()
     try:
         validate_email(address)
@@ -91,19 +120,25 @@ def invite_member(
                 username=address, email=address, first_name=first[:150], last_name=last[:150]
             )
         seat = Membership.objects.create(
-            edition=edition, user=user, role=role, invited_at=timezone.now(), invited_by=actor
+            edition=edition,
+            user=user,
+            role=role,
+            invited_at=timezone.now(),
+            invited_by=actor_label(actor),
+            language=language,
         )
         record_event(
-            action="jury.member_invited",
-            actor=actor,
+            action=Action.JURY_MEMBER_INVITED,
+            actor=actor_label(actor),
             target=edition_target(edition),
             after={"email": address, "role": role},
         )
-        _queue_invitation(seat, language=language)
+        _queue_invitation(seat)
     return seat
 
 
-def _queue_invitation(seat: Membership, *, language: str) -> None:
+def _queue_invitation(seat: Membership) -> None:
+    language = seat.language
     queue_mail(
         to=seat.user.email,
         template="jury/invitation",
@@ -120,21 +155,42 @@ def _queue_invitation(seat: Membership, *, language: str) -> None:
     )
 
 
-def resend_invitation(*, seat: Membership, actor: str, language: str = "sv") -> None:
+def resend_invitation(*, seat: Membership, actor: Actor) -> None:
+    """The invitation again, in the member's language, with a fresh link."""
+    _require_manager(actor, seat.edition)
     with transaction.atomic():
         record_event(
-            action="jury.invitation_resent",
-            actor=actor,
+            action=Action.JURY_INVITATION_RESENT,
+            actor=actor_label(actor),
             target=edition_target(seat.edition),
             after={"email": seat.user.email},
         )
-        _queue_invitation(seat, language=language)
+        _queue_invitation(seat)
 
 
-def accept_invitation(*, user: User, password: str) -> None:
-    """Set the invited person's password; their pending seats count as accepted."""
+def set_member_language(*, seat: Membership, language: str, actor: User) -> Membership:
+    """A member chooses the language of the jury's e-mail to them (their own seat only)."""
+    _require_own_seat(actor, seat)
+    _check_language(language)
+    if seat.language == language:
+        return seat
+    with transaction.atomic():
+        seat.language = language
+        seat.save(update_fields=["language"])
+    return seat
+
+
+def accept_invitation(*, actor: User, password: str) -> None:
+    """Set the invited person's password; their pending seats count as accepted.
+
+    The actor is the invited person; the invitation link (jury.invitations.user_for_token)
+    is what proves it, so the caller has read them from the link.
+    """
     from django.contrib.auth.password_validation import validate_password
 
+    user = actor
+    if not Membership.objects.filter(user=user).exists():
+        raise NotFound(_("There is no invitation to the jury for this account."))
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -148,8 +204,8 @@ def accept_invitation(*, user: User, password: str) -> None:
             seat.accepted_at = now
             seat.save(update_fields=["accepted_at"])
             record_event(
-                action="jury.invitation_accepted",
-                actor=actor_of(user),
+                action=Action.JURY_INVITATION_ACCEPTED,
+                actor=actor_label(actor),
                 target=edition_target(seat.edition),
                 after={"email": user.email, "role": seat.role},
             )
@@ -207,9 +263,10 @@ def _tie_fields(
     return fields
 
 
-def tie_would_conflict(*, seat: Membership, **tie: Any) -> list[Candidacy]:
+def tie_would_conflict(*, seat: Membership, actor: User, **tie: Any) -> list[Candidacy]:
     """The candidacies a tie, once declared, would conflict the member out of (that they can
     still see now), for the page that asks first. Raises JuryError as declare_tie would."""
+    _require_own_seat(actor, seat)
     fields = _tie_fields(seat=seat, **tie)
     edition = seat.edition
     probe = Tie(membership=seat, **fields)
@@ -227,7 +284,7 @@ def declare_tie(
     *,
     seat: Membership,
     kind: str,
-    actor: str,
+    actor: User,
     municipality_code: str = "",
     county_code: str = "",
     county_wide: bool = False,
@@ -240,6 +297,7 @@ def declare_tie(
     Allowed at any time, also after the decision: it can only ever hide more. Until the first
     scoring round opens the member may withdraw it (withdraw_tie); after that it stays.
     """
+    _require_own_seat(actor, seat)
     with transaction.atomic():
         fields = _tie_fields(
             seat=seat,
@@ -253,13 +311,13 @@ def declare_tie(
         tie = Tie.objects.create(
             membership=seat,
             note=note.strip(),
-            declared_by=actor,
+            declared_by=actor_label(actor),
             declared_at=timezone.now(),
             **fields,
         )
         record_event(
-            action="jury.tie_declared",
-            actor=actor,
+            action=Action.JURY_TIE_DECLARED,
+            actor=actor_label(actor),
             target=edition_target(seat.edition),
             after=_tie_record(tie),
         )
@@ -279,9 +337,10 @@ def _tie_record(tie: Tie) -> dict[str, Any]:
     }
 
 
-def check_withdraw_tie(*, tie: Tie, seat: Membership) -> None:
+def check_withdraw_tie(*, tie: Tie, actor: User) -> None:
     """Raises JuryError saying why the tie cannot be withdrawn; returns if it can."""
-    if tie.membership_id != seat.pk:
+    seat = tie.membership
+    if not may_act_for_seat(actor, seat):
         raise NotFound(_("Tie %(number)s does not exist.") % {"number": tie.pk})
     if rubric_is_locked(seat.edition):
         raise Conflict(
@@ -294,15 +353,19 @@ def check_withdraw_tie(*, tie: Tie, seat: Membership) -> None:
 
 
 @edition_locked
-def withdraw_tie(*, edition: Edition, tie: Tie, seat: Membership, actor: str) -> None:
+def withdraw_tie(*, edition: Edition, tie: Tie, actor: User) -> None:
     """A member takes back a tie declared in error, before any scoring round has opened (no
     score has been given or seen yet); the audit log keeps what it said."""
-    tie = Tie.objects.select_related("membership__user").get(pk=tie.pk)
-    check_withdraw_tie(tie=tie, seat=seat)
+    tie = Tie.objects.select_related("membership__user", "membership__edition__award").get(
+        pk=tie.pk
+    )
+    if tie.membership.edition_id != edition.pk:
+        raise NotFound(_("Tie %(number)s does not exist.") % {"number": tie.pk})
+    check_withdraw_tie(tie=tie, actor=actor)
     with transaction.atomic():
         record_event(
-            action="jury.tie_withdrawn",
-            actor=actor,
+            action=Action.JURY_TIE_WITHDRAWN,
+            actor=actor_label(actor),
             target=edition_target(edition),
             before=_tie_record(tie),
         )

@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 
 from kommunpris import dates
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import Action, actor_label, candidacy_target, edition_target
 from kommunpris.awards.models import Edition, Phase
 from kommunpris.mail.services import queue_mail
 from kommunpris.nominations.models import Candidacy, Stage
+from kommunpris.permissions.jury import Actor, may_start_review
 
 from .. import selectors
 from ..labels import STAGE_WORDS
@@ -27,32 +29,38 @@ from ..models import (
 from ._common import (
     Conflict,
     Invalid,
-    actor_of,
     edition_locked,
-    edition_target,
     phase_name,
+    refuse_unless,
     require_chair,
     require_visible,
     site_url,
 )
-from .rubric import seed_default_rubric
+from .rubric import seed_default_rubric_for_review
 
 
-def _set_phase(edition: Edition, phase: Phase, *, actor: str, action: str, **extra: Any) -> None:
+def _set_phase(
+    edition: Edition, phase: Phase, *, actor: Actor, action: Action, **extra: Any
+) -> None:
     before = {"phase": edition.phase}
     edition.phase = phase
     edition.save(update_fields=["phase"])
     record_event(
         action=action,
-        actor=actor,
+        actor=actor_label(actor),
         target=edition_target(edition),
         before=before,
         after={"phase": phase.value, **extra},
     )
 
 
-def check_start_jury_review(edition: Edition, *, now: datetime | None = None) -> None:
+def check_start_jury_review(*, edition: Edition, actor: Actor, now: datetime | None = None) -> None:
     """Raises JuryError saying why the jury's work cannot start now; returns if it can."""
+    refuse_unless(
+        may_start_review(actor, edition),
+        _("Only the organiser or the jury's chair hands the candidacies of %(title)s to the jury.")
+        % {"title": edition.title},
+    )
     now = now or timezone.now()
     if edition.phase == Phase.JURY_REVIEW:
         raise Conflict(
@@ -84,24 +92,26 @@ def check_start_jury_review(edition: Edition, *, now: datetime | None = None) ->
 
 
 @edition_locked
-def start_jury_review(*, edition: Edition, actor: str, now: datetime | None = None) -> Edition:
+def start_jury_review(*, edition: Edition, actor: Actor, now: datetime | None = None) -> Edition:
     """nominations_closed → jury_review: the candidacies go to the jury.
 
     Needs a chair, at least one candidacy and the municipalities' supplement deadline passed
     (from here on they can no longer add to their candidacies); an edition without criteria
     gets the default rubric.
     """
-    check_start_jury_review(edition, now=now)
+    check_start_jury_review(edition=edition, actor=actor, now=now)
     with transaction.atomic():
-        seed_default_rubric(edition=edition, actor=actor)
-        _set_phase(edition, Phase.JURY_REVIEW, actor=actor, action="edition.jury_review_started")
+        seed_default_rubric_for_review(edition, actor=actor)
+        _set_phase(
+            edition, Phase.JURY_REVIEW, actor=actor, action=Action.EDITION_JURY_REVIEW_STARTED
+        )
     return edition
 
 
-def check_start_deliberation(*, edition: Edition, by: User) -> None:
+def check_start_deliberation(*, edition: Edition, actor: User) -> None:
     """Raises JuryError saying why the deliberation cannot start now; returns if it can."""
     require_chair(
-        by,
+        actor,
         edition,
         _("Only the chair of the jury of %(title)s can start the deliberation.")
         % {"title": edition.title},
@@ -130,12 +140,12 @@ def check_start_deliberation(*, edition: Edition, by: User) -> None:
 
 
 @edition_locked
-def start_deliberation(*, edition: Edition, by: User) -> Edition:
+def start_deliberation(*, edition: Edition, actor: User) -> Edition:
     """jury_review → deliberation: the finalists are settled and the final ballot opens."""
-    check_start_deliberation(edition=edition, by=by)
+    check_start_deliberation(edition=edition, actor=actor)
     with transaction.atomic():
         _set_phase(
-            edition, Phase.DELIBERATION, actor=actor_of(by), action="edition.deliberation_started"
+            edition, Phase.DELIBERATION, actor=actor, action=Action.EDITION_DELIBERATION_STARTED
         )
         for seat in Membership.objects.filter(edition=edition).select_related("user"):
             queue_mail(
@@ -143,23 +153,24 @@ def start_deliberation(*, edition: Edition, by: User) -> Edition:
                 template="jury/ballot_open",
                 context={
                     "edition_title": edition.title,
-                    "link": site_url("desk:jury-ballot", language="sv", year=edition.year),
+                    "link": site_url("desk:jury-ballot", language=seat.language, year=edition.year),
                 },
+                language=seat.language,
             )
     return edition
 
 
 @edition_locked
-def move_candidacy(*, candidacy: Candidacy, stage: str, by: User) -> Candidacy:
+def move_candidacy(*, candidacy: Candidacy, stage: str, actor: User) -> Candidacy:
     """The chair moves a candidacy between candidacy, nominee and finalist."""
     edition = candidacy.edition
     require_chair(
-        by,
+        actor,
         edition,
         _("Only the chair of the jury of %(title)s can move candidacies between the stages.")
         % {"title": edition.title},
     )
-    require_visible(by, candidacy)
+    require_visible(actor, candidacy)
     if stage not in Stage.values:
         raise Invalid(_("Unknown stage '%(stage)s'.") % {"stage": stage})
     if edition.phase != Phase.JURY_REVIEW:
@@ -177,9 +188,9 @@ def move_candidacy(*, candidacy: Candidacy, stage: str, by: User) -> Candidacy:
         candidacy.stage = stage
         candidacy.save(update_fields=["stage"])
         record_event(
-            action="candidacy.stage_changed",
-            actor=actor_of(by),
-            target=f"candidacy:{candidacy.pk}",
+            action=Action.CANDIDACY_STAGE_CHANGED,
+            actor=actor_label(actor),
+            target=candidacy_target(candidacy),
             before={"stage": before},
             after={"stage": stage},
         )

@@ -11,10 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import Action, actor_label, edition_target
 from kommunpris.awards.models import Edition
-from kommunpris.permissions.jury import (
-    rubric_is_locked,
-)
+from kommunpris.permissions.jury import Actor, may_manage_jury, rubric_is_locked
 
 from ..defaults import DEFAULT_RUBRIC
 from ..models import (
@@ -25,9 +24,16 @@ from ..models import (
 from ._common import (
     Conflict,
     Invalid,
-    edition_target,
+    refuse_unless,
     require_not_frozen,
 )
+
+
+def _require_editor(actor: Actor, edition: Edition) -> None:
+    refuse_unless(
+        may_manage_jury(actor, edition),
+        _("Only the organiser edits the rubric of %(title)s.") % {"title": edition.title},
+    )
 
 
 def _require_rubric_editable(edition: Edition) -> None:
@@ -92,8 +98,13 @@ def _criterion_record(clean: Mapping[str, Any]) -> dict[str, Any]:
     return {**clean, "weight": str(clean["weight"])}
 
 
-def add_criterion(*, edition: Edition, data: CriterionInput, actor: str) -> Criterion:
+def add_criterion(*, edition: Edition, data: CriterionInput, actor: Actor) -> Criterion:
+    _require_editor(actor, edition)
     _require_rubric_editable(edition)
+    return _add_criterion(edition, data, actor=actor)
+
+
+def _add_criterion(edition: Edition, data: CriterionInput, *, actor: Actor) -> Criterion:
     clean = _clean_criterion(edition, data)
     with transaction.atomic():
         last = Criterion.objects.filter(edition=edition).order_by("-position").first()
@@ -108,16 +119,17 @@ def add_criterion(*, edition: Edition, data: CriterionInput, actor: str) -> Crit
         for value, text in zip(SCALE, clean["levels"], strict=True):
             CriterionLevel.objects.create(criterion=criterion, value=value, description=text)
         record_event(
-            action="jury.criterion_added",
-            actor=actor,
+            action=Action.JURY_CRITERION_ADDED,
+            actor=actor_label(actor),
             target=edition_target(edition),
             after=_criterion_record(clean),
         )
     return criterion
 
 
-def update_criterion(*, criterion: Criterion, data: CriterionInput, actor: str) -> Criterion:
+def update_criterion(*, criterion: Criterion, data: CriterionInput, actor: Actor) -> Criterion:
     edition = criterion.edition
+    _require_editor(actor, edition)
     _require_rubric_editable(edition)
     clean = _clean_criterion(edition, data, exclude=criterion.pk)
     with transaction.atomic():
@@ -140,8 +152,8 @@ def update_criterion(*, criterion: Criterion, data: CriterionInput, actor: str) 
                 level.description = text
                 level.save(update_fields=["description"])
         record_event(
-            action="jury.criterion_changed",
-            actor=actor,
+            action=Action.JURY_CRITERION_CHANGED,
+            actor=actor_label(actor),
             target=edition_target(edition),
             before=before,
             after=_criterion_record(clean),
@@ -149,13 +161,14 @@ def update_criterion(*, criterion: Criterion, data: CriterionInput, actor: str) 
     return criterion
 
 
-def remove_criterion(*, criterion: Criterion, actor: str) -> None:
+def remove_criterion(*, criterion: Criterion, actor: Actor) -> None:
     edition = criterion.edition
+    _require_editor(actor, edition)
     _require_rubric_editable(edition)
     with transaction.atomic():
         record_event(
-            action="jury.criterion_removed",
-            actor=actor,
+            action=Action.JURY_CRITERION_REMOVED,
+            actor=actor_label(actor),
             target=edition_target(edition),
             before={"name": criterion.name, "weight": str(criterion.weight)},
         )
@@ -163,16 +176,23 @@ def remove_criterion(*, criterion: Criterion, actor: str) -> None:
         criterion.delete()
 
 
-def seed_default_rubric(*, edition: Edition, actor: str) -> list[Criterion]:
+def seed_default_rubric(*, edition: Edition, actor: Actor) -> list[Criterion]:
     """The seven default criteria (DESIGN.md), for an edition that has no criteria yet."""
+    _require_editor(actor, edition)
+    return seed_default_rubric_for_review(edition, actor=actor)
+
+
+def seed_default_rubric_for_review(edition: Edition, *, actor: Actor) -> list[Criterion]:
+    """The same, as part of handing the candidacies to the jury (start_jury_review, which
+    the chair may do too, has asked its own permission)."""
     existing = list(Criterion.objects.filter(edition=edition))
     if existing:
         return existing
     _require_rubric_editable(edition)
     with transaction.atomic():
         created = [
-            add_criterion(
-                edition=edition,
+            _add_criterion(
+                edition,
                 data=CriterionInput(
                     name=d.name,
                     name_en=d.name_en,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import Action, actor_label, candidacy_target, edition_target
 from kommunpris.awards.models import Edition
 from kommunpris.mail.services import queue_mail
 from kommunpris.nominations.models import Candidacy, Stage
@@ -38,9 +39,7 @@ from ._common import (
     Conflict,
     Invalid,
     ScoreSheetChanged,
-    actor_of,
     edition_locked,
-    edition_target,
     require_chair,
     require_not_frozen,
     require_visible,
@@ -48,10 +47,10 @@ from ._common import (
 )
 
 
-def check_open_round(*, edition: Edition, stage: str, by: User) -> list[Candidacy]:
+def check_open_round(*, edition: Edition, stage: str, actor: User) -> list[Candidacy]:
     """Raises JuryError saying why the round cannot open; else the candidacies it takes in."""
     require_chair(
-        by,
+        actor,
         edition,
         _("Only the chair of the jury of %(title)s can open a scoring round.")
         % {"title": edition.title},
@@ -77,21 +76,21 @@ def check_open_round(*, edition: Edition, stage: str, by: User) -> list[Candidac
 
 
 @edition_locked
-def open_round(*, edition: Edition, stage: str, by: User) -> ScoringRound:
+def open_round(*, edition: Edition, stage: str, actor: User) -> ScoringRound:
     """Open scoring for every candidacy that has reached `stage`; locks the rubric.
 
     Each member is told how many candidacies they are to score: those they are not conflicted
     out of (a conflicted member never learns of a candidacy they may not see).
     """
-    reached = check_open_round(edition=edition, stage=stage, by=by)
+    reached = check_open_round(edition=edition, stage=stage, actor=actor)
     conflicts = conflicts_by_member(edition)
     with transaction.atomic():
         scoring_round = ScoringRound.objects.create(
-            edition=edition, stage=stage, opened_at=timezone.now(), opened_by=actor_of(by)
+            edition=edition, stage=stage, opened_at=timezone.now(), opened_by=actor_label(actor)
         )
         record_event(
-            action="jury.round_opened",
-            actor=actor_of(by),
+            action=Action.JURY_ROUND_OPENED,
+            actor=actor_label(actor),
             target=edition_target(edition),
             after={"stage": stage, "candidacies": len(reached)},
         )
@@ -105,17 +104,18 @@ def open_round(*, edition: Edition, stage: str, by: User) -> ScoringRound:
                     "stage": stage,
                     "count": sum(1 for c in reached if c.pk not in hidden),
                     "link": site_url(
-                        "desk:jury-round", language="sv", year=edition.year, stage=stage
+                        "desk:jury-round", language=seat.language, year=edition.year, stage=stage
                     ),
                 },
+                language=seat.language,
             )
     return scoring_round
 
 
-def check_close_round(*, scoring_round: ScoringRound, by: User) -> None:
+def check_close_round(*, scoring_round: ScoringRound, actor: User) -> None:
     """Raises JuryError saying why the round cannot be closed; returns if it can."""
     require_chair(
-        by,
+        actor,
         scoring_round.edition,
         _("Only the chair of the jury of %(title)s can close a scoring round.")
         % {"title": scoring_round.edition.title},
@@ -128,10 +128,10 @@ def check_close_round(*, scoring_round: ScoringRound, by: User) -> None:
 
 
 @edition_locked
-def close_round(*, scoring_round: ScoringRound, by: User) -> ScoringRound:
+def close_round(*, scoring_round: ScoringRound, actor: User) -> ScoringRound:
     edition = scoring_round.edition
     require_chair(
-        by,
+        actor,
         edition,
         _("Only the chair of the jury of %(title)s can close a scoring round.")
         % {"title": edition.title},
@@ -139,26 +139,28 @@ def close_round(*, scoring_round: ScoringRound, by: User) -> ScoringRound:
     if not scoring_round.is_open:
         return scoring_round
     with transaction.atomic():
-        close_open_round(scoring_round, actor=actor_of(by))
+        close_open_round(scoring_round, actor=actor)
     return scoring_round
 
 
-def close_open_round(scoring_round: ScoringRound, *, actor: str) -> None:
+def close_open_round(scoring_round: ScoringRound, *, actor: User) -> None:
+    """Close a round as part of another write that has asked its permission (close_round, the
+    decision)."""
     scoring_round.closed_at = timezone.now()
     scoring_round.save(update_fields=["closed_at"])
     record_event(
-        action="jury.round_closed",
-        actor=actor,
+        action=Action.JURY_ROUND_CLOSED,
+        actor=actor_label(actor),
         target=edition_target(scoring_round.edition),
         after={"stage": scoring_round.stage},
     )
 
 
 @edition_locked
-def reopen_round(*, scoring_round: ScoringRound, by: User) -> ScoringRound:
+def reopen_round(*, scoring_round: ScoringRound, actor: User) -> ScoringRound:
     edition = scoring_round.edition
     require_chair(
-        by,
+        actor,
         edition,
         _("Only the chair of the jury of %(title)s can open a scoring round again.")
         % {"title": edition.title},
@@ -174,8 +176,8 @@ def reopen_round(*, scoring_round: ScoringRound, by: User) -> ScoringRound:
         scoring_round.closed_at = None
         scoring_round.save(update_fields=["closed_at"])
         record_event(
-            action="jury.round_reopened",
-            actor=actor_of(by),
+            action=Action.JURY_ROUND_REOPENED,
+            actor=actor_label(actor),
             target=edition_target(edition),
             after={"stage": scoring_round.stage},
         )
@@ -200,7 +202,7 @@ def save_score_sheet(
     *,
     scoring_round: ScoringRound,
     candidacy: Candidacy,
-    juror: User,
+    actor: User,
     entries: Mapping[int, EntryInput],
     comment: str = "",
     submit: bool = False,
@@ -217,7 +219,7 @@ def save_score_sheet(
     other. The same content sent twice (a double click) is not a conflict.
     """
     edition = scoring_round.edition
-    require_visible(juror, candidacy)
+    require_visible(actor, candidacy)
     require_not_frozen(edition)
     if not scoring_round.is_open or edition.phase not in JURY_PHASES:
         raise Conflict(
@@ -240,7 +242,7 @@ def save_score_sheet(
     with transaction.atomic():
         sheet = (
             ScoreSheet.objects.select_for_update()
-            .filter(round=scoring_round, candidacy=candidacy, juror=juror)
+            .filter(round=scoring_round, candidacy=candidacy, juror=actor)
             .first()
         )
         existing = {e.criterion_id: e for e in sheet.entries.all()} if sheet is not None else {}
@@ -274,7 +276,7 @@ def save_score_sheet(
                     sheet = ScoreSheet.objects.create(
                         round=scoring_round,
                         candidacy=candidacy,
-                        juror=juror,
+                        juror=actor,
                         comment=comment.strip(),
                         created_at=now,
                         updated_at=now,
@@ -303,18 +305,18 @@ def save_score_sheet(
         if was_submitted:
             sheet.revised_at = now
             fields.append("revised_at")
-            action = "jury.scores_revised"
+            action = Action.JURY_SCORES_REVISED
         elif submit:
             sheet.submitted_at = now
             fields.append("submitted_at")
-            action = "jury.scores_submitted"
+            action = Action.JURY_SCORES_SUBMITTED
         else:
-            action = "jury.scores_saved"
+            action = Action.JURY_SCORES_SAVED
         sheet.save(update_fields=fields)
         record_event(
             action=action,
-            actor=actor_of(juror),
-            target=f"candidacy:{candidacy.pk}",
+            actor=actor_label(actor),
+            target=candidacy_target(candidacy),
             before=before,
             after={"stage": scoring_round.stage, **after},
         )
@@ -353,9 +355,9 @@ def _sheet_record(
 
 
 def add_site_visit_note(
-    *, candidacy: Candidacy, author: User, body: str, visited_on: date | None = None
+    *, candidacy: Candidacy, actor: User, body: str, visited_on: date | None = None
 ) -> SiteVisitNote:
-    require_visible(author, candidacy)
+    require_visible(actor, candidacy)
     require_not_frozen(candidacy.edition)
     if candidacy.stage != Stage.FINALIST:
         raise Invalid(
@@ -368,15 +370,15 @@ def add_site_visit_note(
     with transaction.atomic():
         note = SiteVisitNote.objects.create(
             candidacy=candidacy,
-            author=author,
+            author=actor,
             visited_on=visited_on,
             body=text,
             created_at=timezone.now(),
         )
         record_event(
-            action="jury.site_visit_noted",
-            actor=actor_of(author),
-            target=f"candidacy:{candidacy.pk}",
+            action=Action.JURY_SITE_VISIT_NOTED,
+            actor=actor_label(actor),
+            target=candidacy_target(candidacy),
             after={"visited_on": visited_on, "body": text},
         )
     return note
