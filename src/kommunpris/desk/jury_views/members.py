@@ -144,8 +144,9 @@ def language(request: HttpRequest, year: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The jury's e-mail to you is now written in %(language)s.")
-                % {"language": seat.get_language_display().lower()},
+                _("The jury's e-mail to you is now written in English.")
+                if seat.language == "en"
+                else _("The jury's e-mail to you is now written in Swedish."),
             )
     else:
         messages.error(request, _("Choose Swedish or English."))
