@@ -10,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
+from kommunpris.audit.models import AuditEvent
 from kommunpris.jury import services
 from kommunpris.jury.models import Membership, Role, TieKind
 from kommunpris.nominations.models import Stage
@@ -69,6 +70,12 @@ def test_the_invitations_language_stays_the_jurors_and_their_mail_follows_their_
     assert answer.status_code == 200
     assert "Juryns e-post till dig skrivs nu på svenska." in answer.content.decode()
     assert Membership.objects.get(pk=seat.pk).language == "sv"
+    changed = AuditEvent.objects.get(action="jury.language_changed")
+    assert (changed.actor, changed.before, changed.after) == (
+        EMMA,
+        {"email": EMMA, "language": "en"},
+        {"email": EMMA, "language": "sv"},
+    )
 
     services.move_candidacy(candidacy=jury.timra, stage=Stage.NOMINEE, actor=jury.chair)
     with django_capture_on_commit_callbacks(execute=True):

@@ -175,8 +175,16 @@ def set_member_language(*, seat: Membership, language: str, actor: User) -> Memb
     if seat.language == language:
         return seat
     with transaction.atomic():
+        before = seat.language
         seat.language = language
         seat.save(update_fields=["language"])
+        record_event(
+            action=Action.JURY_LANGUAGE_CHANGED,
+            actor=actor_label(actor),
+            target=edition_target(seat.edition),
+            before={"email": seat.user.email, "language": before},
+            after={"email": seat.user.email, "language": language},
+        )
     return seat
 
 
