@@ -46,11 +46,14 @@ def contact_signin(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
-        limit, window = settings.KOMMUNPRIS_CONTACT_LINK_RATE_LIMIT
+        rate = settings.KOMMUNPRIS_CONTACT_LINK_RATE_LIMIT
         try:
-            throttle.reserve(
-                throttle.Limit("contact-link-ip", client_address(request), limit, window),
-                throttle.Limit("contact-link-email", email, limit, window),
+            throttle.reserve_for_sender(
+                "contact-link",
+                connection=client_address(request),
+                address=email,
+                per_connection=rate,
+                per_address=rate,
             )
         except throttle.Limited:
             refusal = _(
