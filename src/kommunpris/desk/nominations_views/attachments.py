@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kommunpris.nominations import selectors, storage
-from kommunpris.permissions.nominations import may_read_candidacy_material
+from kommunpris.permissions.candidacy_material import may_read_candidacy_material
 
 from ._common import forbidden
 
