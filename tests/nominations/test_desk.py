@@ -10,12 +10,13 @@ import io
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 
 from kommunpris.archive.selectors import public_editions
 from kommunpris.audit.models import AuditEvent
 from kommunpris.nominations.models import Nomination, NominationStatus, Response
 from kommunpris.nominations.selectors import candidacies, contribution_of
-from kommunpris.nominations.services import join_candidacies
+from kommunpris.nominations.services import CandidacyError, join_candidacies
 
 DESK = "/arbetsyta/nomineringar/2027/"
 
@@ -234,3 +235,14 @@ def test_editions_and_contacts_pages_queries_do_not_grow(
     # Each signed-in request also reads the session's second factor (django-otp): one query.
     with django_assert_max_num_queries(14):
         organiser_client.get(DESK + "kontakter/")
+
+
+def test_refusals_of_the_organiser_are_in_the_readers_language(field):
+    one = [c for c in candidacies(field) if c.name == "Mora"]
+    for language, expected in (
+        ("sv", "Välj minst två kandidaturer att slå ihop."),
+        ("en", "Choose at least two candidacies to join."),
+    ):
+        with translation.override(language), pytest.raises(CandidacyError) as refused:
+            join_candidacies(candidacies=one, actor="organiser@example.se")
+        assert str(refused.value) == expected

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kommunpris.audit.services import record_event
 from kommunpris.awards.models import Edition, Phase
@@ -40,7 +41,7 @@ def register_contact(
     email = email.strip().lower()
     name = " ".join(name.split())
     if "@" not in email:
-        raise CandidacyError("Ange kontaktpersonens e-postadress, t.ex. namn@kommun.se.")
+        raise CandidacyError(_("Give the contact's e-mail address, e.g. name@kommun.se."))
     with transaction.atomic():
         contact = (
             MunicipalityContact.objects.select_for_update()

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kommunpris.audit.services import record_event
 
@@ -30,11 +31,13 @@ def reject_nomination(
     now = now or timezone.now()
     reason = " ".join(reason.split())
     if len(reason) < 3:
-        raise CandidacyError("Skriv varför nomineringen avvisas (minst några ord).")
+        raise CandidacyError(_("Write why the nomination is rejected (at least a few words)."))
     with transaction.atomic():
         nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
         if nomination.status == NominationStatus.REJECTED:
-            raise CandidacyError(f"Nominering {nomination.pk} är redan avvisad.")
+            raise CandidacyError(
+                _("Nomination %(number)s is already rejected.") % {"number": nomination.pk}
+            )
         before = {"status": nomination.status}
         nomination.status = NominationStatus.REJECTED
         nomination.rejected_at = now
@@ -66,7 +69,7 @@ def join_candidacies(*, candidacies: Sequence[Candidacy], actor: str) -> Candida
     candidacy keeps its identity and takes the others' members, nominations and attachments."""
     ids = list(dict.fromkeys(c.pk for c in candidacies))
     if len(ids) < 2:
-        raise CandidacyError("Välj minst två kandidaturer att slå ihop.")
+        raise CandidacyError(_("Choose at least two candidacies to join."))
     with transaction.atomic():
         locked = {
             c.pk: c
@@ -76,13 +79,16 @@ def join_candidacies(*, candidacies: Sequence[Candidacy], actor: str) -> Candida
             .prefetch_related("members__municipality")
         }
         if len(locked) != len(ids):
-            raise CandidacyError("En av kandidaturerna finns inte längre. Ladda om sidan.")
+            raise CandidacyError(_("One of the candidacies no longer exists. Reload the page."))
         ordered = [locked[pk] for pk in ids]
         if len({c.edition_id for c in ordered}) > 1:
-            raise CandidacyError("Bara kandidaturer i samma upplaga kan slås ihop.")
+            raise CandidacyError(_("Only candidacies of the same edition can be joined."))
         if any(c.stage != Stage.CANDIDACY for c in ordered):
             raise CandidacyError(
-                "Juryn har redan gått vidare med någon av kandidaturerna; de kan inte slås ihop."
+                _(
+                    "The jury has already moved on with one of the candidacies; they cannot be "
+                    "joined."
+                )
             )
         target, others = ordered[0], ordered[1:]
         before = {"candidacies": [_candidacy_summary(c) for c in ordered]}
