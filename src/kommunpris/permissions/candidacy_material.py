@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .accounts import is_organiser
 from .jury import conflicted_candidacy_ids
-from .nominations import is_organiser
+from .registry import register
 
 if TYPE_CHECKING:
     from kommunpris.nominations.models import Candidacy
@@ -31,3 +32,6 @@ def may_read_candidacy_material(user: Any, candidacy: Candidacy) -> bool:
         and user.has_perm(READ_CANDIDACY_MATERIAL)
         and candidacy.pk not in conflicted_candidacy_ids(user, candidacy.edition)
     )
+
+
+register("nominations.read_material", may_read_candidacy_material)

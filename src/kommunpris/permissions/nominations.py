@@ -13,6 +13,9 @@ from django.utils import timezone
 
 from kommunpris.awards.models import Edition, Phase
 
+from .accounts import is_organiser
+from .registry import register
+
 if TYPE_CHECKING:
     from kommunpris.nominations.models import Attachment, Candidacy, MunicipalityContact
 
@@ -44,11 +47,6 @@ def supplement_is_open(edition: Edition, *, now: datetime | None = None) -> bool
     )
 
 
-def is_organiser(user: Any) -> bool:
-    """Organisers are active staff users."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
-
-
 def may_manage_nominations(user: Any) -> bool:
     return is_organiser(user)
 
@@ -71,3 +69,6 @@ def contact_may_read_attachment(contact: MunicipalityContact, attachment: Attach
     """A contact opens the documents of a candidacy their municipality stands in (their own
     and, in a joint candidacy, the partners'), also after the deadline."""
     return contact_speaks_for(contact, attachment.candidacy)
+
+
+register("nominations.curate", may_manage_nominations)
