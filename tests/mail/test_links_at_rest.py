@@ -25,6 +25,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from kommunpris.accounts.testing import sign_in_verified
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.models import Award
 from kommunpris.awards.services import create_edition, open_nominations
 from kommunpris.jury import services as jury
@@ -82,7 +83,7 @@ def _send_everything(award: Award, capture: Any, then: Any = None) -> None:
         then()
     with capture(execute=True):
         nominations.register_contact(
-            edition=edition, municipality=sundsvall, email="kontakt@sundsvall.se", actor=ORGANISER
+            edition=edition, municipality=sundsvall, email="kontakt@sundsvall.se", actor=CLI
         )
         nominations.request_contact_link(email="kontakt@sundsvall.se")
         jury.invite_member(

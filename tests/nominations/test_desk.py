@@ -194,9 +194,11 @@ def test_desk_is_for_organisers(client, field, django_user_model):
         assert "Inte för ditt konto" in response.content.decode()
 
 
-def test_jury_reads_candidacies_through_the_selectors(field, django_assert_max_num_queries):
+def test_jury_reads_candidacies_through_the_selectors(
+    field, organiser, django_assert_max_num_queries
+):
     ordered = [c for c in candidacies(field) if c.name in ("Mora", "Orsa")]
-    join_candidacies(candidacies=ordered, actor="organiser@example.se")
+    join_candidacies(candidacies=ordered, actor=organiser)
     with django_assert_max_num_queries(4):
         rows = [
             (c.name, c.nomination_count, c.response, contribution_of(c).is_empty)
@@ -237,12 +239,12 @@ def test_editions_and_contacts_pages_queries_do_not_grow(
         organiser_client.get(DESK + "kontakter/")
 
 
-def test_refusals_of_the_organiser_are_in_the_readers_language(field):
+def test_refusals_of_the_organiser_are_in_the_readers_language(field, organiser):
     one = [c for c in candidacies(field) if c.name == "Mora"]
     for language, expected in (
         ("sv", "Välj minst två kandidaturer att slå ihop."),
         ("en", "Choose at least two candidacies to join."),
     ):
         with translation.override(language), pytest.raises(CandidacyError) as refused:
-            join_candidacies(candidacies=one, actor="organiser@example.se")
+            join_candidacies(candidacies=one, actor=organiser)
         assert str(refused.value) == expected

@@ -38,6 +38,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from kommunpris.archive.models import Winner
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.selectors import award as default_award
 from kommunpris.awards.services import close_nominations, create_edition, open_nominations
@@ -209,14 +210,14 @@ class _Call:
             municipality=_municipality(code),
             email=email,
             name=f"Digitaliseringschefen i {_municipality(code).name}",
-            actor=ORGANISER,
+            actor=CLI,
         )
         contact = MunicipalityContact.objects.select_related("edition__award").get(pk=registered.pk)
         candidacy = self.candidacy(code)
-        nominations.respond_to_candidacy(candidacy=candidacy, contact=contact, accept=True)
+        nominations.respond_to_candidacy(candidacy=candidacy, actor=contact, accept=True)
         nominations.save_contribution(
             candidacy=self.candidacy(code),
-            contact=contact,
+            actor=contact,
             proud=f"Vår egen berättelse om {candidacy.name}.",
             effect="Invånarna väntar kortare och får svar dygnet runt.",
             learned="Att samarbete över gränserna ger mer än det kostar.",
@@ -224,7 +225,7 @@ class _Call:
         if not pdf:
             return None
         return nominations.add_attachment(
-            candidacy=self.candidacy(code), contact=contact, upload=_pdf(pdf)
+            candidacy=self.candidacy(code), actor=contact, upload=_pdf(pdf)
         )
 
 
@@ -352,7 +353,7 @@ def build_world() -> World:
         )
         call.nominate(JOINT[2], name="Fatima Ali", email="fatima.ali@example.se")
         nominations.join_candidacies(
-            candidacies=[call.candidacy(code) for code in JOINT], actor=ORGANISER
+            candidacies=[call.candidacy(code) for code in JOINT], actor=CLI
         )
         for code in (SUNDSVALL, KIRUNA, TIMRA, LJUSDAL):
             call.nominate(code, name="Erik Strand", email="erik.strand@example.se")

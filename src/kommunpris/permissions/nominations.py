@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from kommunpris.audit.vocabulary import CLI, SYSTEM
 from kommunpris.awards.models import Edition, Phase
 
 from .accounts import is_organiser
@@ -49,6 +50,14 @@ def supplement_is_open(edition: Edition, *, now: datetime | None = None) -> bool
 
 def may_manage_nominations(user: Any) -> bool:
     return is_organiser(user)
+
+
+def acts_as_organiser(actor: Any) -> bool:
+    """The organiser's work on the call, asked by its services: an organiser, or the platform
+    itself and its command line (whoever runs a command holds the server)."""
+    if isinstance(actor, str):
+        return actor in (CLI, SYSTEM)
+    return may_manage_nominations(actor)
 
 
 def contact_speaks_for(contact: MunicipalityContact, candidacy: Candidacy) -> bool:

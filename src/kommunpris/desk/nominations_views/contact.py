@@ -123,9 +123,9 @@ def contact_respond(request: HttpRequest, contact: MunicipalityContact) -> HttpR
     accept = request.POST.get("response") == "accept"
     try:
         if not accept and not is_confirmed(request):
-            check_respond_to_candidacy(candidacy=candidacy, contact=contact)
+            check_respond_to_candidacy(candidacy=candidacy, actor=contact)
             return ask(request, _decline_confirmation(contact, candidacy))
-        respond_to_candidacy(candidacy=candidacy, contact=contact, accept=accept)
+        respond_to_candidacy(candidacy=candidacy, actor=contact, accept=accept)
     except ContributionError as exc:
         return _contact_page(request, contact, error=str(exc), status=_refused(exc))
     if accept:
@@ -183,7 +183,7 @@ def contact_contribution(request: HttpRequest, contact: MunicipalityContact) -> 
             return _contact_page(request, contact, contribution_form=form, status=400)
         try:
             before = (candidacy.own_proud, candidacy.own_effect, candidacy.own_learned)
-            candidacy = save_contribution(candidacy=candidacy, contact=contact, **form.cleaned_data)
+            candidacy = save_contribution(candidacy=candidacy, actor=contact, **form.cleaned_data)
             saved = before != (candidacy.own_proud, candidacy.own_effect, candidacy.own_learned)
         except ContributionError as exc:
             return _contact_page(
@@ -195,7 +195,7 @@ def contact_contribution(request: HttpRequest, contact: MunicipalityContact) -> 
         if saved:
             messages.success(request, _("Your answers are saved."))
         try:
-            check_remove_attachment(attachment=attachment, contact=contact)
+            check_remove_attachment(attachment=attachment, actor=contact)
         except ContributionError as exc:
             return _contact_page(request, contact, error=str(exc), status=_refused(exc))
         return ask(request, _remove_confirmation(attachment))
@@ -203,7 +203,7 @@ def contact_contribution(request: HttpRequest, contact: MunicipalityContact) -> 
         if saved:
             messages.success(request, _("Your answers are saved."))
         try:
-            check_respond_to_candidacy(candidacy=candidacy, contact=contact)
+            check_respond_to_candidacy(candidacy=candidacy, actor=contact)
         except ContributionError as exc:
             return _contact_page(request, contact, error=str(exc), status=_refused(exc))
         return ask(request, _decline_confirmation(contact, candidacy))
@@ -214,7 +214,7 @@ def contact_contribution(request: HttpRequest, contact: MunicipalityContact) -> 
             )
         try:
             added = add_attachment(
-                candidacy=candidacy, contact=contact, upload=upload.cleaned_data["file"]
+                candidacy=candidacy, actor=contact, upload=upload.cleaned_data["file"]
             )
         except ContributionError as exc:
             return _contact_page(
@@ -242,9 +242,9 @@ def contact_remove(request: HttpRequest, contact: MunicipalityContact, pk: int) 
     found = _own_attachment(candidacy, pk)
     try:
         if not is_confirmed(request):
-            check_remove_attachment(attachment=found, contact=contact)
+            check_remove_attachment(attachment=found, actor=contact)
             return ask(request, _remove_confirmation(found))
-        remove_attachment(attachment=found, contact=contact)
+        remove_attachment(attachment=found, actor=contact)
     except ContributionError as exc:
         return _contact_page(request, contact, error=str(exc), status=_refused(exc))
     messages.success(request, _("“%(name)s” is removed.") % {"name": found.original_name})

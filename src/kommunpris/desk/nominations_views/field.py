@@ -17,7 +17,7 @@ from kommunpris.register.collation import swedish_sort_key
 
 from ..nominations_forms import FieldFilterForm, NominationFilterForm, RejectForm
 from ..paging import page_of, query_without_page
-from ._common import acting_organiser, call_edition, chosen_filters, organiser_required
+from ._common import call_edition, chosen_filters, organiser_required
 
 
 @organiser_required
@@ -57,7 +57,7 @@ def join(request: HttpRequest, year: int) -> HttpResponse:
         key=lambda c: [swedish_sort_key(m.name) for m in c.municipalities],
     )
     try:
-        joined = join_candidacies(candidacies=chosen, actor=acting_organiser(request))
+        joined = join_candidacies(candidacies=chosen, actor=request.user)
     except CandidacyError as exc:
         messages.error(request, str(exc))
         return redirect("desk:nominations-field", year=year)
@@ -133,9 +133,7 @@ def reject(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         messages.error(request, _("Write why the nomination is rejected."))
         return redirect(back)
     try:
-        reject_nomination(
-            nomination=found, reason=form.cleaned_data["reason"], actor=acting_organiser(request)
-        )
+        reject_nomination(nomination=found, reason=form.cleaned_data["reason"], actor=request.user)
     except CandidacyError as exc:
         messages.error(request, str(exc))
     else:

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from ..errors import (
     AttachmentRejected,
+    CandidacyConflict,
     CandidacyError,
     ContributionError,
     NominationError,
     NominationsClosed,
+    NotTheOrganiser,
+    NotYourCandidacy,
     SupplementClosed,
 )
 from ..links import PERSONAL_DATA_LINK_HOURS
@@ -25,7 +28,7 @@ from ..selectors import (
     nomination_from_link,
     personal_data_address,
 )
-from ._common import PUBLIC_ACTOR, site_url
+from ._common import site_url
 from .contacts import CONTACT_PHASES, register_contact, request_contact_link, sign_in_contact
 from .contributions import (
     add_attachment,
@@ -58,9 +61,9 @@ __all__ = [
     "MAIL_KEPT_DAYS",
     "NOMINATOR_FIELDS",
     "PERSONAL_DATA_LINK_HOURS",
-    "PUBLIC_ACTOR",
     "UNCONFIRMED_KEPT_DAYS",
     "AttachmentRejected",
+    "CandidacyConflict",
     "CandidacyError",
     "Confirmed",
     "ContributionError",
@@ -68,6 +71,8 @@ __all__ = [
     "LinkedText",
     "NominationError",
     "NominationsClosed",
+    "NotTheOrganiser",
+    "NotYourCandidacy",
     "Purged",
     "Submitted",
     "SupplementClosed",

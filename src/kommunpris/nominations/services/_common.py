@@ -1,5 +1,6 @@
-"""What the services of the call for nominations share: links to the site, dates as the
-reader writes them, and the checks of a nominator's or a municipality's three answers."""
+"""What the services of the call for nominations share: who may do the organiser's work, links
+to the site, dates as the reader writes them, and the checks of a nominator's or a
+municipality's three answers."""
 
 from __future__ import annotations
 
@@ -12,11 +13,24 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kommunpris.awards.models import Edition
+from kommunpris.permissions.nominations import acts_as_organiser
 
-from ..errors import NominationError
+from ..errors import NominationError, NotTheOrganiser
 
-PUBLIC_ACTOR = "public"
+# Who acts, as the services take it: the signed-in User (an organiser), the MunicipalityContact
+# signed in by link, or audit.vocabulary.PUBLIC / SYSTEM / CLI for the public and the machine.
+Actor = Any
+
+
+def check_organiser(actor: Actor) -> None:
+    """The organiser's work on the call: raises NotTheOrganiser for anyone else."""
+    if not acts_as_organiser(actor):
+        raise NotTheOrganiser(
+            _(
+                "Only an organiser may change the call's nominations, candidacies and contacts. "
+                "Sign in with an organiser's account."
+            )
+        )
 
 
 def site_url(path: str) -> str:
@@ -30,10 +44,6 @@ def _url(viewname: str, *, language: str, **kwargs: Any) -> str:
 
 def _local_day(moment: datetime | None) -> str:
     return date_format(timezone.localtime(moment), "j F Y") if moment else ""
-
-
-def _edition_target(edition: Edition) -> str:
-    return f"edition:{edition.award.slug}:{edition.year}"
 
 
 def _clean_text(value: str) -> str:

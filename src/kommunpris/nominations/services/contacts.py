@@ -12,6 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import (
+    CONTACTS,
+    PUBLIC,
+    SYSTEM,
+    Action,
+    actor_label,
+    contact_target,
+)
 from kommunpris.awards.models import Edition, Phase
 from kommunpris.mail.links import SecretLink
 from kommunpris.mail.services import queue_mail, render_mail
@@ -23,7 +31,7 @@ from ..links import contact_link_lifetime
 from ..models import ContactLink, MunicipalityContact, Nomination, NominationStatus
 from ..selectors import contact_link_state
 from ..tokens import LinkUsed, hash_secret
-from ._common import PUBLIC_ACTOR, _edition_target, _local_day, _url
+from ._common import Actor, _local_day, _url, check_organiser
 
 
 def register_contact(
@@ -32,11 +40,12 @@ def register_contact(
     municipality: Municipality,
     email: str,
     name: str = "",
-    actor: str,
+    actor: Actor,
     now: datetime | None = None,
 ) -> MunicipalityContact:
     """The organiser names who speaks for a municipality; if it already has a confirmed
     nomination, the (new) contact is told at once."""
+    check_organiser(actor)
     now = now or timezone.now()
     email = email.strip().lower()
     name = " ".join(name.split())
@@ -63,9 +72,9 @@ def register_contact(
         else:
             return contact
         record_event(
-            action="contact.registered" if before is None else "contact.changed",
-            actor=actor,
-            target=f"contact:{_edition_target(edition)}:{municipality.code}",
+            action=Action.CONTACT_REGISTERED if before is None else Action.CONTACT_CHANGED,
+            actor=actor_label(actor),
+            target=contact_target(edition=edition, municipality=municipality),
             before=before,
             after={"email": email, "name": name},
         )
@@ -99,9 +108,9 @@ def _tell_contact_if_due(edition: Edition, municipality: Municipality, *, now: d
     contact.notified_at = now
     contact.save(update_fields=["notified_at"])
     record_event(
-        action="contact.notified",
-        actor="system",
-        target=f"contact:{_edition_target(edition)}:{municipality.code}",
+        action=Action.CONTACT_NOTIFIED,
+        actor=SYSTEM,
+        target=contact_target(edition=edition, municipality=municipality),
         after={"email": contact.email, "notified_at": now},
     )
 
@@ -138,9 +147,10 @@ CONTACT_PHASES = (
 )
 
 
-def request_contact_link(*, email: str, now: datetime | None = None) -> int:
+def request_contact_link(*, email: str, actor: Actor = PUBLIC, now: datetime | None = None) -> int:
     """E-mail a one-time sign-in link to every current contact with this address; how many
-    were sent is for logs only (the page says the same whether or not the address is known)."""
+    were sent is for logs only (the page says the same whether or not the address is known).
+    Anyone may ask: the link goes only to the address, so asking is the whole rule."""
     now = now or timezone.now()
     email = email.strip().lower()
     with transaction.atomic():
@@ -158,9 +168,9 @@ def request_contact_link(*, email: str, now: datetime | None = None) -> int:
                 links={"link": _new_contact_link(contact, now=now)},
             )
             record_event(
-                action="contact.link_sent",
-                actor=PUBLIC_ACTOR,
-                target=f"contact:{_edition_target(contact.edition)}:{contact.municipality.code}",
+                action=Action.CONTACT_LINK_SENT,
+                actor=actor_label(actor),
+                target=contact_target(edition=contact.edition, municipality=contact.municipality),
                 after={"email": contact.email},
             )
         if not contacts:
@@ -183,16 +193,17 @@ def request_contact_link(*, email: str, now: datetime | None = None) -> int:
                 language="sv",
             )
             record_event(
-                action="contact.link_request_without_contact",
-                actor=PUBLIC_ACTOR,
-                target="contacts",
+                action=Action.CONTACT_LINK_REQUEST_WITHOUT_CONTACT,
+                actor=actor_label(actor),
+                target=CONTACTS,
                 after={"contacts": 0},
             )
     return len(contacts)
 
 
 def sign_in_contact(*, token: str, now: datetime | None = None) -> MunicipalityContact:
-    """Use a one-time link (it is spent); the caller starts the contact's session."""
+    """Use a one-time link (it is spent); the caller starts the contact's session. The link is
+    the whole rule and says who acts: the log names the contact it signs in."""
     now = now or timezone.now()
     with transaction.atomic():
         link = contact_link_state(token, now=now)
@@ -203,9 +214,9 @@ def sign_in_contact(*, token: str, now: datetime | None = None) -> MunicipalityC
         locked.save(update_fields=["used_at"])
         contact = link.contact
         record_event(
-            action="contact.signed_in",
-            actor=f"contact:{contact.email}",
-            target=f"contact:{_edition_target(contact.edition)}:{contact.municipality.code}",
+            action=Action.CONTACT_SIGNED_IN,
+            actor=actor_label(contact),
+            target=contact_target(edition=contact.edition, municipality=contact.municipality),
             after={"link": link.pk},
         )
     return contact

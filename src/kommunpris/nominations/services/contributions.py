@@ -16,10 +16,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import (
+    Action,
+    actor_label,
+    candidacy_target,
+)
 from kommunpris.permissions.nominations import contact_speaks_for, supplement_is_open
 
 from .. import storage
-from ..errors import AttachmentRejected, ContributionError, NominationError, SupplementClosed
+from ..errors import (
+    AttachmentRejected,
+    ContributionError,
+    NominationError,
+    NotYourCandidacy,
+    SupplementClosed,
+)
 from ..models import (
     CONTRIBUTION_ANSWER_MAX_LENGTH,
     Attachment,
@@ -27,14 +38,21 @@ from ..models import (
     MunicipalityContact,
     Response,
 )
-from ._common import _check_answers, _clean_text, _local_day
+from ._common import Actor, _check_answers, _clean_text, _local_day
+
+
+def _contact_of(actor: Actor) -> MunicipalityContact:
+    """The contact acting: only a municipality's contact changes its candidacy here."""
+    if not isinstance(actor, MunicipalityContact):
+        raise NotYourCandidacy(_("You can only change your own municipality's candidacy."))
+    return actor
 
 
 def _check_contact_may_change(
     candidacy: Candidacy, contact: MunicipalityContact, *, now: datetime | None = None
 ) -> None:
     if not contact_speaks_for(contact, candidacy):
-        raise ContributionError(_("You can only change your own municipality's candidacy."))
+        raise NotYourCandidacy(_("You can only change your own municipality's candidacy."))
     if not supplement_is_open(candidacy.edition, now=now):
         raise SupplementClosed(
             _(
@@ -59,30 +77,33 @@ def _lock_for_contact(
 
 
 def check_respond_to_candidacy(
-    *, candidacy: Candidacy, contact: MunicipalityContact, now: datetime | None = None
+    *, candidacy: Candidacy, actor: Actor, now: datetime | None = None
 ) -> None:
     """Raises ContributionError saying why the contact cannot answer now; returns if they can
     (for the page that asks before a municipality declines)."""
+    contact = _contact_of(actor)
     _check_contact_may_change(candidacy, contact, now=now)
 
 
 def check_remove_attachment(
-    *, attachment: Attachment, contact: MunicipalityContact, now: datetime | None = None
+    *, attachment: Attachment, actor: Actor, now: datetime | None = None
 ) -> None:
     """Raises ContributionError saying why the document cannot be removed now; returns if it
     can (for the page that asks first)."""
+    contact = _contact_of(actor)
     _check_contact_may_change(attachment.candidacy, contact, now=now)
 
 
 def respond_to_candidacy(
     *,
     candidacy: Candidacy,
-    contact: MunicipalityContact,
+    actor: Actor,
     accept: bool,
     now: datetime | None = None,
 ) -> Candidacy:
     """The municipality accepts or declines being a candidate (it may change its mind until
     the supplement deadline)."""
+    contact = _contact_of(actor)
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_for_contact(candidacy, contact, now=now)
@@ -93,9 +114,9 @@ def respond_to_candidacy(
         locked.response, locked.responded_at = response, now
         locked.save(update_fields=["response", "responded_at"])
         record_event(
-            action="candidacy.accepted" if accept else "candidacy.declined",
-            actor=f"contact:{contact.email}",
-            target=f"candidacy:{locked.pk}",
+            action=Action.CANDIDACY_ACCEPTED if accept else Action.CANDIDACY_DECLINED,
+            actor=actor_label(actor),
+            target=candidacy_target(locked),
             before=before,
             after={"response": response, "municipality": contact.municipality_id},
         )
@@ -112,13 +133,14 @@ def _require_accepted(candidacy: Candidacy) -> None:
 def save_contribution(
     *,
     candidacy: Candidacy,
-    contact: MunicipalityContact,
+    actor: Actor,
     proud: str,
     effect: str,
     learned: str,
     now: datetime | None = None,
 ) -> Candidacy:
     """The municipality's own answers to the three questions."""
+    contact = _contact_of(actor)
     now = now or timezone.now()
     answers = {
         "own_proud": _clean_text(proud),
@@ -140,9 +162,9 @@ def save_contribution(
         locked.contribution_updated_at = now
         locked.save(update_fields=[*answers, "contribution_updated_at"])
         record_event(
-            action="candidacy.contribution_saved",
-            actor=f"contact:{contact.email}",
-            target=f"candidacy:{locked.pk}",
+            action=Action.CANDIDACY_CONTRIBUTION_SAVED,
+            actor=actor_label(actor),
+            target=candidacy_target(locked),
             before=before,
             after=answers,
         )
@@ -173,12 +195,13 @@ def _display_name(name: str) -> str:
 def add_attachment(
     *,
     candidacy: Candidacy,
-    contact: MunicipalityContact,
+    actor: Actor,
     upload: UploadedFile,
     now: datetime | None = None,
 ) -> Attachment:
     """A PDF of at most the size limit, checked by its content; at most the count limit; never
     the same content twice in one candidacy (compared by SHA-256, whatever the file's name)."""
+    contact = _contact_of(actor)
     now = now or timezone.now()
     max_bytes = settings.KOMMUNPRIS_ATTACHMENT_MAX_BYTES
     max_count = settings.KOMMUNPRIS_ATTACHMENT_MAX_COUNT
@@ -237,9 +260,9 @@ def add_attachment(
                 uploaded_by=contact.email,
             )
             record_event(
-                action="attachment.added",
-                actor=f"contact:{contact.email}",
-                target=f"candidacy:{locked.pk}",
+                action=Action.ATTACHMENT_ADDED,
+                actor=actor_label(actor),
+                target=candidacy_target(locked),
                 after={"attachment": attachment.pk, "name": name, "size": size},
             )
         except Exception:
@@ -248,19 +271,18 @@ def add_attachment(
     return attachment
 
 
-def remove_attachment(
-    *, attachment: Attachment, contact: MunicipalityContact, now: datetime | None = None
-) -> None:
+def remove_attachment(*, attachment: Attachment, actor: Actor, now: datetime | None = None) -> None:
     """Remove an attachment before the deadline; the file goes once the removal is committed."""
+    contact = _contact_of(actor)
     now = now or timezone.now()
     with transaction.atomic():
         _lock_for_contact(attachment.candidacy, contact, now=now)
         locked = Attachment.objects.select_for_update().get(pk=attachment.pk)
         stored = locked.stored_name
         record_event(
-            action="attachment.removed",
-            actor=f"contact:{contact.email}",
-            target=f"candidacy:{locked.candidacy_id}",
+            action=Action.ATTACHMENT_REMOVED,
+            actor=actor_label(actor),
+            target=candidacy_target(locked.candidacy_id),
             before={"attachment": locked.pk, "name": locked.original_name, "size": locked.size},
         )
         locked.delete()

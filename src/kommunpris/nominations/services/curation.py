@@ -11,8 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import (
+    Action,
+    actor_label,
+    candidacy_target,
+    nomination_target,
+)
 
-from ..errors import CandidacyError
+from ..errors import CandidacyConflict, CandidacyError
 from ..models import (
     Attachment,
     Candidacy,
@@ -22,12 +28,14 @@ from ..models import (
     Response,
     Stage,
 )
+from ._common import Actor, check_organiser
 
 
 def reject_nomination(
-    *, nomination: Nomination, reason: str, actor: str, now: datetime | None = None
+    *, nomination: Nomination, reason: str, actor: Actor, now: datetime | None = None
 ) -> Nomination:
     """Mark a nomination as spam: it no longer counts, and its link stops working."""
+    check_organiser(actor)
     now = now or timezone.now()
     reason = " ".join(reason.split())
     if len(reason) < 3:
@@ -35,13 +43,13 @@ def reject_nomination(
     with transaction.atomic():
         nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
         if nomination.status == NominationStatus.REJECTED:
-            raise CandidacyError(
+            raise CandidacyConflict(
                 _("Nomination %(number)s is already rejected.") % {"number": nomination.pk}
             )
         before = {"status": nomination.status}
         nomination.status = NominationStatus.REJECTED
         nomination.rejected_at = now
-        nomination.rejected_by = actor
+        nomination.rejected_by = actor_label(actor)
         nomination.rejected_reason = reason
         nomination.token_hash = ""
         nomination.save(
@@ -55,18 +63,19 @@ def reject_nomination(
         )
         NominationRevision.objects.filter(nomination=nomination).delete()
         record_event(
-            action="nomination.rejected",
-            actor=actor,
-            target=f"nomination:{nomination.pk}",
+            action=Action.NOMINATION_REJECTED,
+            actor=actor_label(actor),
+            target=nomination_target(nomination),
             before=before,
             after={"status": nomination.status, "reason": reason},
         )
     return nomination
 
 
-def join_candidacies(*, candidacies: Sequence[Candidacy], actor: str) -> Candidacy:
+def join_candidacies(*, candidacies: Sequence[Candidacy], actor: Actor) -> Candidacy:
     """Several municipalities standing together (2023: Mora, Orsa and Älvdalen): the first
     candidacy keeps its identity and takes the others' members, nominations and attachments."""
+    check_organiser(actor)
     ids = list(dict.fromkeys(c.pk for c in candidacies))
     if len(ids) < 2:
         raise CandidacyError(_("Choose at least two candidacies to join."))
@@ -79,12 +88,12 @@ def join_candidacies(*, candidacies: Sequence[Candidacy], actor: str) -> Candida
             .prefetch_related("members__municipality")
         }
         if len(locked) != len(ids):
-            raise CandidacyError(_("One of the candidacies no longer exists. Reload the page."))
+            raise CandidacyConflict(_("One of the candidacies no longer exists. Reload the page."))
         ordered = [locked[pk] for pk in ids]
         if len({c.edition_id for c in ordered}) > 1:
             raise CandidacyError(_("Only candidacies of the same edition can be joined."))
         if any(c.stage != Stage.CANDIDACY for c in ordered):
-            raise CandidacyError(
+            raise CandidacyConflict(
                 _(
                     "The jury has already moved on with one of the candidacies; they cannot be "
                     "joined."
@@ -121,9 +130,9 @@ def join_candidacies(*, candidacies: Sequence[Candidacy], actor: str) -> Candida
             .get(pk=target.pk)
         )
         record_event(
-            action="candidacy.joined",
-            actor=actor,
-            target=f"candidacy:{joined.pk}",
+            action=Action.CANDIDACY_JOINED,
+            actor=actor_label(actor),
+            target=candidacy_target(joined),
             before=before,
             after=_candidacy_summary(joined),
         )

@@ -13,6 +13,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import (
+    PUBLIC,
+    SYSTEM,
+    Action,
+    actor_label,
+    candidacy_target,
+    edition_target,
+    nomination_target,
+)
 from kommunpris.awards.models import Edition
 from kommunpris.mail.services import queue_mail
 from kommunpris.permissions.nominations import nominations_are_open, nominations_may_be_confirmed
@@ -31,7 +40,7 @@ from ..models import (
 )
 from ..selectors import nomination_from_link
 from ..tokens import NOMINATION_SALT, LinkInvalid, hash_secret, read_link
-from ._common import PUBLIC_ACTOR, _check_answers, _clean_text, _edition_target, _url
+from ._common import Actor, _check_answers, _clean_text, _url
 from .contacts import _tell_contact_if_due
 
 NOMINATOR_FIELDS = ("proud", "effect", "learned", "nominator_name", "nominator_organisation")
@@ -54,6 +63,7 @@ def submit_nomination(
     nominator_email: str,
     nominator_organisation: str = "",
     language: str = "sv",
+    actor: Actor = PUBLIC,
     now: datetime | None = None,
 ) -> Submitted:
     """Take a nomination and e-mail its confirmation link; nothing counts until it is followed.
@@ -62,6 +72,8 @@ def submit_nomination(
     instead of adding one: a NominationRevision with a link of its own. Anyone can type any
     address, so nothing about the nomination changes, and no link mailed earlier stops working,
     until the address's owner follows the link mailed with the newer text.
+
+    Anyone may nominate while the call is open (asked first); the nominator is the public.
     """
     now = now or timezone.now()
     if not nominations_are_open(edition, now=now):
@@ -126,11 +138,11 @@ def submit_nomination(
             nomination.token_hash = hash_secret(secret)
             nomination.save(update_fields=["token_hash"])
         record_event(
-            action="nomination.submitted",
-            actor=PUBLIC_ACTOR,
-            target=f"nomination:{nomination.pk}",
+            action=Action.NOMINATION_SUBMITTED,
+            actor=actor_label(actor),
+            target=nomination_target(nomination),
             after={
-                "edition": _edition_target(edition),
+                "edition": edition_target(edition),
                 "municipality": municipality.code,
                 "status": nomination.status,
                 "awaits_confirmation": True,
@@ -166,7 +178,9 @@ class Confirmed:
     first_time: bool
 
 
-def confirm_nomination(*, token: str, now: datetime | None = None) -> Confirmed:
+def confirm_nomination(
+    *, token: str, actor: Actor = PUBLIC, now: datetime | None = None
+) -> Confirmed:
     """Follow a confirmation link: the nomination counts, with the text the link was mailed
     with, and joins its municipality's candidacy; links mailed with older texts stop working,
     newer texts keep waiting for theirs. The municipality's contact is told of the first one."""
@@ -215,9 +229,9 @@ def confirm_nomination(*, token: str, now: datetime | None = None) -> Confirmed:
         nomination.token_hash = ""  # the first text's link: the oldest of all
         nomination.save(update_fields=fields)
         record_event(
-            action="nomination.confirmed" if first_time else "nomination.updated",
-            actor=PUBLIC_ACTOR,
-            target=f"nomination:{nomination.pk}",
+            action=Action.NOMINATION_CONFIRMED if first_time else Action.NOMINATION_UPDATED,
+            actor=actor_label(actor),
+            target=nomination_target(nomination),
             before=before,
             after={
                 "status": nomination.status,
@@ -254,9 +268,9 @@ def _candidacy_of(edition: Edition, municipality: Municipality, *, now: datetime
             .candidacy
         )
     record_event(
-        action="candidacy.created",
-        actor="system",
-        target=f"candidacy:{candidacy.pk}",
-        after={"edition": _edition_target(edition), "municipalities": [municipality.code]},
+        action=Action.CANDIDACY_CREATED,
+        actor=SYSTEM,
+        target=candidacy_target(candidacy),
+        after={"edition": edition_target(edition), "municipalities": [municipality.code]},
     )
     return candidacy

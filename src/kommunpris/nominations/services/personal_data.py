@@ -14,6 +14,13 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import (
+    NOMINATIONS,
+    PUBLIC,
+    Action,
+    actor_label,
+    nomination_target,
+)
 from kommunpris.awards.models import Edition, Phase
 from kommunpris.mail.models import OutgoingMail
 from kommunpris.mail.services import queue_mail, render_mail
@@ -29,7 +36,7 @@ from ..models import (
     NominationStatus,
 )
 from ..selectors import erasure_deletes_entirely, personal_data_address
-from ._common import PUBLIC_ACTOR, _url
+from ._common import Actor, _url, check_organiser
 
 UNCONFIRMED_KEPT_DAYS = 30
 # How long the mail log keeps a message of the call (links, notices) after it was queued: long
@@ -71,7 +78,7 @@ def _deleted(counts: dict[str, int], model: type[Any]) -> int:
     return counts.get(model._meta.label, 0)
 
 
-def purge_personal_data(*, actor: str, now: datetime | None = None) -> Purged:
+def purge_personal_data(*, actor: Actor, now: datetime | None = None) -> Purged:
     """Keep what the privacy notice promises; safe to run every day (a second run finds nothing).
 
     Unconfirmed nominations, and unconfirmed changes to confirmed ones, go after 30 days; the
@@ -82,6 +89,7 @@ def purge_personal_data(*, actor: str, now: datetime | None = None) -> Purged:
     the organiser marked it announced or it is decided with that time passed (the embargo rule);
     imported archive editions have no publication time and hold no nominators.
     """
+    check_organiser(actor)
     now = now or timezone.now()
     retention = timedelta(days=settings.KOMMUNPRIS_NOMINATOR_RETENTION_DAYS)
     unconfirmed_before = now - timedelta(days=UNCONFIRMED_KEPT_DAYS)
@@ -122,9 +130,9 @@ def purge_personal_data(*, actor: str, now: datetime | None = None) -> Purged:
         )
         if any(purged.counts().values()):
             record_event(
-                action="nominations.personal_data_purged",
-                actor=actor,
-                target="nominations",
+                action=Action.NOMINATIONS_PERSONAL_DATA_PURGED,
+                actor=actor_label(actor),
+                target=NOMINATIONS,
                 after={
                     **purged.counts(),
                     "retention_days": settings.KOMMUNPRIS_NOMINATOR_RETENTION_DAYS,
@@ -148,7 +156,7 @@ def _announced_without_publish_at() -> tuple[str, ...]:
 
 
 def request_personal_data_link(
-    *, email: str, language: str = "sv", now: datetime | None = None
+    *, email: str, language: str = "sv", actor: Actor = PUBLIC, now: datetime | None = None
 ) -> int:
     """E-mail a link to everything kept about an address, if nominations were sent from it.
 
@@ -188,9 +196,9 @@ def request_personal_data_link(
                 language=language,
             )
             record_event(
-                action="nominations.personal_data_request_without_data",
-                actor=PUBLIC_ACTOR,
-                target="nominations",
+                action=Action.NOMINATIONS_PERSONAL_DATA_REQUEST_WITHOUT_DATA,
+                actor=actor_label(actor),
+                target=NOMINATIONS,
                 after={"nominations": 0, "language": language},
             )
             return 0
@@ -207,9 +215,9 @@ def request_personal_data_link(
             context=context,
         )
         record_event(
-            action="nominations.personal_data_link_sent",
-            actor=PUBLIC_ACTOR,
-            target=f"nomination:{held[0]}",
+            action=Action.NOMINATIONS_PERSONAL_DATA_LINK_SENT,
+            actor=actor_label(actor),
+            target=nomination_target(held[0]),
             after={"nominations": len(held), "language": language},
         )
     return len(held)
@@ -222,7 +230,9 @@ class Erased:
     mails_deleted: int
 
 
-def erase_personal_data(*, token: str, now: datetime | None = None) -> Erased:
+def erase_personal_data(
+    *, token: str, actor: Actor = PUBLIC, now: datetime | None = None
+) -> Erased:
     """A nominator's request, through their link, to delete what is kept about their address.
 
     Nominations that never counted, or whose call is still open, are deleted (a candidacy's
@@ -257,9 +267,9 @@ def erase_personal_data(*, token: str, now: datetime | None = None) -> Erased:
             mails_deleted=_deleted(deleted, OutgoingMail),
         )
         record_event(
-            action="nominations.personal_data_erased",
-            actor=PUBLIC_ACTOR,
-            target="nominations",
+            action=Action.NOMINATIONS_PERSONAL_DATA_ERASED,
+            actor=actor_label(actor),
+            target=NOMINATIONS,
             after={
                 "nominations_deleted": erased.nominations_deleted,
                 "nominations_anonymised": erased.nominations_anonymised,

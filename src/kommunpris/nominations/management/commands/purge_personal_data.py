@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.nominations.services import (
     MAIL_KEPT_DAYS,
     UNCONFIRMED_KEPT_DAYS,
@@ -29,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         days = settings.KOMMUNPRIS_NOMINATOR_RETENTION_DAYS
-        purged = purge_personal_data(actor="cli")
+        purged = purge_personal_data(actor=CLI)
         lines = [
             (
                 _("unconfirmed nominations deleted (older than %(days)s days)")

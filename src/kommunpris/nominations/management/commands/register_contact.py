@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.management.commands._edition_options import (
     add_award_argument,
     edition_from_options,
@@ -51,7 +52,7 @@ class Command(BaseCommand):
                 municipality=municipality,
                 email=options["email"],
                 name=options["name"],
-                actor="cli",
+                actor=CLI,
             )
         except CandidacyError as exc:
             raise CommandError(str(exc)) from None
