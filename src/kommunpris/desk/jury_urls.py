@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path, register_converter
 
-from .jury_views import ballot, funnel, members, packet, rubric, scoring
+from .jury_views import ballot, feedback, funnel, members, packet, rubric, scoring
 
 
 class StageConverter:
@@ -76,4 +76,7 @@ urlpatterns: list[URLPattern] = [
         packet.round_zip,
         name="jury-round-packet-zip",
     ),
+    # Feedback to the municipalities: a juror's marks on their comments, the organiser's release.
+    path("<int:year>/kommentarer/", feedback.comments, name="jury-comments"),
+    path("<int:year>/aterkoppling/", feedback.release, name="jury-feedback"),
 ]

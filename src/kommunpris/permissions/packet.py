@@ -12,6 +12,7 @@ from kommunpris.awards.models import Edition
 from kommunpris.nominations.models import Candidacy
 
 from .jury import AnyUser, is_member, is_organiser, may_view_candidacy
+from .registry import register
 
 
 def may_read_round_packets(user: AnyUser, edition: Edition) -> bool:
@@ -23,3 +24,7 @@ def may_read_packet(user: AnyUser, candidacy: Candidacy) -> bool:
     if is_member(user, candidacy.edition):
         return may_view_candidacy(user, candidacy)
     return is_organiser(user)
+
+
+register("jury.read_round_packets", may_read_round_packets)
+register("jury.read_packet", may_read_packet)

@@ -18,6 +18,8 @@ AREAS = (
     "kommunpris.permissions.mail",
     "kommunpris.permissions.nominations",
     "kommunpris.permissions.jury",
+    "kommunpris.permissions.packet",
+    "kommunpris.permissions.feedback",
 )
 
 
