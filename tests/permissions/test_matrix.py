@@ -449,6 +449,12 @@ CASES: list[Case] = [
         CONTACT_POST_ONLY,
         lambda w, role: {"pk": w.umea_pdf.pk},
     ),
+    # The contact's feedback report: not yet released in the contact's edition.
+    Case(
+        "desk:nominations-contact-feedback",
+        answers(CONTACT_SIGN_IN, contact=Answer(200, says="Arrangören släpper rapporterna")),
+    ),
+    Case("desk:nominations-contact-feedback-pdf", answers(CONTACT_SIGN_IN, contact=NOT_FOUND)),
     # The contact opens the municipality's own documents, and no other candidacy's.
     Case(
         "desk:nominations-contact-attachment",
@@ -598,6 +604,15 @@ CASES: list[Case] = [
     Case("desk:jury-round-packet", PACKET_READERS, round_of("candidacy")),
     Case("desk:jury-round-packet-pdf", PACKET_READERS, round_of("finalist")),
     Case("desk:jury-round-packet-zip", PACKET_READERS, round_of("finalist")),
+    # Feedback to the municipalities: each member's own comments; the organiser's release.
+    Case("desk:jury-comments", MEMBERS, jury_year),
+    Case("desk:jury-comments", MEMBERS, year("decided"), label="decided"),
+    Case(
+        "desk:jury-feedback",
+        answers(NOT_FOUND, **each(SIGNED_OUT, SIGN_IN), **each(ORGANISERS, OK)),
+        year("decided"),
+        label="decided, before the gala",
+    ),
     # -- the open-data API: the document, its docs page, and every operation --------------------
     Case("api-v1:openapi-json", EVERYONE),
     Case("api-v1:openapi-view", EVERYONE),
