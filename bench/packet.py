@@ -22,7 +22,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from national import _fresh_postgres_database  # noqa: E402
+from national import _fresh_postgres_database
 
 RUNS = 3
 
@@ -108,8 +108,14 @@ def measure(year: int) -> None:
     def packet(name: str, **kwargs: Any) -> str:
         return reverse(f"desk:jury-{name}", kwargs={"year": year, **kwargs})
 
-    row(f"packet page, the median candidacy ({median_n} nominations)", packet("packet", pk=median_pk))
-    row(f"packet PDF, the median candidacy ({median_n} nominations)", packet("packet-pdf", pk=median_pk))
+    row(
+        f"packet page, the median candidacy ({median_n} nominations)",
+        packet("packet", pk=median_pk),
+    )
+    row(
+        f"packet PDF, the median candidacy ({median_n} nominations)",
+        packet("packet-pdf", pk=median_pk),
+    )
     row(f"packet PDF, the most nominated ({most} nominations)", packet("packet-pdf", pk=busiest))
     for stage in ("finalist", "nominee"):
         count = len(selectors.candidacies_for(the_edition, seat.user, stage=stage))
