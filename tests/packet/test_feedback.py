@@ -327,3 +327,16 @@ def test_the_contacts_start_page_leads_to_the_report(world: World, released: dic
         home = _contact_of_mora(world).get("/arbetsyta/nomineringar/kommun/")
     assert "Läs juryns återkoppling" in home.content.decode()
     assert FEEDBACK in home.content.decode()
+
+
+def test_a_jurors_comments_and_a_report_read_a_fixed_number_of_queries(
+    world: World, django_assert_num_queries: Any
+):
+    """The comments page lists every sheet of every round; the report every round."""
+    with django_assert_num_queries(6):
+        sheets = own_comments(world.decided, world.chair)
+    assert len(sheets) == 12  # five, four and three candidacies in the three rounds
+    joint = Candidacy.objects.select_related("edition").get(pk=world.decided_joint.pk)
+    with django_assert_num_queries(15):
+        report = feedback_report(joint)
+    assert len(report.rounds) == 3
