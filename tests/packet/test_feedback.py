@@ -340,3 +340,17 @@ def test_a_jurors_comments_and_a_report_read_a_fixed_number_of_queries(
     with django_assert_num_queries(15):
         report = feedback_report(joint)
     assert len(report.rounds) == 3
+
+
+def test_the_release_says_why_not_yet_for_each_kind_of_edition(world: World):
+    with pytest.raises(Conflict) as deliberating:
+        feedback.check_release_feedback(edition=world.jury, actor=world.organiser)
+    assert str(deliberating.value) == (
+        f"Juryn för Sveriges DigitaliseringsKommun {world.jury.year} har inte registrerat sitt "
+        "beslut än; återkopplingsrapporterna kan släppas när beslutet har offentliggjorts."
+    )
+    archive = Edition.objects.get(award=world.award, year=2023)
+    with pytest.raises(
+        Conflict, match="har inget jurybeslut offentliggjort på den här plattformen"
+    ):
+        feedback.check_release_feedback(edition=archive, actor=world.organiser)

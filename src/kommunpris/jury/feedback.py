@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from kommunpris import dates
 from kommunpris.audit.services import record_event
 from kommunpris.audit.vocabulary import Action, actor_label, edition_target
-from kommunpris.awards.models import Edition, FeedbackRelease
+from kommunpris.awards.models import Edition, FeedbackRelease, Phase
 from kommunpris.awards.services import lock_edition
 from kommunpris.errors import Conflict, Invalid, NotAllowed, NotFound
 from kommunpris.mail.links import absolute_url
@@ -33,7 +33,7 @@ from kommunpris.permissions.feedback import (
 from kommunpris.permissions.jury import conflicted_candidacy_ids
 
 from .feedback_selectors import ReleasePreview, release_preview
-from .models import ScoreEntry, ScoreSheet
+from .models import Decision, ScoreEntry, ScoreSheet
 
 
 @dataclass(frozen=True)
@@ -131,10 +131,19 @@ def check_release_feedback(*, edition: Edition, actor: User) -> ReleasePreview:
             _("The feedback reports of %(title)s are released already.") % {"title": edition.title}
         )
     if not feedback_may_be_released(edition):
-        if edition.publish_at is not None and edition.publish_at > timezone.now():
+        decided = Decision.objects.filter(edition=edition).exists()
+        if decided and edition.publish_at is not None and edition.publish_at > timezone.now():
             raise Conflict(
                 _("The feedback reports can be released after the decision is published, %(when)s.")
                 % {"when": dates.moment(edition.publish_at)}
+            )
+        if not decided and edition.phase != Phase.ANNOUNCED:
+            raise Conflict(
+                _(
+                    "The jury of %(title)s has not recorded its decision yet; the feedback "
+                    "reports can be released once the decision is published."
+                )
+                % {"title": edition.title}
             )
         raise Conflict(
             _(
