@@ -1,7 +1,8 @@
-"""The jury packet at the size of the whole country: the edition `bench/national.py` simulates
-(290 candidacies, 20,000 confirmed nominations, three rounds), its packets laid out as PDF by
-WeasyPrint and a round's ZIP streamed, measured in queries, milliseconds and bytes through
-Django's client, signed in as the chair. For people to read, never asserted.
+"""The jury packet of a simulated edition (`kommunpris simulate_edition`, three rounds scored):
+its packets laid out as PDF by WeasyPrint and a round's ZIP streamed, measured in queries,
+milliseconds and bytes through Django's client, signed in as the chair. For people to read,
+never asserted. The default size is the award as it runs (45 candidacies, 300 nominations);
+`--candidacies 290 --nominations 20000` is the whole country, as bench/national.py.
 
     .venv/bin/python bench/packet.py                    # a fresh SQLite file, simulated now
     .venv/bin/python bench/packet.py --database-url sqlite:////tmp/x.sqlite3 --year 2031
@@ -31,6 +32,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="a database that already holds the edition")
     parser.add_argument("--year", type=int, default=2031, help="the simulated edition's year")
+    parser.add_argument("--candidacies", type=int, default=45)
+    parser.add_argument("--nominations", type=int, default=300)
     args = parser.parse_args()
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
@@ -52,7 +55,13 @@ def main() -> None:
     call_command("bootstrap", stdout=io.StringIO())
     if edition(award(), args.year) is None:
         print(f"Simulating the edition {args.year} at national scale…", flush=True)
-        call_command("simulate_edition", year=args.year, stdout=io.StringIO())
+        call_command(
+            "simulate_edition",
+            year=args.year,
+            candidacies=args.candidacies,
+            nominations=args.nominations,
+            stdout=io.StringIO(),
+        )
     measure(args.year)
 
 
