@@ -143,7 +143,7 @@ def test_a_comment_written_again_after_its_mark_is_internal_until_marked_again(w
     jury.save_score_sheet(
         scoring_round=ScoringRound.objects.get(edition=edition, stage="finalist"),
         candidacy=sundsvall,
-        juror=world.juror,
+        actor=world.juror,
         entries={e.criterion_id: jury.EntryInput(e.value, e.comment) for e in sheet.entries.all()},
         comment="Internt: vi måste prata om budgeten.",
         submit=True,
@@ -187,7 +187,7 @@ def test_a_jurors_scores_and_comments_stop_counting_once_they_declare_a_tie(worl
         kind=TieKind.CANDIDACY,
         candidacy=kiruna,
         note="Min syster arbetar i Kiruna kommun.",
-        actor=world.juror.email,
+        actor=world.juror,
     )
     report = feedback_report(kiruna)
     assert report.rounds[0].comments == []

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jury', '0002_score_sheet_version'),
+        ('jury', '0003_membership_language'),
     ]
 
     operations = [
