@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import os
@@ -148,6 +149,11 @@ def _note_start(event: str, args: tuple[object, ...]) -> None:
 
 
 sys.addaudithook(_note_start)
+
+# WeasyPrint (kommunpris.desk.pdf) finds Pango's libraries with `ldconfig -p` (ctypes.util) the
+# first time it is imported, once per process, as a server does on its first PDF. The suite
+# imports it here, before any test is watched, so a test that makes a PDF starts nothing.
+importlib.import_module("weasyprint")
 
 
 def _marker_problems(item: pytest.Item, started: list[str]) -> list[str]:

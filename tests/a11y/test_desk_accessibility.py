@@ -92,6 +92,11 @@ PAGES: dict[str, tuple[str, Path_]] = {
         _jury("jury-sheet", stage="finalist", pk=lambda w: w.kiruna.pk),
     ),
     "the municipality's candidacy": ("contact", _plain("desk:nominations-contact")),
+    "jury packet of a candidacy": ("juror", _jury("jury-packet", pk=lambda w: w.sundsvall.pk)),
+    "jury packets of a round": ("chair", _jury("jury-round-packet", stage="finalist")),
+    "comments to the municipalities": ("juror", _of("jury-comments", "decided")),
+    "feedback release, before the gala": ("staff", _of("jury-feedback", "decided")),
+    "feedback report, not yet released": ("contact", _plain("desk:nominations-contact-feedback")),
     "sign in": ("anonymous", _plain("login")),
     "municipality contact's sign-in": ("anonymous", _plain("desk:nominations-contact-signin")),
     "jury invitation": (

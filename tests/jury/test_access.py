@@ -3,13 +3,17 @@ organiser and anonymous visitor."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from html import unescape
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core import mail
 from django.test import Client
+from pypdf import PdfReader
 
 from kommunpris.jury import services
 from kommunpris.jury.models import Membership, Role
@@ -146,6 +150,33 @@ def test_conflicted_juror_gets_404_as_for_a_candidacy_that_does_not_exist(scored
     assert scored.joint.stage == Stage.CANDIDACY
 
 
+def _pdf_text(data: bytes) -> str:
+    return " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _readable(response: Any) -> str:
+    """What a person reads in an answer: a page's HTML, a PDF's text (the jury packet), a ZIP's
+    file names and the text of every file in it."""
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response["Content-Type"]
+    if kind == "application/pdf":
+        return _pdf_text(data)
+    if kind == "application/zip":
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        return "\n".join(
+            [
+                *archive.namelist(),
+                *(
+                    _pdf_text(archive.read(name))
+                    if name.endswith(".pdf")
+                    else archive.read(name).decode()
+                    for name in archive.namelist()
+                ),
+            ]
+        )
+    return data.decode()
+
+
 def _crawl(client: Client, start: str) -> dict[str, str]:
     """Every jury page reachable by links from `start`, as text."""
     pages: dict[str, str] = {}
@@ -155,7 +186,7 @@ def _crawl(client: Client, start: str) -> dict[str, str]:
         if url in pages:
             continue
         response = client.get(url)
-        body = response.content.decode() if response.status_code == 200 else ""
+        body = _readable(response) if response.status_code == 200 else ""
         pages[url] = body
         for href in re.findall(r'href="([^"#]+)"', body):
             target = urlsplit(urljoin(url, unescape(href))).path

@@ -214,6 +214,13 @@ JURY_AND_ORGANISERS = SIGNED_IN
 MEMBERS = answers(NOT_FOUND, **each(SIGNED_OUT, SIGN_IN), **each(JURY, OK))
 NOT_CONFLICTED = answers(NOT_FOUND, **each(SIGNED_OUT, SIGN_IN), juror=OK, chair=OK)
 CHAIR = answers(NOT_FOUND, **each(SIGNED_OUT, SIGN_IN), chair=OK)
+# The jury packet: members within the conflict rule, and organisers.
+PACKET_READERS = answers(
+    NOT_FOUND, **each(SIGNED_OUT, SIGN_IN), **each(JURY, OK), **each(ORGANISERS, OK)
+)
+PACKET_NOT_CONFLICTED = answers(
+    NOT_FOUND, **each(SIGNED_OUT, SIGN_IN), juror=OK, chair=OK, **each(ORGANISERS, OK)
+)
 JURY_POST_ONLY = answers(NOT_ALLOWED, **each(SIGNED_OUT, SIGN_IN))
 NOBODY_SIGNED_IN = answers(NOT_FOUND, **each(SIGNED_OUT, SIGN_IN))
 SIGNED_IN_POST_ONLY = answers(NOT_ALLOWED, **each(SIGNED_OUT, SIGN_IN))
@@ -442,6 +449,12 @@ CASES: list[Case] = [
         CONTACT_POST_ONLY,
         lambda w, role: {"pk": w.umea_pdf.pk},
     ),
+    # The contact's feedback report: not yet released in the contact's edition.
+    Case(
+        "desk:nominations-contact-feedback",
+        answers(CONTACT_SIGN_IN, contact=Answer(200, says="Arrangören släpper rapporterna")),
+    ),
+    Case("desk:nominations-contact-feedback-pdf", answers(CONTACT_SIGN_IN, contact=NOT_FOUND)),
     # The contact opens the municipality's own documents, and no other candidacy's.
     Case(
         "desk:nominations-contact-attachment",
@@ -554,6 +567,53 @@ CASES: list[Case] = [
     Case("desk:jury-count", CHAIR, jury_year),
     Case("desk:jury-decision", CHAIR, jury_year),
     Case("desk:jury-decision", CHAIR, year("decided"), label="decided"),
+    # The jury packet: members within the conflict rule, and organisers (a packet holds no score).
+    *[
+        Case(name, PACKET_READERS, candidacy("sundsvall"), label="not conflicted")
+        for name in ("desk:jury-packet", "desk:jury-packet-pdf")
+    ],
+    *[
+        Case(name, PACKET_NOT_CONFLICTED, candidacy("joint"), label="conflicted")
+        for name in ("desk:jury-packet", "desk:jury-packet-pdf")
+    ],
+    Case(
+        "desk:jury-packet-attachment",
+        PACKET_NOT_CONFLICTED,
+        lambda w, role: {"year": w.jury.year, "pk": w.joint.pk, "attachment_pk": w.joint_pdf.pk},
+        label="conflicted",
+    ),
+    Case(
+        "desk:jury-packet-attachment",
+        PACKET_READERS,
+        lambda w, role: {
+            "year": w.jury.year,
+            "pk": w.sundsvall.pk,
+            "attachment_pk": w.sundsvall_pdf.pk,
+        },
+        label="not conflicted",
+    ),
+    Case(
+        "desk:jury-packet-attachment",
+        NOBODY_SIGNED_IN,
+        lambda w, role: {
+            "year": w.jury.year,
+            "pk": w.sundsvall.pk,
+            "attachment_pk": w.joint_pdf.pk,
+        },
+        label="another candidacy's PDF under a visible candidacy",
+    ),
+    Case("desk:jury-round-packet", PACKET_READERS, round_of("candidacy")),
+    Case("desk:jury-round-packet-pdf", PACKET_READERS, round_of("finalist")),
+    Case("desk:jury-round-packet-zip", PACKET_READERS, round_of("finalist")),
+    # Feedback to the municipalities: each member's own comments; the organiser's release.
+    Case("desk:jury-comments", MEMBERS, jury_year),
+    Case("desk:jury-comments", MEMBERS, year("decided"), label="decided"),
+    Case(
+        "desk:jury-feedback",
+        answers(NOT_FOUND, **each(SIGNED_OUT, SIGN_IN), **each(ORGANISERS, OK)),
+        year("decided"),
+        label="decided, before the gala",
+    ),
     # -- the open-data API: the document, its docs page, and every operation --------------------
     Case("api-v1:openapi-json", EVERYONE),
     Case("api-v1:openapi-view", EVERYONE),

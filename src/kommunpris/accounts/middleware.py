@@ -57,6 +57,8 @@ OPEN_VIEWS = frozenset(
         "desk:nominations-contact-upload",
         "desk:nominations-contact-remove",
         "desk:nominations-contact-attachment",
+        "desk:nominations-contact-feedback",
+        "desk:nominations-contact-feedback-pdf",
     }
 )
 

@@ -68,6 +68,7 @@ class Action(StrEnum):
     EDITION_CREATED = "edition.created"
     EDITION_DECIDED = "edition.decided"
     EDITION_DELIBERATION_STARTED = "edition.deliberation_started"
+    EDITION_FEEDBACK_RELEASED = "edition.feedback_released"
     EDITION_IMPORTED = "edition.imported"
     EDITION_JURY_REVIEW_STARTED = "edition.jury_review_started"
     EDITION_NOMINATIONS_CLOSED = "edition.nominations_closed"
@@ -77,6 +78,7 @@ class Action(StrEnum):
 
     JURY_BALLOT_CAST = "jury.ballot_cast"
     JURY_BALLOT_CHANGED = "jury.ballot_changed"
+    JURY_COMMENTS_MARKED = "jury.comments_marked"
     JURY_CRITERION_ADDED = "jury.criterion_added"
     JURY_CRITERION_CHANGED = "jury.criterion_changed"
     JURY_CRITERION_REMOVED = "jury.criterion_removed"

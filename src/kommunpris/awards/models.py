@@ -111,3 +111,21 @@ class Edition(models.Model):
     @property
     def title(self) -> str:
         return f"{self.name} {self.year}"
+
+
+class FeedbackRelease(models.Model):
+    """The organiser's release of an edition's feedback reports to the municipalities: from
+    then on each candidacy's contact reads its own report (kommunpris.jury.feedback)."""
+
+    edition = models.OneToOneField(
+        Edition, on_delete=models.PROTECT, related_name="feedback_release"
+    )
+    released_at = models.DateTimeField()
+    released_by = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("feedback release")
+        verbose_name_plural = _("feedback releases")
+
+    def __str__(self) -> str:
+        return f"{self.edition}: {self.released_at:%Y-%m-%d %H:%M}"

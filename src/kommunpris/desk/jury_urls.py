@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path, register_converter
 
-from .jury_views import ballot, funnel, members, rubric, scoring
+from .jury_views import ballot, feedback, funnel, members, packet, rubric, scoring
 
 
 class StageConverter:
@@ -54,4 +54,30 @@ urlpatterns: list[URLPattern] = [
     path("<int:year>/omrostning/", ballot.ballot, name="jury-ballot"),
     path("<int:year>/omrostning/resultat/", ballot.count, name="jury-count"),
     path("<int:year>/beslut/", ballot.decision, name="jury-decision"),
+    # The jury packet: a candidacy's and a round's printable page, PDF, and the round's ZIP.
+    path("<int:year>/kandidaturer/<int:pk>/underlag/", packet.candidacy, name="jury-packet"),
+    path(
+        "<int:year>/kandidaturer/<int:pk>/underlag.pdf",
+        packet.candidacy_pdf,
+        name="jury-packet-pdf",
+    ),
+    path(
+        "<int:year>/kandidaturer/<int:pk>/underlag/bilagor/<int:attachment_pk>/",
+        packet.candidacy_attachment,
+        name="jury-packet-attachment",
+    ),
+    path("<int:year>/omgang/<stage:stage>/underlag/", packet.round_page, name="jury-round-packet"),
+    path(
+        "<int:year>/omgang/<stage:stage>/underlag.pdf",
+        packet.round_pdf,
+        name="jury-round-packet-pdf",
+    ),
+    path(
+        "<int:year>/omgang/<stage:stage>/underlag.zip",
+        packet.round_zip,
+        name="jury-round-packet-zip",
+    ),
+    # Feedback to the municipalities: a juror's marks on their comments, the organiser's release.
+    path("<int:year>/kommentarer/", feedback.comments, name="jury-comments"),
+    path("<int:year>/aterkoppling/", feedback.release, name="jury-feedback"),
 ]

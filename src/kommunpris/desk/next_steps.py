@@ -14,15 +14,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kommunpris import dates
-from kommunpris.awards.models import Edition, Phase
+from kommunpris.awards.models import Edition, FeedbackRelease, Phase
 from kommunpris.jury import selectors as jury
 from kommunpris.jury.labels import ROUND_NAMES
 from kommunpris.jury.models import Membership
 from kommunpris.nominations import selectors as nominations
 from kommunpris.nominations.models import Candidacy, MunicipalityContact, Response, Stage
 from kommunpris.permissions import decision_is_public
+from kommunpris.permissions.feedback import feedback_is_released, feedback_may_be_released
 from kommunpris.permissions.jury import AnyUser
-from kommunpris.permissions.nominations import contact_may_edit
+from kommunpris.permissions.nominations import contact_may_edit, contact_speaks_for
 
 DUE, WAITING, DONE = "due", "waiting", "done"
 
@@ -194,6 +195,7 @@ def organiser_steps(edition: Edition, *, now: datetime | None = None) -> Steps:
         )
         return steps
     steps.steps.append(_decided_step(edition, now=now))
+    steps.steps += _organiser_feedback_steps(edition, now=now)
     return steps
 
 
@@ -434,6 +436,7 @@ def jury_steps(seat: Membership, user: AnyUser, *, now: datetime | None = None) 
             steps.steps += _chair_deliberation_steps(edition, user)
         return steps
     steps.steps.append(_decided_step(edition, now=now))
+    steps.steps += _juror_feedback_steps(edition)
     return steps
 
 
@@ -470,6 +473,18 @@ def contact_steps(
                 state=WAITING,
             )
         ]
+    if feedback_is_released(edition) and contact_speaks_for(contact, candidacy):
+        return [
+            Step(
+                _("Read the jury's feedback"),
+                _(
+                    "How far the candidacy went, its mean score on each criterion beside the "
+                    "field's, and the comments the jurors shared with you."
+                ),
+                reverse("desk:nominations-contact-feedback"),
+                _("The jury's feedback"),
+            )
+        ]
     if not contact_may_edit(contact, candidacy, now=now):
         return [
             Step(
@@ -504,5 +519,49 @@ def contact_steps(
             _("Until %(when)s; what is saved then is what the jury reads.") % {"when": deadline},
             "#answers-heading",
             _("Your answers"),
+        )
+    ]
+
+
+# --- feedback to the municipalities ---------------------------------------------------------
+
+
+def _organiser_feedback_steps(edition: Edition, *, now: datetime) -> list[Step]:
+    """Once the decision is public, the reports to release; then that they are out."""
+    url = _jury_url("feedback", edition)
+    release = FeedbackRelease.objects.filter(edition=edition).first()
+    if release is not None:
+        return [
+            Step(
+                _("The feedback reports are released"),
+                _("On %(when)s; each contact reads their candidacy's report at the desk.")
+                % {"when": dates.moment(release.released_at)},
+                url,
+                _("Feedback to the municipalities"),
+                DONE,
+            )
+        ]
+    if not feedback_may_be_released(edition, now=now):
+        return []
+    return [
+        Step(
+            _("Release the feedback reports to the municipalities"),
+            _("Each contact then reads their candidacy's report and is told by e-mail."),
+            url,
+            _("Feedback to the municipalities"),
+        )
+    ]
+
+
+def _juror_feedback_steps(edition: Edition) -> list[Step]:
+    """After the decision, until the reports are out: which comments may leave the jury."""
+    if feedback_is_released(edition):
+        return []
+    return [
+        Step(
+            _("Mark which of your comments the municipalities may read"),
+            _("Every comment is internal until you mark it shareable; no name goes with it."),
+            _jury_url("comments", edition),
+            _("Your comments to the municipalities"),
         )
     ]

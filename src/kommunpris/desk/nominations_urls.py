@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
+from . import feedback_views
 from .nominations_views import (
     attachments,
     contact,
@@ -53,5 +54,12 @@ urlpatterns: list[URLPattern] = [
         "kommun/bilagor/<int:pk>/ta-bort/",
         contact.contact_remove,
         name="nominations-contact-remove",
+    ),
+    # The contact's feedback report from the jury, once released.
+    path("kommun/aterkoppling/", feedback_views.report, name="nominations-contact-feedback"),
+    path(
+        "kommun/aterkoppling.pdf",
+        feedback_views.report_pdf,
+        name="nominations-contact-feedback-pdf",
     ),
 ]

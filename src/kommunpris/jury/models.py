@@ -243,6 +243,11 @@ class ScoreSheet(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="score_sheets"
     )
     comment = models.TextField(blank=True)
+    shared_comment = models.TextField(
+        blank=True,
+        help_text="The overall comment as its juror marked it shareable with the municipality "
+        "(kommunpris.jury.feedback); shared only while it is still the comment.",
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -279,6 +284,11 @@ class ScoreEntry(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     value = models.PositiveSmallIntegerField(null=True, blank=True)
     comment = models.TextField(blank=True)
+    shared_comment = models.TextField(
+        blank=True,
+        help_text="The comment as its juror marked it shareable with the municipality; "
+        "shared only while it is still the comment.",
+    )
 
     class Meta:
         ordering = ["criterion__position", "criterion_id"]

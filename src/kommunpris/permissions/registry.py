@@ -20,6 +20,8 @@ AREAS = (
     "kommunpris.permissions.nominations",
     "kommunpris.permissions.jury",
     "kommunpris.permissions.candidacy_material",
+    "kommunpris.permissions.packet",
+    "kommunpris.permissions.feedback",
 )
 
 
