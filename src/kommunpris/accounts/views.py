@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from kommunpris.permissions.accounts import (
+    desk_role,
     is_verified,
     may_manage_accounts,
     may_reset_two_factor,
@@ -439,7 +440,10 @@ def people(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not may_manage_accounts(user):
         raise Http404(_("There is no such page."))
-    rows = [(p, may_reset_two_factor(user, p.user)) for p in selectors.people_who_need_two_factor()]
+    rows = [
+        (p, desk_role(p.user), may_reset_two_factor(user, p.user))
+        for p in selectors.people_who_need_two_factor()
+    ]
     return render(request, "accounts/people.html", {"rows": rows})
 
 
