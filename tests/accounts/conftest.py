@@ -140,7 +140,7 @@ class Enrolled:
 @pytest.fixture
 def enrolled(juror: User) -> Enrolled:
     """Anna with her app set up (through the services) and her ten recovery codes."""
-    device = accounts.begin_enrolment(user=juror)
+    device = accounts.begin_enrolment(actor=juror)
     secret = b32encode(device.bin_key).decode()
-    codes = accounts.confirm_enrolment(user=juror, device=device, code=code_from_secret(secret))
+    codes = accounts.confirm_enrolment(actor=juror, device=device, code=code_from_secret(secret))
     return Enrolled(user=juror, secret=secret, recovery_codes=codes)

@@ -17,6 +17,7 @@ from kommunpris.audit.models import AuditEvent
 from kommunpris.audit.vocabulary import CLI
 from kommunpris.jury import services as jury
 from kommunpris.jury.models import Role
+from kommunpris.permissions.accounts import DeskRole, desk_role
 
 PEOPLE = "/arbetsyta/konto/personer/"
 
@@ -108,3 +109,20 @@ def test_reset_from_the_command_line(enrolled):
 def test_reset_service_refuses_a_person_without_two_factor(juror):
     with pytest.raises(services.AccountError, match="har ingen tvåstegsverifiering"):
         services.reset_two_factor(person=juror, actor="cli")
+
+
+def test_people_page_names_each_persons_role_as_the_permission_layer_does(
+    enrolled, world, kit, sign_in_verified
+):
+    User.objects.create_superuser("root@example.se", "root@example.se", "ett-långt-lösenord-9")
+    organiser = sign_in_verified(Client(), world.organiser)
+    listing = kit.text(organiser.get(PEOPLE))
+    assert "root@example.se administratör inte inställd än –" in listing
+    assert "organisator@kvalitetsmassan.se arrangör inställd" in listing
+    assert "anna@example.se jury inställd" in listing
+    root = User.objects.get(username="root@example.se")
+    assert [desk_role(p) for p in (root, world.organiser, enrolled.user)] == [
+        DeskRole.ADMINISTRATOR,
+        DeskRole.ORGANISER,
+        DeskRole.JURY,
+    ]

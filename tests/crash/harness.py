@@ -110,8 +110,8 @@ def _setup() -> dict[str, Any]:
         people[email] = role
         # The jury signs in with two factors: each member sets up an authenticator app. The
         # first code is taken one step back, so the sign-ins below may use the current step.
-        device = begin_enrolment(user=seat.user)
-        confirm_enrolment(user=seat.user, device=device, code=totp_code(device, steps_ahead=-1))
+        device = begin_enrolment(actor=seat.user)
+        confirm_enrolment(actor=seat.user, device=device, code=totp_code(device, steps_ahead=-1))
         totp_keys[email] = device.key
     jury.start_jury_review(
         edition=edition, actor=actor, now=edition.supplement_close_at + timedelta(minutes=1)

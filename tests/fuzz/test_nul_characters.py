@@ -46,6 +46,14 @@ def test_nul_in_a_cookie_is_refused(client: Client, archive: Award) -> None:
     assert (response.status_code, response.content.decode()) == (400, MESSAGE)
 
 
+def test_refusal_follows_the_readers_language(client: Client, archive: Award) -> None:
+    response = client.get("/api/v1/winners?award=%00", HTTP_ACCEPT_LANGUAGE="en")
+    assert (response.status_code, response.json()) == (
+        400,
+        {"detail": "The address holds a character that is not allowed (NUL). Check the link."},
+    )
+
+
 def test_openapi_document_names_the_refusal_and_validation_errors(
     client: Client, archive: Award
 ) -> None:

@@ -21,11 +21,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from kommunpris.audit.models import AuditEvent
 from kommunpris.audit.services import record_event
 from kommunpris.audit.verification import verify_chain
 from kommunpris.awards.models import Award
+from kommunpris.operations.management.commands.backup import Command as BackupCommand
 from kommunpris.operations.services import (
     BackupError,
     Part,
@@ -435,3 +437,23 @@ def test_backup_and_restore_commands(archive: Award, media: Path, tmp_path: Path
         f"{rows} rader och 3 uppladdade filer.\nGranskningsloggen är obruten.\n"
     )
     assert ContentType.objects.filter(app_label="audit").exists()
+
+
+def test_commands_speak_the_sites_language_whatever_the_caller_had_active(
+    archive: Award, media: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "kommunpris.tar.gz"
+    with translation.override("en"):
+        call_command("backup", str(path), stdout=io.StringIO())
+        with pytest.raises(CommandError, match="^Databasen är inte tom: "):
+            call_command("restore", str(path))
+        help_text = BackupCommand().create_parser("kommunpris", "backup").format_help()
+    assert "Skriver en säkerhetskopia av hela installationen" in help_text
+    assert "Ny fil, t.ex. kommunpris-2027-11-10.tar.gz" in help_text
+
+
+def test_refusal_is_in_the_readers_language(tmp_path: Path) -> None:
+    missing = tmp_path / "saknas.tar.gz"
+    with translation.override("en"), pytest.raises(BackupError) as refused:
+        restore_backup(path=missing)
+    assert str(refused.value) == f"{missing}: the file does not exist. Give the path to a backup."

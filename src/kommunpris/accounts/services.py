@@ -144,25 +144,25 @@ def create_superuser(*, email: str, password: str | None, actor: User | MachineA
 # --- sign-in and sign-out ---------------------------------------------------------------
 
 
-def record_sign_in(*, user: User, second_factor: str) -> None:
-    """A person is signed in and may use the desk: with "totp", "recovery_code", "enrolment",
-    or "none" for someone who needs no second factor."""
+def record_sign_in(*, actor: User, second_factor: str) -> None:
+    """A person (the actor, acting for themselves) is signed in and may use the desk: with
+    "totp", "recovery_code", "enrolment", or "none" for someone who needs no second factor."""
     record_event(
         action=Action.ACCOUNTS_SIGNED_IN,
-        actor=actor_label(user),
-        target=user_target(user.get_username()),
-        after={"username": user.get_username(), "second_factor": second_factor},
+        actor=actor_label(actor),
+        target=user_target(actor.get_username()),
+        after={"username": actor.get_username(), "second_factor": second_factor},
     )
 
 
 def record_sign_in_failure(
-    *, username: str, step: str, reason: str, user: User | None = None
+    *, username: str, step: str, reason: str, actor: User | MachineActor = PUBLIC
 ) -> None:
-    """A refused step: "password" (the actor is unknown, so public) or a code step (the
-    password was right, so the person is known). The password itself is never recorded."""
+    """A refused step: "password" (the person is unknown, so the actor is the public) or a code
+    step (the password was right, so the actor is the person). The password is never recorded."""
     record_event(
         action=Action.ACCOUNTS_SIGN_IN_FAILED,
-        actor=actor_label(user) if user is not None else PUBLIC,
+        actor=actor_label(actor),
         target=user_target(username),
         after={"username": username, "step": step, "reason": reason},
     )
@@ -178,21 +178,21 @@ def record_lockout(*, username: str, until: datetime | None) -> None:
     )
 
 
-def record_sign_out(*, user: User) -> None:
+def record_sign_out(*, actor: User) -> None:
     record_event(
         action=Action.ACCOUNTS_SIGNED_OUT,
-        actor=actor_label(user),
-        target=user_target(user.get_username()),
+        actor=actor_label(actor),
+        target=user_target(actor.get_username()),
     )
 
 
-def sign_in_with_code(*, user: User, code: str) -> TOTPDevice:
+def sign_in_with_code(*, actor: User, code: str) -> TOTPDevice:
     """The second step: a six-digit code from the person's authenticator app.
 
     A code is accepted once (django-otp remembers the last time step used) and from one step
     before or after now, for phones whose clocks are a little off.
     """
-    device = _confirmed_totp(user)
+    device = _confirmed_totp(actor)
     if device is None:
         raise AccountError(_("Two-step verification is not set up. Set it up first."))
     _check_throttle(device)
@@ -201,21 +201,21 @@ def sign_in_with_code(*, user: User, code: str) -> TOTPDevice:
         locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
         verified = locked.verify_token(token)
         if verified:
-            record_sign_in(user=user, second_factor="totp")
+            record_sign_in(actor=actor, second_factor="totp")
     if not verified:
         record_sign_in_failure(
-            username=user.get_username(), step="code", reason="wrong_code", user=user
+            username=actor.get_username(), step="code", reason="wrong_code", actor=actor
         )
         raise WrongCode(_("The code is wrong. Type the six digits the app shows right now."))
     return locked
 
 
-def sign_in_with_recovery_code(*, user: User, code: str) -> tuple[StaticDevice, int]:
+def sign_in_with_recovery_code(*, actor: User, code: str) -> tuple[StaticDevice, int]:
     """The second step with a recovery code instead of the app; the code is used up.
 
     Returns the device and how many codes are left.
     """
-    device = StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).first()
+    device = StaticDevice.objects.filter(user=actor, name=RECOVERY_DEVICE_NAME).first()
     if device is None:
         raise WrongCode(_("You have no recovery codes. Sign in with the code from the app."))
     _check_throttle(device)
@@ -228,14 +228,14 @@ def sign_in_with_recovery_code(*, user: User, code: str) -> tuple[StaticDevice, 
             remaining = locked.token_set.count()
             record_event(
                 action=Action.ACCOUNTS_RECOVERY_CODE_USED,
-                actor=actor_label(user),
-                target=user_target(user.get_username()),
+                actor=actor_label(actor),
+                target=user_target(actor.get_username()),
                 after={"remaining": remaining},
             )
-            record_sign_in(user=user, second_factor="recovery_code")
+            record_sign_in(actor=actor, second_factor="recovery_code")
     if not verified:
         record_sign_in_failure(
-            username=user.get_username(), step="recovery_code", reason="wrong_code", user=user
+            username=actor.get_username(), step="recovery_code", reason="wrong_code", actor=actor
         )
         raise WrongCode(
             _("The recovery code is wrong or already used. Each recovery code works once.")
@@ -246,9 +246,9 @@ def sign_in_with_recovery_code(*, user: User, code: str) -> tuple[StaticDevice, 
 # --- enrolment and recovery codes -------------------------------------------------------
 
 
-def begin_enrolment(*, user: User) -> TOTPDevice:
+def begin_enrolment(*, actor: User) -> TOTPDevice:
     """The secret the person scans into their app; the same one until it is confirmed."""
-    if _confirmed_totp(user) is not None:
+    if _confirmed_totp(actor) is not None:
         raise AccountError(
             _(
                 "Two-step verification is set up already. Ask an organiser to reset it if you "
@@ -256,21 +256,21 @@ def begin_enrolment(*, user: User) -> TOTPDevice:
             )
         )
     with transaction.atomic():
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+        device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("-pk").first()
         if device is None:
-            device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+            device = TOTPDevice.objects.create(user=actor, name=TOTP_DEVICE_NAME, confirmed=False)
             record_event(
                 action=Action.ACCOUNTS_TWO_FACTOR_ENROLMENT_STARTED,
-                actor=actor_label(user),
-                target=user_target(user.get_username()),
+                actor=actor_label(actor),
+                target=user_target(actor.get_username()),
             )
     return device
 
 
-def confirm_enrolment(*, user: User, device: TOTPDevice, code: str) -> list[str]:
+def confirm_enrolment(*, actor: User, device: TOTPDevice, code: str) -> list[str]:
     """The first code from the app proves the secret was saved; the device counts from now,
     and the person gets fresh recovery codes (returned once, to be shown once)."""
-    if device.user_id != user.pk or device.confirmed:
+    if device.user_id != actor.pk or device.confirmed:
         raise AccountError(_("The setup has been done already or belongs to someone else."))
     _check_throttle(device)
     token = normalise_totp_code(code)
@@ -281,14 +281,14 @@ def confirm_enrolment(*, user: User, device: TOTPDevice, code: str) -> list[str]
         if verified:
             locked.confirmed = True
             locked.save(update_fields=["confirmed"])
-            codes = _replace_recovery_codes(user)
+            codes = _replace_recovery_codes(actor)
             record_event(
                 action=Action.ACCOUNTS_TWO_FACTOR_ENROLLED,
-                actor=actor_label(user),
-                target=user_target(user.get_username()),
+                actor=actor_label(actor),
+                target=user_target(actor.get_username()),
                 after={"method": "totp", "recovery_codes": len(codes)},
             )
-            record_sign_in(user=user, second_factor="enrolment")
+            record_sign_in(actor=actor, second_factor="enrolment")
     if not verified:
         raise WrongCode(
             _(
@@ -299,18 +299,18 @@ def confirm_enrolment(*, user: User, device: TOTPDevice, code: str) -> list[str]
     return codes
 
 
-def regenerate_recovery_codes(*, user: User) -> list[str]:
+def regenerate_recovery_codes(*, actor: User) -> list[str]:
     """New recovery codes; every earlier one stops working."""
-    if _confirmed_totp(user) is None:
+    if _confirmed_totp(actor) is None:
         raise AccountError(
             _("Set up two-step verification first; the recovery codes belong to it.")
         )
     with transaction.atomic():
-        codes = _replace_recovery_codes(user)
+        codes = _replace_recovery_codes(actor)
         record_event(
             action=Action.ACCOUNTS_RECOVERY_CODES_REGENERATED,
-            actor=actor_label(user),
-            target=user_target(user.get_username()),
+            actor=actor_label(actor),
+            target=user_target(actor.get_username()),
             after={"recovery_codes": len(codes)},
         )
     return codes

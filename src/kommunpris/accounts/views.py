@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from kommunpris.permissions.accounts import (
+    desk_role,
     is_verified,
     may_manage_accounts,
     may_reset_two_factor,
@@ -142,7 +143,7 @@ class SignInView(LoginView):
         next_url = self.get_redirect_url()
         if needs_two_factor(user):
             return _second_step(user, next_url)
-        services.record_sign_in(user=user, second_factor="none")
+        services.record_sign_in(actor=user, second_factor="none")
         throttle.reset(self.request, user.get_username())
         return _continue(next_url)
 
@@ -169,7 +170,7 @@ class SignOutView(LogoutView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
-            services.record_sign_out(user=_user(request))
+            services.record_sign_out(actor=_user(request))
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("You are signed out."))
         return response
@@ -219,7 +220,7 @@ def _second_step_page(
             username=user.get_username(),
             step="recovery_code" if recovery else "code",
             reason="locked_out",
-            user=user,
+            actor=user,
         )
         auth_logout(request)
         return user, next_url, locked_out(request, credentials={"username": user.get_username()})
@@ -239,7 +240,7 @@ def code(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                device = services.sign_in_with_code(user=user, code=form.cleaned_data["code"])
+                device = services.sign_in_with_code(actor=user, code=form.cleaned_data["code"])
             except services.CodeThrottled as exc:
                 form.add_error("code", str(exc))
             except services.AccountError as exc:
@@ -264,7 +265,7 @@ def recovery(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 device, left = services.sign_in_with_recovery_code(
-                    user=user, code=form.cleaned_data["code"]
+                    actor=user, code=form.cleaned_data["code"]
                 )
             except services.CodeThrottled as exc:
                 form.add_error("code", str(exc))
@@ -327,7 +328,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             messages.info(request, _("Two-factor sign-in is already set up."))
             return redirect("desk:account")
         return redirect(_with_next(reverse("login-code"), next_url))
-    device = services.begin_enrolment(user=user)
+    device = services.begin_enrolment(actor=user)
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -335,7 +336,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 codes = services.confirm_enrolment(
-                    user=user, device=device, code=form.cleaned_data["code"]
+                    actor=user, device=device, code=form.cleaned_data["code"]
                 )
             except services.AccountError as exc:
                 form.add_error("code", str(exc))
@@ -404,7 +405,7 @@ def recovery_codes_text(request: HttpRequest) -> HttpResponseBase:
 def regenerate_recovery_codes(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     try:
-        codes = services.regenerate_recovery_codes(user=user)
+        codes = services.regenerate_recovery_codes(actor=user)
     except services.AccountError as exc:
         messages.error(request, str(exc))
         return redirect("desk:account")
@@ -439,7 +440,10 @@ def people(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not may_manage_accounts(user):
         raise Http404(_("There is no such page."))
-    rows = [(p, may_reset_two_factor(user, p.user)) for p in selectors.people_who_need_two_factor()]
+    rows = [
+        (p, desk_role(p.user), may_reset_two_factor(user, p.user))
+        for p in selectors.people_who_need_two_factor()
+    ]
     return render(request, "accounts/people.html", {"rows": rows})
 
 

@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import protection
 from .models import AuditEvent
@@ -53,10 +54,10 @@ class ChainReport:
         return self.first_break is None
 
 
-def _describe(event: AuditEvent, *, first: bool = False) -> str:
-    word = "Händelse" if first else "händelse"
+def _describe(event: AuditEvent) -> str:
+    """The event's id, time and action, for a message that calls it "event …"."""
     when = timezone.localtime(event.created_at)
-    return f"{word} {event.id} ({when:%Y-%m-%d %H:%M:%S}, {event.action})"
+    return f"{event.id} ({when:%Y-%m-%d %H:%M:%S}, {event.action})"
 
 
 def verify_chain(*, checkpoint: str | None = None) -> ChainReport:
@@ -67,7 +68,7 @@ def verify_chain(*, checkpoint: str | None = None) -> ChainReport:
     position_of_hash = {h: i for i, h in enumerate(hashes)}
     position_of_hash.setdefault(GENESIS_HASH, -1)
     successor_of: dict[str, int] = {}
-    for i, (_, previous, _) in enumerate(links):
+    for i, (_id, previous, _hash) in enumerate(links):
         successor_of.setdefault(previous, i)
 
     first_break: ChainBreak | None = None
@@ -102,8 +103,11 @@ def verify_chain(*, checkpoint: str | None = None) -> ChainReport:
         first_break = ChainBreak(
             BreakKind.CHECKPOINT_MISSING,
             None,
-            f"Kontrollsumman {checkpoint} finns inte längre i granskningsloggen: loggen har "
-            "kortats av eller skrivits om efter att kontrollsumman noterades.",
+            _(
+                "The checksum %(checkpoint)s is no longer in the audit log: the log has been cut "
+                "short or rewritten since the checksum was noted."
+            )
+            % {"checkpoint": checkpoint},
         )
     return ChainReport(
         events=len(links),
@@ -130,15 +134,21 @@ def _classify(
         return ChainBreak(
             BreakKind.INSERTED,
             event.id,
-            f"{_describe(event, first=True)} har lagts in i efterhand: kedjan går förbi den "
-            f"och fortsätter vid händelse {ids[resumes_at]}.",
+            _(
+                "Event %(event)s has been put in afterwards: the chain goes past it and "
+                "continues at event %(resumes)s."
+            )
+            % {"event": _describe(event), "resumes": ids[resumes_at]},
         )
     if not content_holds:
         return ChainBreak(
             BreakKind.EDITED,
             event.id,
-            f"{_describe(event, first=True)} har ändrats i efterhand: dess innehåll stämmer "
-            "inte med dess kontrollsumma.",
+            _(
+                "Event %(event)s has been changed afterwards: its content does not match its "
+                "checksum."
+            )
+            % {"event": _describe(event)},
         )
     named = position_of_hash.get(event.previous_hash)
     if named is not None and named < position - 1:
@@ -147,28 +157,49 @@ def _classify(
             return ChainBreak(
                 BreakKind.INSERTED,
                 event.id,
-                f"{_describe(event, first=True)} har lagts in i efterhand och i fel ordning: "
-                f"den bygger på händelse {ids[named] if named >= 0 else 'noll (början)'} men "
-                f"är daterad före händelse {before.id}, som kommer före den.",
+                _(
+                    "Event %(event)s has been put in afterwards and out of order: it builds on "
+                    "event %(named)s but is dated before event %(before)s, which comes before it."
+                )
+                % {
+                    "event": _describe(event),
+                    "named": ids[named] if named >= 0 else _("zero (the beginning)"),
+                    "before": before.id,
+                },
             )
         return ChainBreak(
             BreakKind.INSERTED,
             ids[skipped_from],
-            f"Händelse {ids[skipped_from]} har lagts in i efterhand: kedjan går förbi "
-            f"händelserna {ids[skipped_from]}–{ids[position - 1]} (händelse {event.id} bygger "
-            f"direkt på {'loggens början' if named < 0 else f'händelse {ids[named]}'}).",
+            _(
+                "Event %(first)s has been put in afterwards: the chain goes past events "
+                "%(first)s–%(last)s (event %(event)s builds directly on %(base)s)."
+            )
+            % {
+                "first": ids[skipped_from],
+                "last": ids[position - 1],
+                "event": event.id,
+                "base": _("the beginning of the log")
+                if named < 0
+                else _("event %(id)s") % {"id": ids[named]},
+            },
         )
     if before is None:
         return ChainBreak(
             BreakKind.REMOVED,
             event.id,
-            f"Händelser före {_describe(event)} saknas: loggens början har tagits bort.",
+            _(
+                "Events before event %(event)s are missing: the beginning of the log has been "
+                "removed."
+            )
+            % {"event": _describe(event)},
         )
     gap = f" (id {before.id + 1}–{event.id - 1})" if event.id - before.id > 1 else ""
     return ChainBreak(
         BreakKind.REMOVED,
         event.id,
-        f"En eller flera händelser mellan händelse {before.id} och {_describe(event)} saknas"
-        f"{gap}: de har tagits bort, eller så har händelse {before.id} ändrats och fått en ny "
-        "kontrollsumma.",
+        _(
+            "One or more events between event %(before)s and event %(event)s are missing%(gap)s: "
+            "they have been removed, or event %(before)s has been changed and got a new checksum."
+        )
+        % {"before": before.id, "event": _describe(event), "gap": gap},
     )

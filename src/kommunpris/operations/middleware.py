@@ -2,7 +2,8 @@
 
 PostgreSQL cannot store or compare text that contains NUL, so such a value reaching a query
 would be a server error there (SQLite takes it); no honest request carries one. Form fields are
-already checked by Django's forms.
+already checked by Django's forms. The refusal comes before the locale middleware, so it asks
+the request's language itself (the language cookie, then Accept-Language).
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
-MESSAGE = "Adressen innehåller ett otillåtet tecken (NUL). Kontrollera länken."
+MESSAGE = gettext_lazy("The address holds a character that is not allowed (NUL). Check the link.")
 
 
 def _carries_nul(request: HttpRequest) -> bool:
@@ -29,7 +32,9 @@ class RejectNulCharactersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _carries_nul(request):
+            with translation.override(translation.get_language_from_request(request)):
+                message = str(MESSAGE)
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": MESSAGE}, status=400)
-            return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

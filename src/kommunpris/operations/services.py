@@ -47,6 +47,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kommunpris.audit import protection
 from kommunpris.audit.models import AuditEvent
@@ -159,15 +160,19 @@ def _require_backup_key() -> str:
     key = _backup_key()
     if not key:
         raise BackupError(
-            "KOMMUNPRIS_BACKUP_KEY är inte satt: säkerhetskopior signeras med den, så att "
-            "restore känner igen dem. Skapa en nyckel (openssl rand -hex 32), lägg den i miljön "
-            "(/etc/kommunpris/kommunpris.env) och förvara en kopia åtskild från "
-            "säkerhetskopiorna."
+            _(
+                "KOMMUNPRIS_BACKUP_KEY is not set: backups are signed with it, so that restore "
+                "recognises them. Create a key (openssl rand -hex 32), put it in the environment "
+                "(/etc/kommunpris/kommunpris.env) and keep a copy apart from the backups."
+            )
         )
     if len(key) < BACKUP_KEY_MIN_LENGTH:
         raise BackupError(
-            f"KOMMUNPRIS_BACKUP_KEY är för kort ({len(key)} tecken): använd minst "
-            f"{BACKUP_KEY_MIN_LENGTH} slumpmässiga tecken, t.ex. från openssl rand -hex 32."
+            _(
+                "KOMMUNPRIS_BACKUP_KEY is too short (%(length)s characters): use at least "
+                "%(minimum)s random characters, e.g. from openssl rand -hex 32."
+            )
+            % {"length": len(key), "minimum": BACKUP_KEY_MIN_LENGTH}
         )
     return key
 
@@ -213,10 +218,14 @@ def create_backup(*, path: Path) -> BackupResult:
     target = Path(path)
     if target.exists():
         raise BackupError(
-            f"{target} finns redan. Välj ett nytt filnamn; en säkerhetskopia skrivs aldrig över."
+            _("%(path)s exists already. Choose a new file name; a backup is never overwritten.")
+            % {"path": target}
         )
     if not target.parent.is_dir():
-        raise BackupError(f"Mappen {target.parent} finns inte. Skapa den eller välj en annan.")
+        raise BackupError(
+            _("The folder %(folder)s does not exist. Create it or choose another.")
+            % {"folder": target.parent}
+        )
     media_root = Path(settings.MEDIA_ROOT)
 
     with tempfile.TemporaryDirectory(prefix="kommunpris-backup-") as work_dir:
@@ -262,7 +271,8 @@ def create_backup(*, path: Path) -> BackupResult:
             descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             raise BackupError(
-                f"{partial} finns kvar från ett avbrutet försök. Ta bort den och försök igen."
+                _("%(path)s is left over from an interrupted attempt. Remove it and try again.")
+                % {"path": partial}
             ) from None
         try:
             with os.fdopen(descriptor, "wb") as raw:
@@ -324,23 +334,35 @@ def _manifest_from(data: bytes, path: Path, broken: str) -> tuple[dict[str, Any]
         declared = str(manifest["sha256"])
         is_ours = manifest["format"] == FORMAT
     except (ValueError, KeyError, TypeError) as exc:
-        raise BackupError(f"{path}: innehållsförteckningen går inte att läsa. {broken}") from exc
+        raise BackupError(_unreadable_manifest(path, broken)) from exc
     if not is_ours:
         raise BackupError(
-            f"{path} är inte en säkerhetskopia från kommunpris. Ingenting har ändrats."
+            _("%(path)s is not a backup from kommunpris. Nothing has been changed.")
+            % {"path": path}
         )
     if manifest.get("version") != VERSION:
         raise BackupError(
-            f"{path} har formatversion {manifest.get('version')}; den här versionen av kommunpris "
-            f"läser version {VERSION}. Ingenting har ändrats."
+            _(
+                "%(path)s has format version %(version)s; this version of kommunpris reads "
+                "version %(supported)s. Nothing has been changed."
+            )
+            % {"path": path, "version": manifest.get("version"), "supported": VERSION}
         )
     if content_sha256(parts) != declared:
         raise BackupError(
-            f"{path}: innehållsförteckningen stämmer inte med sin egen kontrollsumma. {broken}"
+            _("%(path)s: the manifest does not match its own checksum. %(broken)s")
+            % {"path": path, "broken": broken}
         )
     if any(p.size < 0 for p in parts) or len({p.name for p in parts}) != len(parts):
-        raise BackupError(f"{path}: innehållsförteckningen går inte att läsa. {broken}")
+        raise BackupError(_unreadable_manifest(path, broken))
     return manifest, parts
+
+
+def _unreadable_manifest(path: Path, broken: str) -> str:
+    return _("%(path)s: the manifest cannot be read. %(broken)s") % {
+        "path": path,
+        "broken": broken,
+    }
 
 
 def _trust(manifest: dict[str, Any], path: Path, *, vouched: bool) -> str:
@@ -350,21 +372,30 @@ def _trust(manifest: dict[str, Any], path: Path, *, vouched: bool) -> str:
         return "signature"
     if vouched:
         return "sha256"
-    how = (
-        "Ange filens SHA-256 med --sha256, så som kommunpris backup skrev ut den när "
-        "säkerhetskopian gjordes, om du vet att filen är er egen. Ingenting har ändrats."
+    how = _(
+        "Give the file's SHA-256 with --sha256, as kommunpris backup printed it when the backup "
+        "was made, if you know that the file is your own. Nothing has been changed."
     )
     if SIGNATURE not in manifest:
-        raise BackupError(f"{path} är inte signerad, så vem som helst kan ha gjort den. {how}")
+        raise BackupError(
+            _("%(path)s is not signed, so anyone could have made it. %(how)s")
+            % {"path": path, "how": how}
+        )
     if not key:
         raise BackupError(
-            f"{path}: signaturen kan inte kontrolleras, eftersom KOMMUNPRIS_BACKUP_KEY inte är "
-            f"satt. Sätt samma nyckel som när säkerhetskopian gjordes. {how}"
+            _(
+                "%(path)s: the signature cannot be checked, because KOMMUNPRIS_BACKUP_KEY is not "
+                "set. Set the same key as when the backup was made. %(how)s"
+            )
+            % {"path": path, "how": how}
         )
     raise BackupError(
-        f"{path}: signaturen stämmer inte med innehållet. Filen har ändrats efter att den "
-        "gjordes, eller gjorts med en annan nyckel än den här installationens "
-        f"(KOMMUNPRIS_BACKUP_KEY). {how}"
+        _(
+            "%(path)s: the signature does not match the content. The file has been changed since "
+            "it was made, or was made with another key than this installation's "
+            "(KOMMUNPRIS_BACKUP_KEY). %(how)s"
+        )
+        % {"path": path, "how": how}
     )
 
 
@@ -388,15 +419,18 @@ def _read_archive(
 ) -> tuple[dict[str, Any], dict[str, Path], str]:
     """Read the manifest, decide whether the file is to be trusted, then read every member into
     `work`, each checked against the manifest before a byte of it is read."""
-    broken = (
-        f"{path} är skadad eller ofullständig (avkortad eller ändrad) och kan inte läsas. "
-        "Använd en annan säkerhetskopia. Ingenting har ändrats."
-    )
+    broken = _(
+        "%(path)s is damaged or incomplete (truncated or altered) and cannot be read. Use "
+        "another backup. Nothing has been changed."
+    ) % {"path": path}
 
     def not_ours(name: str) -> BackupError:
         return BackupError(
-            f"{path} innehåller '{name}', som inte hör hemma i en säkerhetskopia från "
-            "kommunpris. Ingenting har ändrats."
+            _(
+                "%(path)s contains '%(name)s', which does not belong in a backup from kommunpris. "
+                "Nothing has been changed."
+            )
+            % {"path": path, "name": name}
         )
 
     read: dict[str, Path] = {}
@@ -406,13 +440,21 @@ def _read_archive(
             first = next(members, None)
             if first is None or first.name != MANIFEST or not first.isreg():
                 raise BackupError(
-                    f"{path} saknar innehållsförteckning (manifest.json) först. {broken}"
+                    _("%(path)s lacks a manifest (manifest.json) first. %(broken)s")
+                    % {"path": path, "broken": broken}
                 )
             if first.size > MANIFEST_MAX_BYTES:
                 raise BackupError(
-                    f"{path}: innehållsförteckningen (manifest.json) är {first.size // MB} MB, mer "
-                    f"än de {MANIFEST_MAX_BYTES // MB} MB en säkerhetskopia från kommunpris har "
-                    "plats för. Ingenting har ändrats."
+                    _(
+                        "%(path)s: the manifest (manifest.json) is %(size)s MB, more than the "
+                        "%(maximum)s MB a backup from kommunpris has room for. Nothing has been "
+                        "changed."
+                    )
+                    % {
+                        "path": path,
+                        "size": first.size // MB,
+                        "maximum": MANIFEST_MAX_BYTES // MB,
+                    }
                 )
             source = tar.extractfile(first)
             assert source is not None
@@ -423,9 +465,17 @@ def _read_archive(
             free = shutil.disk_usage(work).free
             if needed > free:
                 raise BackupError(
-                    f"{path} packas upp till {needed // MB} MB, men bara {free // MB} MB är lediga "
-                    f"i {work.parent}. Gör plats (eller sätt TMPDIR) och försök igen. "
-                    "Ingenting har ändrats."
+                    _(
+                        "%(path)s unpacks to %(needed)s MB, but only %(free)s MB are free in "
+                        "%(folder)s. Make room (or set TMPDIR) and try again. Nothing has been "
+                        "changed."
+                    )
+                    % {
+                        "path": path,
+                        "needed": needed // MB,
+                        "free": free // MB,
+                        "folder": work.parent,
+                    }
                 )
             for member in members:
                 name = _safe_member_name(member.name)
@@ -436,19 +486,30 @@ def _read_archive(
                 part = declared.get(name)
                 if part is None:
                     raise BackupError(
-                        f"{path}: '{name}' står inte i innehållsförteckningen. {broken}"
+                        _("%(path)s: '%(name)s' is not in the manifest. %(broken)s")
+                        % {"path": path, "name": name, "broken": broken}
                     )
                 if member.size != part.size:
                     raise BackupError(
-                        f"{path}: '{name}' är {member.size} byte, men innehållsförteckningen "
-                        f"säger {part.size}. {broken}"
+                        _(
+                            "%(path)s: '%(name)s' is %(size)s bytes, but the manifest says "
+                            "%(declared)s. %(broken)s"
+                        )
+                        % {
+                            "path": path,
+                            "name": name,
+                            "size": member.size,
+                            "declared": part.size,
+                            "broken": broken,
+                        }
                     )
                 data = tar.extractfile(member)
                 assert data is not None
                 copy = work / f"part-{len(read)}"
                 if _copy_at_most(data, copy, part.size) != part.sha256:  # type: ignore[arg-type]
                     raise BackupError(
-                        f"{path}: '{name}' stämmer inte med sin kontrollsumma (SHA-256). {broken}"
+                        _("%(path)s: '%(name)s' does not match its checksum (SHA-256). %(broken)s")
+                        % {"path": path, "name": name, "broken": broken}
                     )
                 read[name] = copy
             # Read to the end, so gzip checks its own checksum and length too; after the last
@@ -459,17 +520,26 @@ def _read_archive(
                 rest += len(chunk)
                 if rest > TRAILER_MAX_BYTES:
                     raise BackupError(
-                        f"{path}: efter sista delen följer mer data än en säkerhetskopia har. "
-                        f"{broken}"
+                        _(
+                            "%(path)s: after the last part follows more data than a backup has. "
+                            "%(broken)s"
+                        )
+                        % {"path": path, "broken": broken}
                     )
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         raise BackupError(broken) from exc
 
     for part in parts:
         if part.name not in read:
-            raise BackupError(f"{path}: '{part.name}' saknas i filen. {broken}")
+            raise BackupError(
+                _("%(path)s: '%(name)s' is missing from the file. %(broken)s")
+                % {"path": path, "name": part.name, "broken": broken}
+            )
     if DATABASE not in declared:
-        raise BackupError(f"{path}: databasen ({DATABASE}) saknas i filen. {broken}")
+        raise BackupError(
+            _("%(path)s: the database (%(name)s) is missing from the file. %(broken)s")
+            % {"path": path, "name": DATABASE, "broken": broken}
+        )
     return manifest, read, trusted_by
 
 
@@ -508,9 +578,12 @@ def _check_schema(manifest: dict[str, Any], path: Path) -> list[str]:
     if newer:
         app, name = newer[0]
         raise BackupError(
-            f"{path} kommer från en nyare version av kommunpris (migreringen {app}.{name} finns "
-            "inte i den här databasen). Uppgradera kommunpris och kör kommunpris migrate, och "
-            "återställ sedan. Ingenting har ändrats."
+            _(
+                "%(path)s comes from a newer version of kommunpris (the migration %(migration)s "
+                "is not in this database). Upgrade kommunpris and run kommunpris migrate, then "
+                "restore. Nothing has been changed."
+            )
+            % {"path": path, "migration": f"{app}.{name}"}
         )
     return [f"{app}.{name}" for app, name in sorted(ours - theirs)]
 
@@ -526,12 +599,17 @@ def restore_backup(
     empty or `force` says to replace what is there. Checked in full before anything changes."""
     source = Path(path)
     if not source.is_file():
-        raise BackupError(f"{source}: filen finns inte. Ange sökvägen till en säkerhetskopia.")
+        raise BackupError(
+            _("%(path)s: the file does not exist. Give the path to a backup.") % {"path": source}
+        )
     # The file's own SHA-256 is read without unpacking anything: with it, the operator vouches.
     if expected_sha256 and _sha256_of(source) != expected_sha256.strip().lower():
         raise BackupError(
-            f"{source} har inte kontrollsumman {expected_sha256}: filen är en annan eller har "
-            "ändrats. Ingenting har ändrats."
+            _(
+                "%(path)s does not have the checksum %(sha256)s: the file is another one or has "
+                "been changed. Nothing has been changed."
+            )
+            % {"path": source, "sha256": expected_sha256}
         )
     media_root = Path(settings.MEDIA_ROOT)
 
@@ -543,17 +621,24 @@ def restore_backup(
         if not force:
             occupied = _tables_with_rows()
             if occupied:
+                tables = ", ".join(occupied[:3])
+                if len(occupied) > 3:
+                    tables = _("%(tables)s and more") % {"tables": tables}
                 raise BackupError(
-                    "Databasen är inte tom: den innehåller redan "
-                    + ", ".join(occupied[:3])
-                    + (" med flera" if len(occupied) > 3 else "")
-                    + ". Återställ till en ny, tom databas (kör kommunpris migrate på den), "
-                    "eller ange --force för att ersätta allt innehåll. Ingenting har ändrats."
+                    _(
+                        "The database is not empty: it already holds %(tables)s. Restore into a "
+                        "new, empty database (run kommunpris migrate on it), or give --force to "
+                        "replace all content. Nothing has been changed."
+                    )
+                    % {"tables": tables}
                 )
             if _media_files(media_root):
                 raise BackupError(
-                    f"Mappen för uppladdade filer ({media_root}) är inte tom. Töm den eller "
-                    "ange --force för att ersätta innehållet. Ingenting har ändrats."
+                    _(
+                        "The folder for uploaded files (%(folder)s) is not empty. Empty it or give "
+                        "--force to replace its content. Nothing has been changed."
+                    )
+                    % {"folder": media_root}
                 )
 
         media = {name: copy for name, copy in files.items() if name != DATABASE}
@@ -586,8 +671,11 @@ def restore_backup(
             if isinstance(exc, BackupError):
                 raise
             raise BackupError(
-                f"{source}: databasen i säkerhetskopian kunde inte läsas in ({exc}). "
-                "Ingenting har ändrats."
+                _(
+                    "%(path)s: the database in the backup could not be loaded (%(error)s). "
+                    "Nothing has been changed."
+                )
+                % {"path": source, "error": exc}
             ) from exc
         except BaseException:
             swap.undo()

@@ -8,6 +8,7 @@ not covered here.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.apps import apps
@@ -20,11 +21,34 @@ def is_organiser(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
+def is_administrator(user: Any) -> bool:
+    """Administrators are active superusers: every right, in the admin too."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+class DeskRole(StrEnum):
+    """What a person who signs in to the desk is, as the organisers' list of people names it."""
+
+    ADMINISTRATOR = "administrator"
+    ORGANISER = "organiser"
+    JURY = "jury"
+
+
+def desk_role(person: Any) -> DeskRole:
+    """An administrator, else an organiser, else a jury member (the rest of those who sign in
+    to the desk with a password)."""
+    if is_administrator(person):
+        return DeskRole.ADMINISTRATOR
+    if is_organiser(person):
+        return DeskRole.ORGANISER
+    return DeskRole.JURY
+
+
 def needs_two_factor(user: Any) -> bool:
     """Organisers, superusers and anyone with a seat on any jury, past or present."""
     if not (user.is_authenticated and user.is_active):
         return False
-    if user.is_staff or user.is_superuser:
+    if is_organiser(user) or is_administrator(user):
         return True
     # Looked up by name: the accounts layer comes before the jury and does not import it.
     membership = apps.get_model("jury", "Membership")

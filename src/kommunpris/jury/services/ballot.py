@@ -82,7 +82,7 @@ def cast_ballot(*, edition: Edition, actor: User, ranks: Mapping[int, int]) -> B
         for pk, rank in sorted(ranks.items(), key=lambda item: (item[1], item[0])):
             BallotRank.objects.create(ballot=ballot, candidacy_id=pk, rank=rank)
         record_event(
-            action=Action.JURY_BALLOT_CAST if before is None else "jury.ballot_changed",
+            action=Action.JURY_BALLOT_CAST if before is None else Action.JURY_BALLOT_CHANGED,
             actor=actor_label(actor),
             target=edition_target(edition),
             before=before,

@@ -19,32 +19,35 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kommunpris.accounts.selectors import address_is_taken
 from kommunpris.accounts.services import AccountError, create_superuser
 from kommunpris.audit.vocabulary import CLI
+from kommunpris.commands import SiteLanguageCommand
 
 
-class Command(BaseCommand):
-    help = (
-        "Skapar en arrangör med alla rättigheter (även i admin), som loggar in med sin "
-        "e-postadress och sedan en kod från en autentiseringsapp."
+class Command(SiteLanguageCommand):
+    description = gettext_lazy(
+        "Creates an organiser with every right (in the admin too), who signs in with their "
+        "e-mail address and then a code from an authenticator app."
     )
     requires_migrations_checks = True
     stealth_options = ("stdin",)
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--email", help="E-postadressen personen loggar in med.")
+        parser.add_argument("--email", help=_("The e-mail address the person signs in with."))
         parser.add_argument(
             "--noinput",
             "--no-input",
             action="store_false",
             dest="interactive",
-            help=(
-                "Fråga inget: adressen från --email (eller DJANGO_SUPERUSER_EMAIL), lösenordet "
-                "från DJANGO_SUPERUSER_PASSWORD (utan det kan kontot inte logga in förrän ett "
-                "lösenord sätts med `kommunpris changepassword ADRESS`)."
+            help=_(
+                "Ask nothing: the address from --email (or DJANGO_SUPERUSER_EMAIL), the password "
+                "from DJANGO_SUPERUSER_PASSWORD (without it the account cannot sign in until a "
+                "password is set with `kommunpris changepassword ADDRESS`)."
             ),
         )
 
@@ -60,7 +63,7 @@ class Command(BaseCommand):
             else:
                 email = str(options.get("email") or os.environ.get("DJANGO_SUPERUSER_EMAIL", ""))
                 if not email:
-                    raise CommandError("Ange adressen med --email när --noinput används.")
+                    raise CommandError(_("Give the address with --email when --noinput is used."))
                 password = os.environ.get("DJANGO_SUPERUSER_PASSWORD")
                 if password is not None:
                     self._check_password(email, password)
@@ -68,27 +71,32 @@ class Command(BaseCommand):
         except AccountError as exc:
             raise CommandError(str(exc)) from None
         except KeyboardInterrupt:
-            self.stderr.write("\nAvbrutet; inget konto skapades.")
+            self.stderr.write("\n" + _("Interrupted; no account was created."))
             sys.exit(1)
         if options["verbosity"] >= 1:
             self.stdout.write(
-                f"Kontot {user.email} är skapat. Logga in på /logga-in/ med adressen och "
-                "lösenordet; vid första inloggningen ställer du in autentiseringsappen."
+                _(
+                    "The account %(address)s is created. Sign in at /logga-in/ with the address "
+                    "and the password; at the first sign-in you set up the authenticator app."
+                )
+                % {"address": user.email}
             )
 
     def _ask(self, given: str | None) -> tuple[str, str]:
         if not (self.stdin is not None and hasattr(self.stdin, "isatty") and self.stdin.isatty()):
             raise CommandError(
-                "Ingen terminal att fråga i. Kör med --noinput --email ADRESS och lösenordet i "
-                "DJANGO_SUPERUSER_PASSWORD."
+                _(
+                    "No terminal to ask in. Run with --noinput --email ADDRESS and the password in "
+                    "DJANGO_SUPERUSER_PASSWORD."
+                )
             )
         email = self._address(given) if given else ""
         while not email:
-            email = self._address(input("E-postadress: "))
+            email = self._address(input(_("E-mail address: ")))
         while True:
-            password = getpass.getpass("Lösenord: ")
-            if password != getpass.getpass("Lösenord (igen): "):
-                self.stderr.write("Lösenorden är olika. Försök igen.")
+            password = getpass.getpass(_("Password: "))
+            if password != getpass.getpass(_("Password (again): ")):
+                self.stderr.write(_("The passwords differ. Try again."))
                 continue
             try:
                 self._check_password(email, password)
@@ -101,16 +109,22 @@ class Command(BaseCommand):
         """The address if it can be used, else '' after saying why."""
         address = written.strip().lower()
         if "@" not in address or address.startswith("@") or address.endswith("@"):
-            self.stderr.write(f"'{written}' är ingen e-postadress. Skriv t.ex. anna@example.se.")
+            self.stderr.write(
+                _("'%(written)s' is not an e-mail address. Write e.g. anna@example.se.")
+                % {"written": written}
+            )
             return ""
         if address_is_taken(address):
-            self.stderr.write(f"Det finns redan ett konto för {address}. Välj en annan adress.")
+            self.stderr.write(
+                _("There is already an account for %(address)s. Choose another address.")
+                % {"address": address}
+            )
             return ""
         return address
 
     def _check_password(self, email: str, password: str) -> None:
         if not password.strip():
-            raise CommandError("Lösenordet får inte vara tomt.")
+            raise CommandError(_("The password must not be empty."))
         try:
             validate_password(password, User(username=email, email=email))
         except ValidationError as exc:

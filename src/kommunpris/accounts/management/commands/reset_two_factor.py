@@ -9,31 +9,39 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kommunpris.accounts.services import AccountError, reset_two_factor
 from kommunpris.audit.vocabulary import CLI
+from kommunpris.commands import SiteLanguageCommand
 
 
-class Command(BaseCommand):
-    help = (
-        "Återställer en persons tvåstegsverifiering (app och reservkoder). Personen ställer in "
-        "den på nytt vid nästa inloggning."
+class Command(SiteLanguageCommand):
+    description = gettext_lazy(
+        "Resets a person's two-factor sign-in (app and recovery codes). The person sets it up "
+        "again at their next sign-in."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("email", help="Personens e-postadress (användarnamnet).")
+        parser.add_argument("email", help=_("The person's e-mail address (the username)."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         address = options["email"].strip()
         person = User.objects.filter(username__iexact=address).first()
         if person is None:
-            raise CommandError(f"Ingen användare med e-postadressen {address}.")
+            raise CommandError(
+                _("No user with the e-mail address %(address)s.") % {"address": address}
+            )
         try:
             reset_two_factor(person=person, actor=CLI)
         except AccountError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
-            f"Tvåstegsverifieringen för {person.get_username()} är återställd. "
-            "Personen ställer in den igen vid nästa inloggning."
+            _(
+                "Two-factor sign-in for %(person)s is reset. The person sets it up again at "
+                "their next sign-in."
+            )
+            % {"person": person.get_username()}
         )

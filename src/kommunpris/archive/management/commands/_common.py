@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.defaults import DIGITALISERINGSKOMMUN
@@ -15,7 +16,9 @@ from kommunpris.awards.services import ensure_award
 
 def add_award_argument(parser: CommandParser) -> None:
     parser.add_argument(
-        "--award", metavar="SLUG", help="Utmärkelsens kortnamn (standard: digitaliseringskommun)."
+        "--award",
+        metavar="SLUG",
+        help=_("The award's short name (default: digitaliseringskommun)."),
     )
 
 
@@ -33,5 +36,8 @@ def award_from_options(options: dict[str, object]) -> Award:
 def read_file(path: str) -> bytes:
     file = Path(path)
     if not file.is_file():
-        raise CommandError(f"{path}: filen finns inte. Ange sökvägen till en befintlig fil.")
+        raise CommandError(
+            _("%(path)s: the file does not exist. Give the path to an existing file.")
+            % {"path": path}
+        )
     return file.read_bytes()

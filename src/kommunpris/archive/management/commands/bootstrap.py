@@ -3,19 +3,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kommunpris.archive.services import import_finalists, import_winners, record_known_ceremonies
 from kommunpris.audit.vocabulary import BOOTSTRAP
 from kommunpris.awards.services import ensure_award
+from kommunpris.commands import SiteLanguageCommand
 from kommunpris.register.models import Municipality
 from kommunpris.register.services import load_municipalities
 
 
-class Command(BaseCommand):
-    help = (
-        "Gör en ny installation klar: kommunregistret, utmärkelsen och arkivet 2001–2023 "
-        "ur data/. Kan köras hur många gånger som helst."
+class Command(SiteLanguageCommand):
+    description = gettext_lazy(
+        "Makes a new installation ready: the register of municipalities, the award and the "
+        "archive 2001–2023 from data/. Can be run any number of times."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -33,7 +35,14 @@ class Command(BaseCommand):
             data=(data / "ceremonies.csv").read_bytes(), award=award, actor=BOOTSTRAP
         )
         self.stdout.write(
-            f"Klart: {Municipality.objects.count()} kommuner, "
-            f"{winners.created} nya vinnare ({winners.unchanged} fanns redan), "
-            f"{finalists.created} nya kandidaturer."
+            _(
+                "Done: %(municipalities)s municipalities, %(winners)s new winners (%(known)s "
+                "were there already), %(candidacies)s new candidacies."
+            )
+            % {
+                "municipalities": Municipality.objects.count(),
+                "winners": winners.created,
+                "known": winners.unchanged,
+                "candidacies": finalists.created,
+            }
         )

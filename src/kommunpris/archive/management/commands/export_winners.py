@@ -3,17 +3,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext_lazy
 
 from kommunpris.archive.announcement import render
 from kommunpris.archive.exports import winner_row, winners_csv
 from kommunpris.archive.selectors import public_announcement, public_winners
+from kommunpris.commands import SiteLanguageCommand
 
 from ._common import add_award_argument, award_from_options
 
 
-class Command(BaseCommand):
-    help = "Skriver ut de offentliggjorda vinnarna som text (vinnarsidan), JSON eller CSV."
+class Command(SiteLanguageCommand):
+    description = gettext_lazy(
+        "Prints the announced winners as text (the winners' page), JSON or CSV."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", choices=["text", "json", "csv"], default="text")

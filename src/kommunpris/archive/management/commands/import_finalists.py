@@ -2,19 +2,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kommunpris.archive.announcement import AnnouncementError
 from kommunpris.archive.services import import_finalists
 from kommunpris.audit.vocabulary import CLI
+from kommunpris.commands import SiteLanguageCommand
 
 from ._common import add_award_argument, award_from_options, read_file
 
 
-class Command(BaseCommand):
-    help = (
-        "Importerar tidigare upplagors finalister och nominerade "
-        "(CSV: year,stage,municipalities,source)."
+class Command(SiteLanguageCommand):
+    description = gettext_lazy(
+        "Imports earlier editions' finalists and nominees (CSV: year,stage,municipalities,source)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,8 +31,16 @@ class Command(BaseCommand):
             result = import_finalists(data=data, award=award, actor=CLI)
         except AnnouncementError as exc:
             lines = "\n".join(f"{path}: {error}" for error in exc.errors)
-            raise CommandError(f"{lines}\nIngenting importerades.") from None
+            raise CommandError(_("%(errors)s\nNothing was imported.") % {"errors": lines}) from None
         self.stdout.write(
-            f"{path}: {result.created} nya kandidaturer, {result.updated} ändrade, "
-            f"{result.unchanged} oförändrade."
+            _(
+                "%(path)s: %(created)s new candidacies, %(updated)s changed, %(unchanged)s "
+                "unchanged."
+            )
+            % {
+                "path": path,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            }
         )

@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.selectors import AwardNotFound, award, edition
@@ -15,7 +16,9 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 def add_award_argument(parser: CommandParser) -> None:
     parser.add_argument(
-        "--award", metavar="SLUG", help="Utmärkelsens kortnamn (standard: digitaliseringskommun)."
+        "--award",
+        metavar="SLUG",
+        help=_("The award's short name (default: digitaliseringskommun)."),
     )
 
 
@@ -32,8 +35,11 @@ def edition_from_options(options: dict[str, object]) -> Edition:
     found = edition(the_award, year)
     if found is None:
         raise CommandError(
-            f"{the_award.name_in(year)} {year} finns inte. Skapa den först med "
-            f"`kommunpris create_edition --year {year} …`."
+            _(
+                "%(award)s %(year)s does not exist. Create it first with "
+                "`kommunpris create_edition --year %(year)s …`."
+            )
+            % {"award": the_award.name_in(year), "year": year}
         )
     return found
 
@@ -45,12 +51,17 @@ def parse_moment(text: str, *, option: str, end_of_day: bool) -> datetime:
             day = date.fromisoformat(text)
             if not end_of_day:
                 raise CommandError(
-                    f"{option} {text}: ange även klockslaget, t.ex. {text}T18:00 (svensk tid)."
+                    _(
+                        "%(option)s %(text)s: give the time of day too, e.g. %(text)sT18:00 "
+                        "(Swedish time)."
+                    )
+                    % {"option": option, "text": text}
                 )
             return datetime.combine(day, time(23, 59, 59), tzinfo=STOCKHOLM)
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise CommandError(
-            f"{option} {text}: okänt datum. Skriv t.ex. 2027-04-29 eller 2027-11-10T18:00."
+            _("%(option)s %(text)s: unknown date. Write e.g. 2027-04-29 or 2027-11-10T18:00.")
+            % {"option": option, "text": text}
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=STOCKHOLM)

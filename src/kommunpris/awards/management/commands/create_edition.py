@@ -4,44 +4,54 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.services import EditionError, OffCadence, create_edition
+from kommunpris.commands import SiteLanguageCommand
 
 from ._edition_options import add_award_argument, award_from_options, parse_moment
 
 
-class Command(BaseCommand):
-    help = (
-        "Skapar en ny upplaga (fas: utkast) med sista dag för nomineringar, sista dag för "
-        "kommunernas komplettering och galan. Tider i svensk tid."
+class Command(SiteLanguageCommand):
+    description = gettext_lazy(
+        "Creates a new edition (phase: draft) with the last day for nominations, the last day for "
+        "the municipalities' supplements and the gala. Times in Swedish time."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--year", type=int, required=True, help="Upplagans år, t.ex. 2027.")
+        parser.add_argument(
+            "--year", type=int, required=True, help=_("The edition's year, e.g. 2027.")
+        )
         add_award_argument(parser)
         parser.add_argument(
             "--nominations-close",
             required=True,
-            metavar="DATUM",
-            help="Sista dag för nomineringar (t.ex. 2027-04-29: dagen ut).",
+            metavar=_("DATE"),
+            help=_("Last day for nominations (e.g. 2027-04-29: to the end of the day)."),
         )
         parser.add_argument(
             "--supplement-close",
             required=True,
-            metavar="DATUM",
-            help="Sista dag för kommunernas egna svar och bilagor (t.ex. 2027-05-12).",
+            metavar=_("DATE"),
+            help=_(
+                "Last day for the municipalities' own answers and attachments (e.g. 2027-05-12)."
+            ),
         )
         parser.add_argument(
-            "--ceremony", required=True, metavar="TID", help="Galan, t.ex. 2027-11-10T18:00."
+            "--ceremony",
+            required=True,
+            metavar=_("TIME"),
+            help=_("The gala, e.g. 2027-11-10T18:00."),
         )
-        parser.add_argument("--venue", help="Platsen (standard: utmärkelsens, Kvalitetsmässan).")
+        parser.add_argument("--venue", help=_("The venue (default: the award's, Kvalitetsmässan)."))
         parser.add_argument(
             "--off-cadence",
             action="store_true",
-            help="Tillåt ett år utanför utmärkelsens ordning (vartannat år).",
+            help=_("Allow a year outside the award's cadence (every other year)."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -64,14 +74,23 @@ class Command(BaseCommand):
                 actor=CLI,
             )
         except OffCadence as exc:
-            raise CommandError(f"{exc} Ge --off-cadence för att göra undantaget.") from None
+            raise CommandError(
+                _("%(reason)s Give --off-cadence to make the exception.") % {"reason": exc}
+            ) from None
         except EditionError as exc:
             raise CommandError(str(exc)) from None
         assert edition.nominations_close_at and edition.supplement_close_at and edition.ceremony_at
         self.stdout.write(
-            f"{edition.title} skapad (utkast). Nomineringar till och med "
-            f"{timezone.localtime(edition.nominations_close_at):%Y-%m-%d %H:%M}, komplettering "
-            f"till och med {timezone.localtime(edition.supplement_close_at):%Y-%m-%d %H:%M}, "
-            f"gala {timezone.localtime(edition.ceremony_at):%Y-%m-%d %H:%M}. "
-            f"Öppna nomineringen med `kommunpris open_nominations --year {edition.year}`."
+            _(
+                "%(edition)s created (draft). Nominations up to and including %(nominations)s, "
+                "supplements up to and including %(supplements)s, gala %(ceremony)s. Open the "
+                "call for nominations with `kommunpris open_nominations --year %(year)s`."
+            )
+            % {
+                "edition": edition.title,
+                "nominations": f"{timezone.localtime(edition.nominations_close_at):%Y-%m-%d %H:%M}",
+                "supplements": f"{timezone.localtime(edition.supplement_close_at):%Y-%m-%d %H:%M}",
+                "ceremony": f"{timezone.localtime(edition.ceremony_at):%Y-%m-%d %H:%M}",
+                "year": edition.year,
+            }
         )

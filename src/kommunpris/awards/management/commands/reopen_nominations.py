@@ -4,23 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kommunpris import dates
 from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.services import EditionError, reopen_nominations
+from kommunpris.commands import SiteLanguageCommand
 
 from ._edition_options import add_award_argument, edition_from_options
 
 
-class Command(BaseCommand):
-    help = (
-        "Öppnar nomineringen till en upplaga igen, om den stängdes före sista dag för "
-        "nomineringar (samma som knappen på arbetsytan)."
+class Command(SiteLanguageCommand):
+    description = gettext_lazy(
+        "Opens the call for nominations to an edition again, if it was closed before the last "
+        "day for nominations (the same as the button on the desk)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--year", type=int, required=True, help="Upplagans år, t.ex. 2027.")
+        parser.add_argument(
+            "--year", type=int, required=True, help=_("The edition's year, e.g. 2027.")
+        )
         add_award_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -30,6 +35,12 @@ class Command(BaseCommand):
         except EditionError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
-            f"Nomineringen till {edition.title} är öppen igen till och med "
-            f"{dates.moment(edition.nominations_close_at, swedish=True)}."
+            _(
+                "The call for nominations to %(edition)s is open again up to and including "
+                "%(until)s."
+            )
+            % {
+                "edition": edition.title,
+                "until": dates.moment(edition.nominations_close_at, swedish=True),
+            }
         )

@@ -7,14 +7,17 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kommunpris.awards.selectors import AwardNotFound, award
 from kommunpris.awards.selectors import edition as find_edition
 from kommunpris.awards.services import EditionError
+from kommunpris.commands import SiteLanguageCommand
 from kommunpris.jury.demo import DEMO_DOMAIN, run_call, run_jury
 from kommunpris.jury.services import JuryError
 from kommunpris.mail.models import OutgoingMail
@@ -23,25 +26,31 @@ from kommunpris.nominations.services import CandidacyError, NominationError
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-class Command(BaseCommand):
-    help = (
-        "Kör en hel påhittad upplaga genom samma tjänster som en människa använder: nomineringar "
-        "av riktiga kommuner, kandidaturer, en jury med jäv, poäng i varje omgång, omröstning och "
-        "beslut. Sista raden är vinnarens kommunkod och namn. Vägrar köra för ett år som redan "
-        "har en upplaga. Vinnaren blir offentlig vid publiceringstiden, som en riktig: kör demon "
-        "i en övningsdatabas."
+class Command(SiteLanguageCommand):
+    description = gettext_lazy(
+        "Runs a whole made-up edition through the same services a person uses: nominations of "
+        "real municipalities, candidacies, a jury with conflicts of interest, scores in every "
+        "round, the ballot and the decision. The last line is the winner's municipality code and "
+        "name. Refuses to run for a year that already has an edition. The winner becomes public "
+        "at the publication time, like a real one: run the demo in a practice database."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--year", type=int, required=True, help="Upplagans år, t.ex. 2029.")
+        parser.add_argument(
+            "--year", type=int, required=True, help=_("The edition's year, e.g. 2029.")
+        )
         parser.add_argument(
             "--publish-at",
             required=True,
-            metavar="TID",
-            help="Galan, då vinnaren blir offentlig, i svensk tid: t.ex. 2029-11-14T18:00.",
+            metavar=_("TIME"),
+            help=_(
+                "The gala, when the winner becomes public, in Swedish time: e.g. 2029-11-14T18:00."
+            ),
         )
         parser.add_argument(
-            "--seed", type=int, help="Slumpfrö; samma frö ger samma upplaga (standard: året)."
+            "--seed",
+            type=int,
+            help=_("Random seed; the same seed gives the same edition (default: the year)."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -51,16 +60,24 @@ class Command(BaseCommand):
         try:
             the_award = award()
         except AwardNotFound as exc:
-            raise CommandError(f"{exc} Läs in arkivet först: kommunpris bootstrap.") from None
+            raise CommandError(
+                _("%(reason)s Load the archive first: kommunpris bootstrap.") % {"reason": exc}
+            ) from None
         existing = find_edition(the_award, year)
         if existing is not None:
             raise CommandError(
-                f"{existing.title} finns redan (fas: {existing.phase}). Demon körs bara för ett år "
-                "utan data; välj ett annat år."
+                _(
+                    "%(edition)s exists already (phase: %(phase)s). The demo runs only for a year "
+                    "without data; choose another year."
+                )
+                % {"edition": existing.title, "phase": existing.phase}
             )
         rng = random.Random(seed)
         say = self.stdout.write
-        say(f"Demo: {the_award.name_in(year)} {year}, slumpfrö {seed}.")
+        say(
+            _("Demo: %(award)s %(year)s, random seed %(seed)s.")
+            % {"award": the_award.name_in(year), "year": year, "seed": seed}
+        )
         first_mail = OutgoingMail.objects.order_by("-id").values_list("id", flat=True).first() or 0
         # Every address is under .invalid; the messages are kept, never handed to a mail server.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
@@ -78,18 +95,23 @@ class Command(BaseCommand):
                         review_from=call.supplement_closed_at,
                     )
             except (EditionError, NominationError, CandidacyError, JuryError) as exc:
-                raise CommandError(f"Demon avbröts och inget sparades: {exc}") from None
+                raise CommandError(
+                    _("The demo was stopped and nothing was saved: %(reason)s") % {"reason": exc}
+                ) from None
         mails = OutgoingMail.objects.filter(id__gt=first_mail).count()
         say(
-            f"E-post: {mails} meddelanden till påhittade adresser (@{DEMO_DOMAIN}), "
-            "sparade i utkorgen."
+            _("E-mail: %(mails)s messages to made-up addresses (@%(domain)s), kept in the outbox.")
+            % {"mails": mails, "domain": DEMO_DOMAIN}
         )
         if publish_at <= timezone.now():
-            say("Publiceringstiden har redan passerat: vinnaren är offentlig direkt.")
+            say(_("The publication time has passed already: the winner is public at once."))
         else:
             say(
-                f"Beslutet är hemligt till {publish_at.astimezone(STOCKHOLM):%Y-%m-%d %H:%M}; "
-                "sedan visas vinnaren i arkivet, API:et, flödet och nedladdningarna."
+                _(
+                    "The decision is secret until %(moment)s; then the winner shows in the "
+                    "archive, the API, the feed and the downloads."
+                )
+                % {"moment": f"{publish_at.astimezone(STOCKHOLM):%Y-%m-%d %H:%M}"}
             )
         say(", ".join(f"{m.code} {m.name}" for m in winner.places))
 
@@ -98,5 +120,8 @@ def _parse_moment(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"--publish-at {text}: skriv t.ex. 2029-11-14T18:00.") from None
+        raise CommandError(
+            _("--publish-at %(text)s: write e.g. %(example)s.")
+            % {"text": text, "example": "2029-11-14T18:00"}
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=STOCKHOLM)

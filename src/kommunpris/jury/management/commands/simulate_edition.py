@@ -8,12 +8,15 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kommunpris.awards.selectors import AwardNotFound, award
 from kommunpris.awards.selectors import edition as find_edition
 from kommunpris.awards.services import EditionError
+from kommunpris.commands import SiteLanguageCommand
 from kommunpris.jury.demo import DEMO_DOMAIN
 from kommunpris.jury.services import JuryError
 from kommunpris.jury.simulation import Scale, simulate_edition
@@ -22,25 +25,29 @@ from kommunpris.nominations.services import CandidacyError, NominationError
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-class Command(BaseCommand):
-    help = (
-        "Kör en hel påhittad upplaga i hela landets storlek genom samma tjänster som en människa "
-        "använder: alla 290 kommuner som kandidaturer, 20 000 nomineringar bekräftade via sina "
-        "länkar, kontaktpersoner som svarar, 15 jurymedlemmar med jäv, tre omgångar där allt "
-        "bedöms, omröstning och beslut. Skriver hur lång tid varje del tog. Allt eller inget; "
-        "vägrar köra för ett år som redan har en upplaga. Kör den i en övningsdatabas: "
-        "meddelandena till de påhittade adresserna ligger kvar i utkorgen."
+class Command(SiteLanguageCommand):
+    description = gettext_lazy(
+        "Runs a whole made-up edition at the size of the whole country through the same services "
+        "a person uses: all 290 municipalities as candidacies, 20 000 nominations confirmed "
+        "through their links, contacts who answer, 15 jury members with conflicts of interest, "
+        "three rounds where everything is scored, the ballot and the decision. Writes how long "
+        "each part took. All or nothing; refuses to run for a year that already has an edition. "
+        "Run it in a practice database: the messages to the made-up addresses stay in the outbox."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--year", type=int, required=True, help="Upplagans år, t.ex. 2031.")
+        parser.add_argument(
+            "--year", type=int, required=True, help=_("The edition's year, e.g. 2031.")
+        )
         parser.add_argument(
             "--publish-at",
-            metavar="TID",
-            help="Galan, då vinnaren blir offentlig, i svensk tid (standard: 14 november "
-            "klockan 18 upplagans år).",
+            metavar=_("TIME"),
+            help=_(
+                "The gala, when the winner becomes public, in Swedish time (default: 14 November "
+                "at 18 in the edition's year)."
+            ),
         )
-        parser.add_argument("--seed", type=int, help="Slumpfrö (standard: året).")
+        parser.add_argument("--seed", type=int, help=_("Random seed (default: the year)."))
         defaults = Scale()
         parser.add_argument("--candidacies", type=int, default=defaults.candidacies)
         parser.add_argument("--nominations", type=int, default=defaults.nominations)
@@ -64,16 +71,31 @@ class Command(BaseCommand):
         try:
             the_award = award()
         except AwardNotFound as exc:
-            raise CommandError(f"{exc} Läs in arkivet först: kommunpris bootstrap.") from None
+            raise CommandError(
+                _("%(reason)s Load the archive first: kommunpris bootstrap.") % {"reason": exc}
+            ) from None
         existing = find_edition(the_award, year)
         if existing is not None:
             raise CommandError(
-                f"{existing.title} finns redan (fas: {existing.phase}); välj ett år utan upplaga."
+                _(
+                    "%(edition)s exists already (phase: %(phase)s); choose a year without an "
+                    "edition."
+                )
+                % {"edition": existing.title, "phase": existing.phase}
             )
         say = self.stdout.write
         say(
-            f"Simulering: {the_award.name_in(year)} {year}: {scale.candidacies} kandidaturer, "
-            f"{scale.nominations} nomineringar, {scale.jurors} i juryn."
+            _(
+                "Simulation: %(award)s %(year)s: %(candidacies)s candidacies, %(nominations)s "
+                "nominations, %(jurors)s on the jury."
+            )
+            % {
+                "award": the_award.name_in(year),
+                "year": year,
+                "candidacies": scale.candidacies,
+                "nominations": scale.nominations,
+                "jurors": scale.jurors,
+            }
         )
         try:
             with transaction.atomic():
@@ -86,13 +108,22 @@ class Command(BaseCommand):
                     say=say,
                 )
         except (EditionError, NominationError, CandidacyError, JuryError) as exc:
-            raise CommandError(f"Simuleringen avbröts och inget sparades: {exc}") from None
+            raise CommandError(
+                _("The simulation was stopped and nothing was saved: %(reason)s") % {"reason": exc}
+            ) from None
         seconds = simulated.seconds
         say(
-            f"Tid: nomineringar {seconds['nominations']:.0f} s, kontakter "
-            f"{seconds['contacts']:.0f} s, juryn {seconds['jury']:.0f} s; "
-            f"totalt {seconds['total']:.0f} s. Meddelandena till @{DEMO_DOMAIN} ligger i "
-            "utkorgen."
+            _(
+                "Time: nominations %(nominations)s s, contacts %(contacts)s s, the jury %(jury)s "
+                "s; in all %(total)s s. The messages to @%(domain)s are in the outbox."
+            )
+            % {
+                "nominations": f"{seconds['nominations']:.0f}",
+                "contacts": f"{seconds['contacts']:.0f}",
+                "jury": f"{seconds['jury']:.0f}",
+                "total": f"{seconds['total']:.0f}",
+                "domain": DEMO_DOMAIN,
+            }
         )
         say(", ".join(f"{m.code} {m.name}" for m in simulated.winner.places))
 
@@ -103,5 +134,8 @@ def _moment(text: str | None, year: int) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"--publish-at {text}: skriv t.ex. {year}-11-14T18:00.") from None
+        raise CommandError(
+            _("--publish-at %(text)s: write e.g. %(example)s.")
+            % {"text": text, "example": f"{year}-11-14T18:00"}
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=STOCKHOLM)

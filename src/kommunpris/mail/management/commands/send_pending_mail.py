@@ -6,35 +6,40 @@ import signal
 import threading
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kommunpris.commands import SiteLanguageCommand
 from kommunpris.mail import worker
 from kommunpris.mail.services import send_pending_mail
 
 
-class Command(BaseCommand):
-    help = (
-        "Skickar e-post som väntar. Med --loop: e-postarbetaren, som skickar allt som köas, "
-        "försöker igen med ökande väntan och ger upp efter ett tak (tills den stoppas)."
+class Command(SiteLanguageCommand):
+    description = gettext_lazy(
+        "Sends the e-mail that is waiting. With --loop: the mail worker, which sends everything "
+        "queued, tries again with growing waits and gives up after a limit (until it is stopped)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--loop",
             action="store_true",
-            help="Kör som e-postarbetare tills SIGTERM/SIGINT (systemd-tjänsten kommunpris-mail).",
+            help=_(
+                "Run as the mail worker until SIGTERM/SIGINT (the systemd service kommunpris-mail)."
+            ),
         )
         parser.add_argument(
             "--interval",
             type=float,
             default=2.0,
-            help="Sekunder mellan två pass när inget väntar (standard 2).",
+            help=_("Seconds between two passes when nothing is waiting (default 2)."),
         )
         parser.add_argument(
             "--batch",
             type=int,
             default=50,
-            help="Så många meddelanden tar arbetaren åt gången (standard 50).",
+            help=_("This many messages the worker takes at a time (default 50)."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,6 +51,8 @@ class Command(BaseCommand):
             worker.run_forever(interval=options["interval"], stop=stop, batch=options["batch"])
             return
         sent, pending = send_pending_mail()
-        self.stdout.write(f"{sent} skickade, {pending} väntar fortfarande.")
+        self.stdout.write(
+            _("%(sent)s sent, %(pending)s still waiting.") % {"sent": sent, "pending": pending}
+        )
         if pending:
-            self.stderr.write("Några meddelanden kunde inte skickas; se loggen och försök igen.")
+            self.stderr.write(_("Some messages could not be sent; see the log and try again."))

@@ -5,20 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kommunpris.commands import SiteLanguageCommand
 from kommunpris.operations.services import BackupError, create_backup
 
 
-class Command(BaseCommand):
-    help = (
-        "Skriver en säkerhetskopia av hela installationen (databasen och uppladdade filer) till "
-        "FILE, med kontrollsummor. Filen innehåller personuppgifter: förvara den därefter."
+class Command(SiteLanguageCommand):
+    description = gettext_lazy(
+        "Writes a backup of the whole installation (the database and uploaded files) to FILE, "
+        "with checksums. The file holds personal data: keep it accordingly."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "path", metavar="FILE", help="Ny fil, t.ex. kommunpris-2027-11-10.tar.gz"
+            "path", metavar="FILE", help=_("A new file, e.g. kommunpris-2027-11-10.tar.gz")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -27,8 +30,18 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
-            f"Säkerhetskopian är skriven till {result.path} ({result.size} byte): "
-            f"{result.rows} rader ur databasen och {result.files} uppladdade filer.\n"
-            f"SHA-256 för filen: {result.sha256}\n"
-            f"Signerad med säkerhetskopieringsnyckeln {result.key_id} (KOMMUNPRIS_BACKUP_KEY)."
+            _(
+                "The backup is written to %(path)s (%(size)s bytes): %(rows)s rows from the "
+                "database and %(files)s uploaded files.\n"
+                "SHA-256 of the file: %(sha256)s\n"
+                "Signed with the backup key %(key_id)s (KOMMUNPRIS_BACKUP_KEY)."
+            )
+            % {
+                "path": result.path,
+                "size": result.size,
+                "rows": result.rows,
+                "files": result.files,
+                "sha256": result.sha256,
+                "key_id": result.key_id,
+            }
         )

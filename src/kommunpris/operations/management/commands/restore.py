@@ -5,16 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kommunpris.audit.vocabulary import CLI
+from kommunpris.commands import SiteLanguageCommand
 from kommunpris.operations.services import BackupError, restore_backup
 
 
-class Command(BaseCommand):
-    help = (
-        "Återställer en säkerhetskopia från kommunpris backup till en tom databas. Hela filen "
-        "kontrolleras först; en skadad eller ändrad fil vägras och ingenting ändras."
+class Command(SiteLanguageCommand):
+    description = gettext_lazy(
+        "Restores a backup from kommunpris backup into an empty database. The whole file is "
+        "checked first; a damaged or altered file is refused and nothing changes."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,12 +25,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Ersätt allt som finns i databasen och bland de uppladdade filerna.",
+            help=_("Replace everything in the database and among the uploaded files."),
         )
         parser.add_argument(
             "--sha256",
             metavar="HEX",
-            help="Filens kontrollsumma som kommunpris backup skrev ut; kontrolleras först.",
+            help=_("The file's checksum as kommunpris backup printed it; checked first."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -41,24 +44,34 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
-            f"Återställt från säkerhetskopian gjord {result.backup_created_at}: "
-            f"{result.rows} rader och {result.files} uppladdade filer."
+            _(
+                "Restored from the backup made %(created_at)s: %(rows)s rows and %(files)s "
+                "uploaded files."
+            )
+            % {
+                "created_at": result.backup_created_at,
+                "rows": result.rows,
+                "files": result.files,
+            }
         )
         if result.older_schema:
             self.stdout.write(
-                "Säkerhetskopian gjordes före migreringarna "
-                + ", ".join(result.older_schema)
-                + "; kontrollera innehållet."
+                _("The backup was made before the migrations %(migrations)s; check the content.")
+                % {"migrations": ", ".join(result.older_schema)}
             )
         if result.trusted_by == "sha256":
             self.stdout.write(
-                "Filen godtogs på den SHA-256 du angav (inte på en signatur från den här "
-                "installationen)."
+                _(
+                    "The file was accepted on the SHA-256 you gave (not on a signature from this "
+                    "installation)."
+                )
             )
         if result.audit_intact:
-            self.stdout.write("Granskningsloggen är obruten.")
+            self.stdout.write(_("The audit log is unbroken."))
         else:
             self.stderr.write(
-                "Varning: granskningsloggen i säkerhetskopian är bruten. Kör kommunpris "
-                "verify_audit för att se var."
+                _(
+                    "Warning: the audit log in the backup is broken. Run kommunpris verify_audit "
+                    "to see where."
+                )
             )
