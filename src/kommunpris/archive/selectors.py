@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from kommunpris.awards.models import Award, Edition, Phase
@@ -99,7 +99,10 @@ def finalists_of(edition: Edition) -> list[Candidacy]:
     finalists, then nominees, in stated order. Each candidacy's `public_stage` is what the public
     may know of it, which can be less than its stage (a finalist is shown as a nominee while only
     the nominees are announced)."""
-    shortlisted: list[Candidacy] = getattr(edition, "shortlisted", [])
+    return _in_order(getattr(edition, "shortlisted", []))
+
+
+def _in_order(shortlisted: list[Candidacy]) -> list[Candidacy]:
     return sorted(shortlisted, key=lambda c: (-Stage.rank(public_stage_of(c)), c.pk))
 
 
@@ -130,7 +133,9 @@ class PublicFace:
         return [c for c in self.shortlist if public_stage_of(c) == Stage.NOMINEE]
 
 
-def _face(edition: Edition, winner: Winner | None, *, now: datetime) -> PublicFace:
+def _face(
+    edition: Edition, winner: Winner | None, shortlist: list[Candidacy], *, now: datetime
+) -> PublicFace:
     decision_public = decision_is_public(edition, now=now)
     return PublicFace(
         edition=edition,
@@ -138,7 +143,7 @@ def _face(edition: Edition, winner: Winner | None, *, now: datetime) -> PublicFa
         nominees_public=stage_is_public(edition, Stage.NOMINEE, now=now),
         finalists_public=stage_is_public(edition, Stage.FINALIST, now=now),
         winner=winner if decision_public else None,
-        shortlist=finalists_of(edition),
+        shortlist=shortlist,
     )
 
 
@@ -155,19 +160,22 @@ def public_faces(*, award: Award, now: datetime | None = None) -> list[PublicFac
         now=now,
     )
     winners = {w.edition_id: w for w in public_winners(award=award, now=now)}
-    return [_face(edition, winners.get(edition.pk), now=now) for edition in loaded]
+    return [
+        _face(edition, winners.get(edition.pk), finalists_of(edition), now=now)
+        for edition in loaded
+    ]
 
 
 def public_face(edition: Edition, *, now: datetime | None = None) -> PublicFace:
     """What the public may know of one edition now (read with its award and names)."""
     now = now if now is not None else timezone.now()
-    prefetch_related_objects([edition], _candidacies_prefetch(now=now))
+    shortlist = _in_order(list(_public_shortlist(now=now).filter(edition=edition)))
     winner = None
     if decision_is_public(edition, now=now):
         winner = Winner.objects.filter(edition=edition).prefetch_related(winner_members()).first()
         if winner is not None:
             winner.edition = edition
-    return _face(edition, winner, now=now)
+    return _face(edition, winner, shortlist, now=now)
 
 
 @dataclass(frozen=True)

@@ -678,6 +678,11 @@ def move_candidacy(*, candidacy: Candidacy, stage: str, by: User) -> Candidacy:
         )
     if candidacy.stage == stage:
         return candidacy
+    # Hook: an announced stage keeps the candidacies it was announced with (imported here, as
+    # kommunpris.jury.announcements builds on this module).
+    from .announcements import check_stage_move
+
+    check_stage_move(candidacy=candidacy, stage=stage)
     with transaction.atomic():
         before = candidacy.stage
         candidacy.stage = stage
