@@ -21,8 +21,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kommunpris import dates
+from kommunpris import dates, errors
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import Action, actor_label, edition_target
 from kommunpris.awards.models import Edition, Phase
 from kommunpris.mail.services import queue_mail
 from kommunpris.nominations.models import Candidacy, Stage
@@ -36,7 +37,7 @@ from kommunpris.permissions.announcements import announcement_fixing, may_announ
 from kommunpris.permissions.jury import is_chair
 
 from .models import Membership
-from .services import JuryError, actor_of, edition_locked, edition_target
+from .services import JuryError, edition_locked
 
 # "The nominees of Sveriges DigitaliseringsKommun 2029 …": the stage as the messages name it.
 STAGE_NAMES: dict[str, Promise] = {
@@ -59,8 +60,22 @@ STAGE_MEMBERSHIP: dict[str, Promise] = {
 }
 
 
-class AnnouncementError(JuryError):
-    """An announcement that cannot be made, moved or withdrawn; the message says what to do."""
+class AnnouncementError(JuryError, errors.DomainError):
+    """An announcement that cannot be made, moved or withdrawn; the message says what to do.
+    (A JuryError too, so the jury's pages that catch those show it beside their forms.)"""
+
+
+class AnnouncementNotAllowed(AnnouncementError, errors.NotAllowed):
+    """The actor may not announce this edition's stages."""
+
+
+class AnnouncementInvalid(AnnouncementError, errors.Invalid):
+    """The time or the stage given is wrong; the message says how to fix it."""
+
+
+class AnnouncementConflict(AnnouncementError, errors.Conflict):
+    """Not now: nothing to announce yet, already announced or passed, or a move the
+    announcement forbids."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +107,7 @@ def _words(edition: Edition, of: str, **more: object) -> dict[str, object]:
 
 def _require_stage(stage: str) -> str:
     if stage not in ANNOUNCED_STAGES:
-        raise AnnouncementError(
+        raise AnnouncementInvalid(
             _("Only the nominees and the finalists are announced on their own, not '%(stage)s'.")
             % {"stage": stage}
         )
@@ -103,16 +118,16 @@ def _require_may_announce(actor: User, edition: Edition) -> None:
     if may_announce(actor, edition):
         return
     if not is_chair(actor, edition):
-        raise AnnouncementError(
+        raise AnnouncementNotAllowed(
             _("Only the jury's chair of %(title)s can announce the nominees and the finalists.")
             % {"title": edition.title}
         )
     if decision_is_public(edition):
-        raise AnnouncementError(
+        raise AnnouncementConflict(
             _("The decision of %(title)s is public, and with it every nominee and finalist.")
             % {"title": edition.title}
         )
-    raise AnnouncementError(
+    raise AnnouncementConflict(
         _(
             "The jury's work on %(title)s has not begun; the nominees and the finalists are "
             "announced once the jury has chosen them."
@@ -134,11 +149,11 @@ def _check_time(
     edition: Edition, stage: str, publish_at: datetime, *, publish_at_once: bool
 ) -> None:
     if timezone.is_naive(publish_at):
-        raise AnnouncementError(_("Give the publication time with its time zone."))
+        raise AnnouncementInvalid(_("Give the publication time with its time zone."))
     when = dates.moment(publish_at)
     local = timezone.localtime(publish_at)
     if not edition.year <= local.year <= edition.year + 1:
-        raise AnnouncementError(
+        raise AnnouncementInvalid(
             _(
                 "The publication time %(when)s is outside %(first)s–%(last)s: an edition's "
                 "announcements fall in its year or, with a late gala, the year after. Correct "
@@ -147,7 +162,7 @@ def _check_time(
             % {"when": when, "first": edition.year, "last": edition.year + 1}
         )
     if publish_at <= timezone.now() and not publish_at_once:
-        raise AnnouncementError(
+        raise AnnouncementInvalid(
             _(
                 "The publication time %(when)s has already passed: %(stage)s would become "
                 "public at once. Give a later time, or confirm that they are to be published "
@@ -160,7 +175,7 @@ def _check_time(
     for other in earlier:
         moment = stage_publish_at(edition, other)
         if moment is not None and publish_at < moment:
-            raise AnnouncementError(
+            raise AnnouncementInvalid(
                 _(
                     "%(other)s of %(title)s are announced on %(other_when)s; %(stage)s cannot "
                     "be announced before them. Choose %(other_when)s or later."
@@ -175,7 +190,7 @@ def _check_time(
     for other in later:
         moment = stage_publish_at(edition, other)
         if moment is not None and publish_at > moment:
-            raise AnnouncementError(
+            raise AnnouncementInvalid(
                 _(
                     "%(other)s of %(title)s are announced on %(other_when)s; %(stage)s must be "
                     "announced no later than that. Choose %(other_when)s or earlier, or move "
@@ -189,7 +204,7 @@ def _check_time(
                 )
             )
     if edition.phase == Phase.DECIDED and edition.publish_at and publish_at > edition.publish_at:
-        raise AnnouncementError(
+        raise AnnouncementInvalid(
             _(
                 "The winner of %(title)s is made public on %(winner_when)s; %(stage)s must be "
                 "announced no later than that."
@@ -201,12 +216,12 @@ def _check_time(
 def _require_not_passed(edition: Edition, stage: str) -> datetime:
     moment = stage_publish_at(edition, stage)
     if moment is None:
-        raise AnnouncementError(
+        raise AnnouncementConflict(
             _("%(stage)s of %(title)s have not been announced.")
             % _words(edition, stage, stage=capfirst(str(STAGE_NAMES[stage])))
         )
     if stage_announced_at(edition, stage) is not None:
-        raise AnnouncementError(
+        raise AnnouncementConflict(
             _(
                 "%(stage)s of %(title)s were made public on %(when)s; that can no longer be "
                 "moved or withdrawn."
@@ -232,7 +247,7 @@ def check_announcement(
     _require_stage(stage)
     moment = stage_publish_at(edition, stage)
     if moment is not None:
-        raise AnnouncementError(
+        raise AnnouncementConflict(
             _(
                 "%(stage)s of %(title)s are already announced for %(when)s. Move that time "
                 "instead, or withdraw the announcement."
@@ -243,7 +258,7 @@ def check_announcement(
         )
     reached = _reached(edition, stage)
     if not reached:
-        raise AnnouncementError(str(NONE_YET[stage]) % {"title": edition.title})
+        raise AnnouncementConflict(str(NONE_YET[stage]) % {"title": edition.title})
     _check_time(edition, stage, publish_at, publish_at_once=publish_at_once)
     return CheckedAnnouncement(edition, stage, publish_at, reached)
 
@@ -273,7 +288,7 @@ def check_withdraw(*, edition: Edition, stage: str, actor: User) -> CheckedAnnou
 
 
 def _set_time(
-    edition: Edition, stage: str, publish_at: datetime | None, *, actor: User, action: str
+    edition: Edition, stage: str, publish_at: datetime | None, *, actor: User, action: Action
 ) -> None:
     field = ANNOUNCED_STAGES[Stage(stage)]
     before = getattr(edition, field)
@@ -282,7 +297,7 @@ def _set_time(
     reached = _reached(edition, stage)
     record_event(
         action=action,
-        actor=actor_of(actor),
+        actor=actor_label(actor),
         target=edition_target(edition),
         before={"stage": stage, "publish_at": before},
         after={
@@ -328,7 +343,7 @@ def announce_stage(
     )
     with transaction.atomic():
         moment = _effective(publish_at)
-        _set_time(edition, stage, moment, actor=actor, action="edition.announcement_made")
+        _set_time(edition, stage, moment, actor=actor, action=Action.EDITION_ANNOUNCEMENT_MADE)
         _tell_the_jury(edition, stage, moment)
     return edition
 
@@ -352,7 +367,9 @@ def reschedule_announcement(
     )
     with transaction.atomic():
         moment = _effective(publish_at)
-        _set_time(edition, stage, moment, actor=actor, action="edition.announcement_rescheduled")
+        _set_time(
+            edition, stage, moment, actor=actor, action=Action.EDITION_ANNOUNCEMENT_RESCHEDULED
+        )
         _tell_the_jury(edition, stage, moment)
     return edition
 
@@ -363,7 +380,7 @@ def withdraw_announcement(*, edition: Edition, stage: str, actor: User) -> Editi
     candidacies may move again."""
     check_withdraw(edition=edition, stage=stage, actor=actor)
     with transaction.atomic():
-        _set_time(edition, stage, None, actor=actor, action="edition.announcement_withdrawn")
+        _set_time(edition, stage, None, actor=actor, action=Action.EDITION_ANNOUNCEMENT_WITHDRAWN)
         _tell_the_jury(edition, stage, None)
     return edition
 
@@ -384,11 +401,11 @@ def check_stage_move(*, candidacy: Candidacy, stage: str) -> None:
         stage=capfirst(str(STAGE_NAMES[fixed])),
     )
     if stage_announced_at(edition, fixed) is not None:
-        raise AnnouncementError(
+        raise AnnouncementConflict(
             _("%(stage)s of %(title)s were made public on %(when)s; %(who)s can no longer change.")
             % words
         )
-    raise AnnouncementError(
+    raise AnnouncementConflict(
         _(
             "%(stage)s of %(title)s are announced for %(when)s, as they are now. To change "
             "%(who)s, first withdraw that announcement on the announcements page."

@@ -15,6 +15,7 @@ from kommunpris.awards.models import Edition, Phase
 from kommunpris.nominations.models import Candidacy, Stage
 from kommunpris.permissions import ANNOUNCED_STAGES, decision_is_public, stage_publish_at
 from kommunpris.permissions.jury import is_chair, may_view_jury
+from kommunpris.permissions.registry import register
 
 AnyUser = User | AnonymousUser
 
@@ -49,3 +50,7 @@ def announcement_fixing(candidacy: Candidacy, stage: str) -> str:
         if (reached >= threshold) != (moving_to >= threshold):
             return announced
     return ""
+
+
+register("jury.view_announcements", may_view_announcements)
+register("jury.announce", may_announce)
