@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path, register_converter
 
-from .jury_views import ballot, funnel, members, rubric, scoring
+from .jury_views import announcements, ballot, funnel, members, rubric, scoring
 
 
 class StageConverter:
@@ -53,4 +53,5 @@ urlpatterns: list[URLPattern] = [
     path("<int:year>/omrostning/", ballot.ballot, name="jury-ballot"),
     path("<int:year>/omrostning/resultat/", ballot.count, name="jury-count"),
     path("<int:year>/beslut/", ballot.decision, name="jury-decision"),
+    path("<int:year>/offentliggoranden/", announcements.announcements, name="jury-announcements"),
 ]
