@@ -141,9 +141,7 @@ def test_the_public_sees_each_stage_from_its_own_time_everywhere(shortlisted):
     ]
 
 
-def test_only_the_chair_may_announce_and_bad_input_is_said_beside_the_form(
-    shortlisted, factories
-):
+def test_only_the_chair_may_announce_and_bad_input_is_said_beside_the_form(shortlisted, factories):
     jury = shortlisted
     with time_machine.travel(MAY, tick=False):
         for person in (jury.anna, jury.organiser):
