@@ -60,7 +60,7 @@ def test_chair_announces_nominees_after_a_page_saying_what_becomes_public_when(
         assert "Offentliggöra de nominerade i Sveriges DigitaliseringsKommun 2029?" in said
         assert (
             "Den 10 maj 2029 kl. 10:00 visar upplagans sida, kartan, kommunernas sidor, API:t, "
-            "flödet och nedladdningarna de nominerade: Ovanåker, Timrå." in said
+            "flödet och nedladdningarna de nominerade: Ovanåker; Timrå." in said
         )
         assert "Till dess visar inget offentligt vem som är nominerad." in said
         assert jury.edition.__class__.objects.get(pk=jury.edition.pk).nominees_publish_at is None

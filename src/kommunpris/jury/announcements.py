@@ -35,6 +35,7 @@ from kommunpris.permissions import (
 )
 from kommunpris.permissions.announcements import announcement_fixing, may_announce
 from kommunpris.permissions.jury import is_chair
+from kommunpris.register.collation import swedish_sort_key
 
 from .models import Membership
 from .services import JuryError, edition_locked
@@ -138,11 +139,12 @@ def _require_may_announce(actor: User, edition: Edition) -> None:
 
 def _reached(edition: Edition, stage: str) -> list[Candidacy]:
     """Every candidacy that has reached the stage (a finalist has been a nominee too)."""
-    return [
+    reached = [
         c
         for c in Candidacy.objects.filter(edition=edition).prefetch_related("members__municipality")
         if Stage.rank(c.stage) >= Stage.rank(stage)
     ]
+    return sorted(reached, key=lambda c: (swedish_sort_key(c.name), c.pk))
 
 
 def _check_time(

@@ -39,6 +39,7 @@ from kommunpris.permissions import (
 )
 from kommunpris.permissions.announcements import may_announce
 from kommunpris.permissions.jury import conflicted_candidacy_ids
+from kommunpris.register.collation import swedish_sort_key
 
 from ..announcement_forms import AnnouncementForm
 from ..confirmation import Confirmation, is_confirmed, is_revising
@@ -72,7 +73,10 @@ def _rows(jury: Jury, bound: dict[str, AnnouncementForm]) -> list[StageRow]:
         passed = stage_announced_at(edition, stage) is not None
         reached = sum(n for s, n in counts.items() if Stage.rank(s) >= Stage.rank(stage))
         names = (
-            [c.name for c in selectors.candidacies_for(edition, jury.user, stage=stage)]
+            sorted(
+                (c.name for c in selectors.candidacies_for(edition, jury.user, stage=stage)),
+                key=swedish_sort_key,
+            )
             if jury.is_member
             else None
         )
@@ -111,7 +115,8 @@ def _conflicted_note(jury: Jury, stage: str) -> list[str]:
 
 def _visible_names(jury: Jury, checked: CheckedAnnouncement) -> str:
     hidden = conflicted_candidacy_ids(jury.user, jury.edition)
-    return ", ".join(c.name for c in checked.candidacies if c.pk not in hidden)
+    # A joint candidacy's name has commas of its own ("Mora, Orsa och Älvdalen").
+    return "; ".join(c.name for c in checked.candidacies if c.pk not in hidden)
 
 
 def _announce_confirmation(jury: Jury, checked: CheckedAnnouncement) -> Confirmation:
