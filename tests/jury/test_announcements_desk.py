@@ -204,3 +204,31 @@ def test_chair_moves_and_withdraws_until_the_time_has_passed(shortlisted, factor
         assert "kan inte längre flyttas eller dras tillbaka" in text(chair.get(PAGE))
     jury.edition.refresh_from_db()
     assert jury.edition.nominees_publish_at == NOMINEES
+
+
+# Each limit counts the query for the data version every public answer makes (web.freshness).
+@pytest.mark.parametrize(
+    ("url", "limit"),
+    [
+        ("/vinnare/2029/", 8),
+        ("/feed/", 12),
+        ("/api/v1/editions", 10),
+        ("/kommun/kommuner.csv", 10),
+        ("/karta/", 10),
+    ],
+)
+def test_announced_pages_read_a_fixed_number_of_queries(
+    shortlisted, django_assert_max_num_queries, url, limit
+):
+    jury = shortlisted
+    with time_machine.travel(MAY, tick=False):
+        from kommunpris.jury.announcements import announce_stage
+
+        announce_stage(
+            edition=jury.edition, stage=Stage.NOMINEE, publish_at=NOMINEES, actor=jury.chair
+        )
+        announce_stage(
+            edition=jury.edition, stage=Stage.FINALIST, publish_at=FINALISTS, actor=jury.chair
+        )
+    with time_machine.travel(FINALISTS, tick=False), django_assert_max_num_queries(limit):
+        assert Client().get(url).status_code == 200
