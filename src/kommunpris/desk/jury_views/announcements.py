@@ -37,7 +37,7 @@ from kommunpris.permissions import (
     stage_is_public,
     stage_publish_at,
 )
-from kommunpris.permissions.announcements import may_announce
+from kommunpris.permissions.announcements import may_announce, may_view_announcements
 from kommunpris.permissions.jury import conflicted_candidacy_ids
 from kommunpris.register.collation import swedish_sort_key
 
@@ -241,6 +241,8 @@ def _done(stage: str, action: str, edition_publish: datetime | None) -> str:
 def announcements(request: HttpRequest, year: int) -> HttpResponse:
     jury = jury_for(request, year)
     edition = jury.edition
+    if not may_view_announcements(jury.user, edition):
+        raise Http404(_("There is no such page."))
     bound: dict[str, AnnouncementForm] = {}
     if request.method == "POST":
         if not may_announce(jury.user, edition):
