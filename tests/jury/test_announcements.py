@@ -37,7 +37,7 @@ SECOND = timedelta(seconds=1)
 def shortlisted(jury):
     """Ovanåker, Timrå and Mora–Orsa–Älvdalen are nominees, Kiruna and Ljusdal are not."""
     for candidacy in (jury.ovanaker, jury.timra, jury.joint):
-        services.move_candidacy(candidacy=candidacy, stage=Stage.NOMINEE, by=jury.chair)
+        services.move_candidacy(candidacy=candidacy, stage=Stage.NOMINEE, actor=jury.chair)
     jury.refresh()
     return jury
 
@@ -90,8 +90,8 @@ def test_finalists_show_as_nominees_until_their_own_time(shortlisted):
         announce_stage(
             edition=jury.edition, stage=Stage.NOMINEE, publish_at=NOMINEES, actor=jury.chair
         )
-        services.move_candidacy(candidacy=jury.ovanaker, stage=Stage.FINALIST, by=jury.chair)
-        services.move_candidacy(candidacy=jury.joint, stage=Stage.FINALIST, by=jury.chair)
+        services.move_candidacy(candidacy=jury.ovanaker, stage=Stage.FINALIST, actor=jury.chair)
+        services.move_candidacy(candidacy=jury.joint, stage=Stage.FINALIST, actor=jury.chair)
         announce_stage(
             edition=jury.edition, stage=Stage.FINALIST, publish_at=FINALISTS, actor=jury.chair
         )
@@ -116,7 +116,7 @@ def test_finalists_show_as_nominees_until_their_own_time(shortlisted):
 def test_finalists_announced_alone_leave_the_other_nominees_confidential(shortlisted):
     jury = shortlisted
     with time_machine.travel(MAY, tick=False):
-        services.move_candidacy(candidacy=jury.timra, stage=Stage.FINALIST, by=jury.chair)
+        services.move_candidacy(candidacy=jury.timra, stage=Stage.FINALIST, actor=jury.chair)
         announce_stage(
             edition=jury.edition, stage=Stage.FINALIST, publish_at=FINALISTS, actor=jury.chair
         )
@@ -195,7 +195,7 @@ def test_announce_at_once_records_the_moment_it_became_public(shortlisted):
 def test_times_keep_the_order_nominees_finalists_winner(shortlisted):
     jury = shortlisted
     with time_machine.travel(MAY, tick=False):
-        services.move_candidacy(candidacy=jury.timra, stage=Stage.FINALIST, by=jury.chair)
+        services.move_candidacy(candidacy=jury.timra, stage=Stage.FINALIST, actor=jury.chair)
         announce_stage(
             edition=jury.edition, stage=Stage.FINALIST, publish_at=FINALISTS, actor=jury.chair
         )
@@ -242,14 +242,14 @@ def test_announced_stage_fixes_who_reached_it_until_withdrawn(shortlisted):
                 "kl. 10:00, så som de är nu. Dra först tillbaka det offentliggörandet"
             ),
         ):
-            services.move_candidacy(candidacy=jury.timra, stage=Stage.CANDIDACY, by=jury.chair)
+            services.move_candidacy(candidacy=jury.timra, stage=Stage.CANDIDACY, actor=jury.chair)
         with pytest.raises(AnnouncementError, match="offentliggörs 10 maj 2029"):
-            services.move_candidacy(candidacy=jury.kiruna, stage=Stage.FINALIST, by=jury.chair)
+            services.move_candidacy(candidacy=jury.kiruna, stage=Stage.FINALIST, actor=jury.chair)
         # Choosing finalists among the nominees changes no nominee.
-        services.move_candidacy(candidacy=jury.timra, stage=Stage.FINALIST, by=jury.chair)
+        services.move_candidacy(candidacy=jury.timra, stage=Stage.FINALIST, actor=jury.chair)
 
         withdraw_announcement(edition=jury.edition, stage=Stage.NOMINEE, actor=jury.chair)
-        services.move_candidacy(candidacy=jury.kiruna, stage=Stage.NOMINEE, by=jury.chair)
+        services.move_candidacy(candidacy=jury.kiruna, stage=Stage.NOMINEE, actor=jury.chair)
         announce_stage(
             edition=jury.edition, stage=Stage.NOMINEE, publish_at=NOMINEES, actor=jury.chair
         )
@@ -257,7 +257,7 @@ def test_announced_stage_fixes_who_reached_it_until_withdrawn(shortlisted):
         time_machine.travel(NOMINEES + SECOND, tick=False),
         pytest.raises(AnnouncementError, match="offentliggjordes 10 maj 2029 kl. 10:00"),
     ):
-        services.move_candidacy(candidacy=jury.kiruna, stage=Stage.CANDIDACY, by=jury.chair)
+        services.move_candidacy(candidacy=jury.kiruna, stage=Stage.CANDIDACY, actor=jury.chair)
     jury.refresh()
     assert jury.kiruna.stage == Stage.NOMINEE
     assert [e.action for e in AuditEvent.objects.filter(action__startswith="edition.ann")] == [
@@ -307,17 +307,17 @@ def test_announcement_past_the_decision_is_refused(jury):
     """After the decision the winner's time bounds the announcements; once it is public the
     chair has nothing left to announce."""
     with time_machine.travel(MAY, tick=False):
-        services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, by=jury.chair)
-        services.close_round(scoring_round=jury.round(Stage.CANDIDACY), by=jury.chair)
-        services.move_candidacy(candidacy=jury.timra, stage=Stage.FINALIST, by=jury.chair)
-        services.start_deliberation(edition=jury.edition, by=jury.chair)
+        services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, actor=jury.chair)
+        services.close_round(scoring_round=jury.round(Stage.CANDIDACY), actor=jury.chair)
+        services.move_candidacy(candidacy=jury.timra, stage=Stage.FINALIST, actor=jury.chair)
+        services.start_deliberation(edition=jury.edition, actor=jury.chair)
         services.record_decision(
             edition=jury.edition,
             candidacy=jury.timra,
             display_name="Timrå kommun",
             motivation="Timrå visar vägen.",
             publish_at=GALA,
-            by=jury.chair,
+            actor=jury.chair,
         )
         with pytest.raises(AnnouncementError, match="Vinnaren i Sveriges Digitaliserings"):
             announce_stage(

@@ -31,8 +31,8 @@ def text(response) -> str:
 def shortlisted(jury):
     """Ovanåker and Timrå nominees, Ovanåker a finalist; the others stay candidacies."""
     for candidacy in (jury.ovanaker, jury.timra):
-        services.move_candidacy(candidacy=candidacy, stage=Stage.NOMINEE, by=jury.chair)
-    services.move_candidacy(candidacy=jury.ovanaker, stage=Stage.FINALIST, by=jury.chair)
+        services.move_candidacy(candidacy=candidacy, stage=Stage.NOMINEE, actor=jury.chair)
+    services.move_candidacy(candidacy=jury.ovanaker, stage=Stage.FINALIST, actor=jury.chair)
     jury.refresh()
     return jury
 

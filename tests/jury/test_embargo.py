@@ -201,7 +201,7 @@ def changed_between(before: dict[str, str], after: dict[str, str]) -> set[str]:
 
 
 def review_and_score(jury: Any) -> None:
-    services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, by=jury.chair)
+    services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, actor=jury.chair)
     criteria = jury.criteria()
     for candidacy, value in (
         (jury.ovanaker, 4),
@@ -212,7 +212,7 @@ def review_and_score(jury: Any) -> None:
         services.save_score_sheet(
             scoring_round=jury.round(Stage.CANDIDACY),
             candidacy=candidacy,
-            juror=jury.anna,
+            actor=jury.anna,
             entries={
                 c.pk: services.EntryInput(value, COMMENT.format(name=c.name)) for c in criteria
             },
@@ -237,9 +237,9 @@ def test_embargo_each_stage_is_revealed_at_its_own_time_and_not_a_second_before(
     with time_machine.travel(REVIEW, tick=False):
         baseline = crawl(2029)
         # The nominees: Ovanåker, Timrå, Kiruna and Mora–Orsa–Älvdalen; Ljusdal stays out.
-        services.close_round(scoring_round=jury.round(Stage.CANDIDACY), by=jury.chair)
+        services.close_round(scoring_round=jury.round(Stage.CANDIDACY), actor=jury.chair)
         for candidacy in (jury.ovanaker, jury.timra, jury.joint, jury.kiruna):
-            services.move_candidacy(candidacy=candidacy, stage=Stage.NOMINEE, by=jury.chair)
+            services.move_candidacy(candidacy=candidacy, stage=Stage.NOMINEE, actor=jury.chair)
         announce_stage(
             edition=jury.edition, stage=Stage.NOMINEE, publish_at=NOMINEES, actor=jury.chair
         )
@@ -286,7 +286,7 @@ def test_embargo_each_stage_is_revealed_at_its_own_time_and_not_a_second_before(
 
     with time_machine.travel(CHOOSING_FINALISTS, tick=False):
         for candidacy in (jury.ovanaker, jury.timra, jury.joint):
-            services.move_candidacy(candidacy=candidacy, stage=Stage.FINALIST, by=jury.chair)
+            services.move_candidacy(candidacy=candidacy, stage=Stage.FINALIST, actor=jury.chair)
         announce_stage(
             edition=jury.edition, stage=Stage.FINALIST, publish_at=FINALISTS, actor=jury.chair
         )
@@ -313,10 +313,10 @@ def test_embargo_each_stage_is_revealed_at_its_own_time_and_not_a_second_before(
     assert "Sveriges DigitaliseringsKommun 2029: finalisterna" in finalists["/feed/"]
 
     with time_machine.travel(DELIBERATION, tick=False):
-        services.start_deliberation(edition=jury.edition, by=jury.chair)
+        services.start_deliberation(edition=jury.edition, actor=jury.chair)
         ranks = {jury.ovanaker.pk: 1, jury.timra.pk: 2, jury.joint.pk: 3}
-        services.cast_ballot(edition=jury.edition, juror=jury.anna, ranks=ranks)
-        services.cast_ballot(edition=jury.edition, juror=jury.chair, ranks=ranks)
+        services.cast_ballot(edition=jury.edition, actor=jury.anna, ranks=ranks)
+        services.cast_ballot(edition=jury.edition, actor=jury.chair, ranks=ranks)
         services.record_decision(
             edition=jury.edition,
             candidacy=jury.ovanaker,
@@ -324,7 +324,7 @@ def test_embargo_each_stage_is_revealed_at_its_own_time_and_not_a_second_before(
             motivation=MOTIVATION,
             motivation_en="Ovanåker shows the way.",
             publish_at=GALA,
-            by=jury.chair,
+            actor=jury.chair,
         )
     jury.refresh()
     assert jury.edition.phase == Phase.DECIDED
