@@ -83,7 +83,7 @@ def _send_everything(award: Award, capture: Any, then: Any = None) -> None:
         then()
     with capture(execute=True):
         nominations.register_contact(
-            edition=edition, municipality=sundsvall, email="kontakt@sundsvall.se", actor=ORGANISER
+            edition=edition, municipality=sundsvall, email="kontakt@sundsvall.se", actor=CLI
         )
         nominations.request_contact_link(email="kontakt@sundsvall.se")
         jury.invite_member(edition=edition, email="sara@example.se", role=Role.JUROR, actor=CLI)

@@ -211,14 +211,14 @@ class _Call:
             municipality=_municipality(code),
             email=email,
             name=f"Digitaliseringschefen i {_municipality(code).name}",
-            actor=ORGANISER,
+            actor=CLI,
         )
         contact = MunicipalityContact.objects.select_related("edition__award").get(pk=registered.pk)
         candidacy = self.candidacy(code)
-        nominations.respond_to_candidacy(candidacy=candidacy, contact=contact, accept=True)
+        nominations.respond_to_candidacy(candidacy=candidacy, actor=contact, accept=True)
         nominations.save_contribution(
             candidacy=self.candidacy(code),
-            contact=contact,
+            actor=contact,
             proud=f"Vår egen berättelse om {candidacy.name}.",
             effect="Invånarna väntar kortare och får svar dygnet runt.",
             learned="Att samarbete över gränserna ger mer än det kostar.",
@@ -226,7 +226,7 @@ class _Call:
         if not pdf:
             return None
         return nominations.add_attachment(
-            candidacy=self.candidacy(code), contact=contact, upload=_pdf(pdf)
+            candidacy=self.candidacy(code), actor=contact, upload=_pdf(pdf)
         )
 
 
@@ -354,7 +354,7 @@ def build_world() -> World:
         )
         call.nominate(JOINT[2], name="Fatima Ali", email="fatima.ali@example.se")
         nominations.join_candidacies(
-            candidacies=[call.candidacy(code) for code in JOINT], actor=ORGANISER
+            candidacies=[call.candidacy(code) for code in JOINT], actor=CLI
         )
         for code in (SUNDSVALL, KIRUNA, TIMRA, LJUSDAL):
             call.nominate(code, name="Erik Strand", email="erik.strand@example.se")
