@@ -19,14 +19,16 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kommunpris.accounts.testing import sign_in_verified
-from tests.permissions.world import World, build_world
+from tests.permissions.world import World, _first_odd_year_after, build_world
 
 from .test_accessibility import violations
 
 Path_ = Callable[[World], str]
+# The year of the world's edition in deliberation.
+JURY_YEAR = _first_odd_year_after(timezone.localdate().year) + 2
 
 
 def _jury(name: str, **kwargs: Any) -> Path_:
@@ -85,6 +87,8 @@ PAGES: dict[str, tuple[str, Path_]] = {
     "ballot count": ("chair", _jury("jury-count")),
     "decision form": ("chair", _jury("jury-decision")),
     "decision recorded": ("chair", _of("jury-decision", "decided")),
+    "announcements (chair)": ("chair", _jury("jury-announcements")),
+    "announcements (organiser)": ("staff", _jury("jury-announcements")),
     "start (juror)": ("juror", _plain("desk:home")),
     "my ties": ("juror", _jury("jury-ties")),
     "score sheet (juror)": (
@@ -113,6 +117,12 @@ CONFIRMATIONS: dict[str, tuple[str, Path_, dict[str, str], str]] = {
         _jury("jury-decision"),
         {"Juryns motivering (svenska)": "Tre kommuner som delar allt de bygger."},
         "Registrera beslutet …",
+    ),
+    "announce the nominees": (
+        "chair",
+        _jury("jury-announcements"),
+        {"När de nominerade blir offentliga, svensk tid": f"{JURY_YEAR}-05-10T10:00"},
+        "Offentliggör de nominerade",
     ),
     "declare a tie": (
         "juror",

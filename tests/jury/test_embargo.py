@@ -1,15 +1,17 @@
-"""The embargo: before the publication time no public surface reveals the winner, the finalists
-or any score; at the publication time they appear everywhere with no manual step.
+"""The embargo, at each of its three times: before the chair's announcement of the nominees no
+public surface reveals who is a nominee, before the finalists' who is a finalist, before the gala
+the winner or any score; at each time they appear everywhere with no manual step.
 
 Every public URL is crawled (links followed from / and /en/, the API paths of the OpenAPI
-document, the feed, downloads and exports) three times with the clock set by time-machine:
-while the jury is still reviewing (the baseline), just before the gala after the decision, and
-just after the gala. Before the gala every page must read exactly as in the baseline, apart from
-the edition's phase and its announced publication time.
+document, the feed, downloads and exports) with the clock set by time-machine: while the jury is
+still reviewing (the baseline), and just before and just after each of the three publication
+times — the nominees in May, the finalists in June, the winner at the gala. Before each time
+every page must read exactly as after the previous one (the baseline, first), apart from the
+edition's phase and the announced publication times.
 
-The crawls around the gala run with the store of public answers that production keeps in each
+The crawls around each time run with the store of public answers that production keeps in each
 process (kommunpris.web.page_store), 31 seconds apart (within the time it keeps an answer), and
-every public answer just before the gala tells caches to keep it no longer than to the gala.
+every public answer just before a time tells caches to keep it no longer than to that time.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import unescape
 from typing import Any
 from urllib.parse import unquote_plus, urljoin, urlsplit
@@ -31,14 +33,20 @@ from django.test import Client
 
 from kommunpris.awards.models import Phase
 from kommunpris.jury import services
+from kommunpris.jury.announcements import announce_stage
 from kommunpris.nominations.models import Stage
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+REVIEW = datetime(2029, 5, 2, 9, 0, tzinfo=STOCKHOLM)
+NOMINEES = datetime(2029, 5, 10, 10, 0, tzinfo=STOCKHOLM)
+FINALISTS = datetime(2029, 6, 14, 10, 0, tzinfo=STOCKHOLM)
 GALA = datetime(2029, 11, 14, 18, 0, tzinfo=STOCKHOLM)
-REVIEW = datetime(2029, 10, 1, 9, 0, tzinfo=STOCKHOLM)
-JUST_BEFORE = datetime(2029, 11, 14, 17, 59, 30, tzinfo=STOCKHOLM)
-JUST_AFTER = datetime(2029, 11, 14, 18, 0, 1, tzinfo=STOCKHOLM)
+CHOOSING_FINALISTS = datetime(2029, 6, 1, 9, 0, tzinfo=STOCKHOLM)
+DELIBERATION = datetime(2029, 10, 1, 9, 0, tzinfo=STOCKHOLM)
 
+
+BEFORE = timedelta(seconds=30)  # within a minute of the time: answers say max-age=30
+AFTER = timedelta(seconds=1)
 DISPLAY_NAME = "Ovanåkers kommun"
 MOTIVATION = "Ovanåker visar att en liten kommun kan leda digitaliseringen i hela Hälsingland."
 COMMENT = "Hemlig jurykommentar om {name}"
@@ -133,6 +141,7 @@ _PHASE = re.compile(
     r"Jury review|Deliberation|Decided"
 )
 _STATUS = re.compile(r'<section aria-labelledby="status-heading">.*?</section>\s*', re.S)
+_ANNOUNCED_TIME = re.compile(r'\n[ \t]*<p class="announcement">.*?</p>')
 _ANNOUNCEMENT = re.compile(
     r"(The winner will be announced|The winner is announced|Vinnaren offentliggörs|"
     r"Vinnaren tillkännages)[^<]*"
@@ -140,45 +149,174 @@ _ANNOUNCEMENT = re.compile(
 
 
 def normalise(body: str) -> str:
-    """Leaves out what may differ before the gala: the phase and the announced publication time."""
+    """Leaves out what may differ before a publication time: the phase and the announced
+    publication times."""
     body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
     body = _STATUS.sub("", body)
+    body = _ANNOUNCED_TIME.sub("", body)
     body = _ANNOUNCEMENT.sub("ANNOUNCEMENT", body)
     return _PHASE.sub("PHASE", body)
 
 
+def text_of(body: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", body)).split())
+
+
+# Municipality codes of the shortlist: Ovanåker, Timrå, Kiruna, Mora (first of the joint one).
+SHORTLISTED_CODES = ("2121", "2262", "2584", "2062")
+
+
+def crawl_around(moment: datetime, page_store: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """The public site 30 seconds before `moment` and one second after, through the page store;
+    every public answer before says it may be kept to `moment` and not longer, after a minute."""
+    page_store.clear()
+    kept_before: dict[str, int | None] = {}
+    kept_after: dict[str, int | None] = {}
+    with time_machine.travel(moment - BEFORE, tick=False):
+        before = crawl(2029, kept_before)
+    assert len(page_store.entries) > 2 * 290
+    with time_machine.travel(moment + AFTER, tick=False):
+        after = crawl(2029, kept_after)
+    public_before = {u: age for u, age in kept_before.items() if age is not None}
+    assert len(public_before) > 2 * 290
+    assert set(public_before.values()) == {30}, moment
+    assert {age for age in kept_after.values() if age is not None} == {60}, moment
+    assert set(public_before) == {u for u, age in kept_after.items() if age is not None}
+    return before, after
+
+
+def assert_unchanged(before: dict[str, str], reference: dict[str, str]) -> None:
+    """Before a time every public answer is what it was after the one before (or in review)."""
+    assert set(before) == set(reference)
+    changed = [u for u in before if normalise(before[u]) != normalise(reference[u])]
+    assert changed == []
+    for url, body in before.items():
+        for code in SHORTLISTED_CODES:
+            assert body.count(code) == reference[url].count(code), (url, code)
+        assert "Hemlig jurykommentar" not in body, url
+
+
+def changed_between(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {u for u in after if normalise(after[u]) != normalise(before[u])}
+
+
+def review_and_score(jury: Any) -> None:
+    services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, actor=jury.chair)
+    criteria = jury.criteria()
+    for candidacy, value in (
+        (jury.ovanaker, 4),
+        (jury.joint, 3),
+        (jury.timra, 3),
+        (jury.kiruna, 1),
+    ):
+        services.save_score_sheet(
+            scoring_round=jury.round(Stage.CANDIDACY),
+            candidacy=candidacy,
+            actor=jury.anna,
+            entries={
+                c.pk: services.EntryInput(value, COMMENT.format(name=c.name)) for c in criteria
+            },
+            comment=COMMENT.format(name=candidacy.name),
+            submit=True,
+        )
+
+
 @pytest.fixture
-def decided(jury):
-    """Ovanåker wins 2029 at the gala; Timrå and the joint candidacy are the other finalists."""
+def reviewing(jury):
+    """2029 under review in May: Anna has scored four candidacies; nothing is chosen yet."""
     cache.clear()
     with time_machine.travel(REVIEW, tick=False):
-        services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, actor=jury.chair)
-        criteria = jury.criteria()
-        for candidacy, value in (
-            (jury.ovanaker, 4),
-            (jury.joint, 3),
-            (jury.timra, 3),
-            (jury.kiruna, 1),
-        ):
-            services.save_score_sheet(
-                scoring_round=jury.round(Stage.CANDIDACY),
-                candidacy=candidacy,
-                actor=jury.anna,
-                entries={
-                    c.pk: services.EntryInput(value, COMMENT.format(name=c.name)) for c in criteria
-                },
-                comment=COMMENT.format(name=candidacy.name),
-                submit=True,
-            )
-        baseline = crawl(jury.edition.year)
+        review_and_score(jury)
+    return jury
+
+
+def test_embargo_each_stage_is_revealed_at_its_own_time_and_not_a_second_before(
+    reviewing, page_store
+):
+    jury = reviewing
+    with time_machine.travel(REVIEW, tick=False):
+        baseline = crawl(2029)
+        # The nominees: Ovanåker, Timrå, Kiruna and Mora–Orsa–Älvdalen; Ljusdal stays out.
         services.close_round(scoring_round=jury.round(Stage.CANDIDACY), actor=jury.chair)
+        for candidacy in (jury.ovanaker, jury.timra, jury.joint, jury.kiruna):
+            services.move_candidacy(candidacy=candidacy, stage=Stage.NOMINEE, actor=jury.chair)
+        announce_stage(
+            edition=jury.edition, stage=Stage.NOMINEE, publish_at=NOMINEES, actor=jury.chair
+        )
+
+    # -- the nominees ---------------------------------------------------------------------------
+    before, nominees = crawl_around(NOMINEES, page_store)
+    assert_unchanged(before, baseline)
+    assert "De nominerade offentliggörs 10 maj 2029, 10:00." in text_of(before["/vinnare/2029/"])
+    assert {
+        "/",
+        "/vinnare/2029/",
+        "/en/vinnare/2029/",
+        "/karta/",
+        "/kommun/2584/",
+        "/lan/25/",
+        "/kommun/kommuner.csv",
+        "/kommun/kommuner.json",
+        "/feed/",
+        "/api/v1/editions",
+        "/api/v1/editions/2029",
+        "/datasets/dcat",
+    } <= changed_between(before, nominees)
+    edition_page = text_of(nominees["/vinnare/2029/"])
+    for shown in (
+        "Ovanåker – nominerad",
+        "Timrå – nominerad",
+        "Kiruna – nominerad",
+        "Mora, Orsa och Älvdalen – nominerad (gemensam kandidatur)",
+    ):
+        assert shown in edition_page, edition_page
+    assert "Ljusdal" not in edition_page
+    assert "– finalist" not in edition_page
+    api = json.loads(nominees["/api/v1/editions/2029"].split(" ", 1)[1])
+    assert (api["nominees_public"], api["finalists_public"], api["finalists"]) == (True, False, [])
+    assert [n["name"] for n in api["nominees"]] == [
+        "Ovanåker",
+        "Mora, Orsa och Älvdalen",
+        "Timrå",
+        "Kiruna",
+    ]
+    assert "Sveriges DigitaliseringsKommun 2029: de nominerade" in nominees["/feed/"]
+    assert 'href="/vinnare/2029/"' in nominees["/kommun/2584/"]
+    assert 'href="/vinnare/2029/"' not in nominees["/kommun/2161/"]
+
+    with time_machine.travel(CHOOSING_FINALISTS, tick=False):
         for candidacy in (jury.ovanaker, jury.timra, jury.joint):
             services.move_candidacy(candidacy=candidacy, stage=Stage.FINALIST, actor=jury.chair)
-        services.move_candidacy(candidacy=jury.kiruna, stage=Stage.NOMINEE, actor=jury.chair)
+        announce_stage(
+            edition=jury.edition, stage=Stage.FINALIST, publish_at=FINALISTS, actor=jury.chair
+        )
+
+    # -- the finalists: chosen in June, shown as nominees until their own time -----------------
+    before, finalists = crawl_around(FINALISTS, page_store)
+    assert_unchanged(before, nominees)
+    assert {
+        "/vinnare/2029/",
+        "/en/vinnare/2029/",
+        "/karta/",
+        "/kommun/2121/",
+        "/kommun/kommuner.csv",
+        "/feed/",
+        "/api/v1/editions/2029",
+    } <= changed_between(before, finalists)
+    edition_page = text_of(finalists["/vinnare/2029/"])
+    assert "Timrå – finalist" in edition_page
+    assert "Mora, Orsa och Älvdalen – finalist (gemensam kandidatur)" in edition_page
+    assert "Kiruna – nominerad" in edition_page
+    api = json.loads(finalists["/api/v1/editions/2029"].split(" ", 1)[1])
+    assert [f["name"] for f in api["finalists"]] == ["Ovanåker", "Mora, Orsa och Älvdalen", "Timrå"]
+    assert [n["name"] for n in api["nominees"]] == ["Kiruna"]
+    assert "Sveriges DigitaliseringsKommun 2029: finalisterna" in finalists["/feed/"]
+
+    with time_machine.travel(DELIBERATION, tick=False):
         services.start_deliberation(edition=jury.edition, actor=jury.chair)
-        finalists = {jury.ovanaker.pk: 1, jury.timra.pk: 2, jury.joint.pk: 3}
-        services.cast_ballot(edition=jury.edition, actor=jury.anna, ranks=finalists)
-        services.cast_ballot(edition=jury.edition, actor=jury.chair, ranks=finalists)
+        ranks = {jury.ovanaker.pk: 1, jury.timra.pk: 2, jury.joint.pk: 3}
+        services.cast_ballot(edition=jury.edition, actor=jury.anna, ranks=ranks)
+        services.cast_ballot(edition=jury.edition, actor=jury.chair, ranks=ranks)
         services.record_decision(
             edition=jury.edition,
             candidacy=jury.ovanaker,
@@ -190,44 +328,19 @@ def decided(jury):
         )
     jury.refresh()
     assert jury.edition.phase == Phase.DECIDED
-    jury.extra["baseline"] = baseline
-    return jury
 
-
-def test_embargo_nothing_is_revealed_before_the_gala_and_everything_after(decided, page_store):
-    baseline = decided.extra["baseline"]
-    kept_before: dict[str, int | None] = {}
-    kept_after: dict[str, int | None] = {}
-    with time_machine.travel(JUST_BEFORE, tick=False):
-        before = crawl(2029, kept_before)
-    assert len(page_store.entries) > 2 * 290
-    with time_machine.travel(JUST_AFTER, tick=False):
-        after = crawl(2029, kept_for=kept_after)
-
-    # Every public answer may be kept until the gala and not a second longer, then a minute.
-    public_before = {u: age for u, age in kept_before.items() if age is not None}
-    assert len(public_before) > 2 * 290
-    assert set(public_before.values()) == {30}
-    assert {age for age in kept_after.values() if age is not None} == {60}
-    assert set(public_before) == {u for u, age in kept_after.items() if age is not None}
-
+    # -- the winner -----------------------------------------------------------------------------
+    before, after = crawl_around(GALA, page_store)
+    assert_unchanged(before, finalists)
     # The crawl reached the whole public site: every municipality page in both languages.
     assert len([u for u in before if re.fullmatch(r"(/en)?/kommun/\d{4}/", u)]) == 2 * 290
-    assert set(before) == set(baseline)
-
-    # Before the gala every public answer is what it was while the jury was still reviewing.
-    changed = [u for u in before if normalise(before[u]) != normalise(baseline[u])]
-    assert changed == []
     for url, body in before.items():
-        # (A search page repeats what was asked; the baseline comparison covers its answer.)
+        # (A search page repeats what was asked; the comparison above covers its answer.)
         assert DISPLAY_NAME not in body or DISPLAY_NAME in unquote_plus(url), url
         assert MOTIVATION not in body, url
-        assert "Hemlig jurykommentar" not in body, url
-        assert body.count("2121") == baseline[url].count("2121"), url
 
     # After the gala the decision is everywhere, with no manual step.
     shows_winner = {u for u, body in after.items() if DISPLAY_NAME in body}
-    changed_at_gala = {u for u in after if normalise(after[u]) != normalise(before[u])}
     assert {
         "/karta/",
         "/sok/?q=Ovanåker",
@@ -236,7 +349,7 @@ def test_embargo_nothing_is_revealed_before_the_gala_and_everything_after(decide
         "/lan/21/",
         "/en/kommun/2121/",
         "/api/v1/themes",
-    } <= changed_at_gala
+    } <= changed_between(before, after)
     assert {
         "/",
         "/en/",
@@ -253,10 +366,8 @@ def test_embargo_nothing_is_revealed_before_the_gala_and_everything_after(decide
     } <= shows_winner
     assert MOTIVATION in after["/vinnare/2029/"]
     assert '"municipality_code": "2121"' in after["/api/v1/winners"]
-    assert 'href="/vinnare/2029/"' in after["/kommun/2121/"]
-    assert 'href="/vinnare/2029/"' not in before["/kommun/2121/"]
     assert any(after[u].count("2121") > before[u].count("2121") for u in after)
-    edition_page = " ".join(unescape(re.sub(r"<[^>]+>", "", after["/vinnare/2029/"])).split())
+    edition_page = text_of(after["/vinnare/2029/"])
     assert "Timrå – finalist" in edition_page
     assert "Mora, Orsa och Älvdalen – finalist (gemensam kandidatur)" in edition_page
     assert "Kiruna – nominerad" in edition_page, edition_page

@@ -614,6 +614,9 @@ CASES: list[Case] = [
         year("decided"),
         label="decided, before the gala",
     ),
+    # Where the announcements stand: the jury and the organisers; the chair's forms on it.
+    Case("desk:jury-announcements", JURY_AND_ORGANISERS, jury_year),
+    Case("desk:jury-announcements", JURY_AND_ORGANISERS, year("decided"), label="decided"),
     # -- the open-data API: the document, its docs page, and every operation --------------------
     Case("api-v1:openapi-json", EVERYONE),
     Case("api-v1:openapi-view", EVERYONE),
@@ -967,7 +970,11 @@ def state() -> dict[str, Any]:
         "audit events": AuditEvent.objects.count(),
         "mail": sorted(OutgoingMail.objects.values_list("pk", "status")),
         "users": sorted(User.objects.values_list("pk", "password", "is_active")),
-        "editions": sorted(Edition.objects.values_list("year", "phase", "publish_at")),
+        "editions": sorted(
+            Edition.objects.values_list(
+                "year", "phase", "publish_at", "nominees_publish_at", "finalists_publish_at"
+            )
+        ),
         "candidacies": sorted(
             Candidacy.objects.values_list("pk", "stage", "response", "own_proud")
         ),
@@ -1283,6 +1290,19 @@ POSTS: list[Post] = [
         {**JURY_REFUSALS, **refuse(("juror", "conflicted", *ORGANISERS), NOT_FOR)},
         "chair",
         label="decide",
+    ),
+    Post(
+        "desk:jury-announcements",
+        jury_year,
+        lambda w: {
+            "action": "announce",
+            "stage": "nominee",
+            "nominee-publish_at": f"{w.jury.year}-05-10T10:00",
+            "confirmed": "yes",
+        },
+        {**JURY_REFUSALS, **refuse(("juror", "conflicted", *ORGANISERS), NOT_FOR)},
+        "chair",
+        label="announce the nominees",
     ),
     Post(
         "desk:jury-decision",

@@ -273,7 +273,7 @@ def test_catalogue_bytes_do_not_depend_on_the_order_triples_were_added(archive: 
 
 
 # Each limit counts the query for the data version every public answer makes (web.freshness).
-@pytest.mark.parametrize(("path", "limit"), [("/datasets/dcat", 22), ("/kommun/kommuner.csv", 10)])
+@pytest.mark.parametrize(("path", "limit"), [("/datasets/dcat", 23), ("/kommun/kommuner.csv", 10)])
 def test_catalogue_and_results_query_counts_do_not_grow_with_the_data(
     client: Client,
     archive: Award,

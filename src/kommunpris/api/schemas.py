@@ -69,6 +69,11 @@ class WinnerOut(Schema):
 
 
 class EditionOut(Schema):
+    """An edition. The jury announces its nominees and its finalists each at its own time,
+    before the winner: `nominees` lists them once `nominees_public`, `finalists` once
+    `finalists_public`, and both are true once the decision is public. While only the nominees
+    are public, the finalists among them are listed as nominees."""
+
     award: str
     year: int
     name: str
@@ -76,6 +81,8 @@ class EditionOut(Schema):
     ceremony_date: date | None
     venue: str
     decision_public: bool
+    nominees_public: bool
+    finalists_public: bool
     winner: WinnerOut | None
     finalists: list[CandidacyOut]
     nominees: list[CandidacyOut]

@@ -9,17 +9,19 @@ from ninja import Status
 
 from kommunpris.archive.exports import winner_row
 from kommunpris.archive.selectors import (
-    finalists_of,
+    PublicFace,
     motivation_themes,
-    public_editions,
+    public_face,
+    public_faces,
+    public_stage_of,
     public_winners,
 )
 from kommunpris.archive.textanalysis import THEMES
-from kommunpris.awards.models import Award, Edition
-from kommunpris.awards.selectors import award, awards, editions
+from kommunpris.awards.models import Award
+from kommunpris.awards.selectors import award, awards, edition
 from kommunpris.errors import DomainError, NotFound, http_status
-from kommunpris.nominations.models import Candidacy, Stage
-from kommunpris.permissions import decision_is_public, may_view_edition_page
+from kommunpris.nominations.models import Candidacy
+from kommunpris.permissions import may_view_edition_page
 from kommunpris.register.models import County, Municipality
 from kommunpris.register.resolver import MunicipalityNotFound
 from kommunpris.register.selectors import counties, municipalities, resolver
@@ -84,8 +86,9 @@ def _award_out(a: Award) -> AwardOut:
 
 
 def _candidacy(c: Candidacy) -> CandidacyOut:
+    """A shortlisted candidacy as the public may know it now (its `public_stage`)."""
     return CandidacyOut(
-        stage=c.stage,
+        stage=public_stage_of(c),
         name=c.name,
         municipalities=[
             MunicipalityOut(code=m.code, name=m.name, county_code=m.county_id, county=m.county.name)
@@ -95,9 +98,8 @@ def _candidacy(c: Candidacy) -> CandidacyOut:
     )
 
 
-def _edition_out(e: Edition, loaded: Edition | None) -> EditionOut:
-    shortlist = finalists_of(loaded) if loaded is not None else []
-    winner = getattr(loaded, "winner", None) if loaded is not None else None
+def _edition_out(face: PublicFace) -> EditionOut:
+    e = face.edition
     return EditionOut(
         award=e.award.slug,
         year=e.year,
@@ -105,10 +107,12 @@ def _edition_out(e: Edition, loaded: Edition | None) -> EditionOut:
         phase=e.phase,
         ceremony_date=timezone.localtime(e.ceremony_at).date() if e.ceremony_at else None,
         venue=e.venue,
-        decision_public=loaded is not None,
-        winner=WinnerOut(**winner_row(winner)) if winner is not None else None,
-        finalists=[_candidacy(c) for c in shortlist if c.stage == Stage.FINALIST],
-        nominees=[_candidacy(c) for c in shortlist if c.stage == Stage.NOMINEE],
+        decision_public=face.decision_public,
+        nominees_public=face.nominees_public,
+        finalists_public=face.finalists_public,
+        winner=WinnerOut(**winner_row(face.winner)) if face.winner is not None else None,
+        finalists=[_candidacy(c) for c in face.finalists],
+        nominees=[_candidacy(c) for c in face.nominees],
     )
 
 
@@ -127,10 +131,6 @@ def get_award(request: HttpRequest, slug: str) -> AwardOut:
     return _award_out(_award(slug))
 
 
-def _public_loaded(the_award: Award) -> dict[int, Edition]:
-    return {e.year: e for e in public_editions(award=the_award)}
-
-
 @api.get(
     "/editions",
     response={200: list[EditionOut], 404: ErrorOut},
@@ -138,30 +138,20 @@ def _public_loaded(the_award: Award) -> dict[int, Edition]:
     summary="Upplagor",
 )
 def list_editions(request: HttpRequest, award: str | None = None) -> list[EditionOut]:
-    the_award = _award(award)
-    loaded = _public_loaded(the_award)
-    return [
-        _edition_out(e, loaded.get(e.year)) for e in editions(the_award) if may_view_edition_page(e)
-    ]
+    return [_edition_out(face) for face in public_faces(award=_award(award))]
 
 
 @api.get(
     "/editions/{year}",
     response={200: EditionOut, 404: ErrorOut},
     tags=["upplagor"],
-    summary="En upplaga med vinnare och finalister",
+    summary="En upplaga med vinnare, finalister och nominerade",
 )
 def get_edition(request: HttpRequest, year: int, award: str | None = None) -> EditionOut:
-    the_award = _award(award)
-    found = editions(the_award).filter(year=year).first()
+    found = edition(_award(award), year)
     if found is None or not may_view_edition_page(found):
         raise NotFound(_("Edition %(year)s does not exist.") % {"year": year})
-    loaded = (
-        public_editions(award=the_award).filter(pk=found.pk).first()
-        if decision_is_public(found)
-        else None
-    )
-    return _edition_out(found, loaded)
+    return _edition_out(public_face(found))
 
 
 @api.get(

@@ -63,6 +63,9 @@ class Action(StrEnum):
     CONTACT_REGISTERED = "contact.registered"
     CONTACT_SIGNED_IN = "contact.signed_in"
 
+    EDITION_ANNOUNCEMENT_MADE = "edition.announcement_made"
+    EDITION_ANNOUNCEMENT_RESCHEDULED = "edition.announcement_rescheduled"
+    EDITION_ANNOUNCEMENT_WITHDRAWN = "edition.announcement_withdrawn"
     EDITION_CEREMONY_RECORDED = "edition.ceremony_recorded"
     EDITION_CHANGED = "edition.changed"
     EDITION_CREATED = "edition.created"

@@ -87,6 +87,14 @@ class Edition(models.Model):
     publish_at = models.DateTimeField(
         null=True, blank=True, help_text="When the decision becomes public (normally the gala)."
     )
+    # The jury's earlier stages are announced on their own, each at its own time (nominees in
+    # May, finalists in June); kommunpris.permissions decides what the public sees by them.
+    nominees_publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the nominees become public."
+    )
+    finalists_publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the finalists become public."
+    )
     venue = models.CharField(max_length=200, blank=True)
 
     class Meta:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path, register_converter
 
-from .jury_views import ballot, feedback, funnel, members, packet, rubric, scoring
+from .jury_views import (
+    announcements,
+    ballot,
+    feedback,
+    funnel,
+    members,
+    packet,
+    rubric,
+    scoring,
+)
 
 
 class StageConverter:
@@ -80,4 +89,5 @@ urlpatterns: list[URLPattern] = [
     # Feedback to the municipalities: a juror's marks on their comments, the organiser's release.
     path("<int:year>/kommentarer/", feedback.comments, name="jury-comments"),
     path("<int:year>/aterkoppling/", feedback.release, name="jury-feedback"),
+    path("<int:year>/offentliggoranden/", announcements.announcements, name="jury-announcements"),
 ]

@@ -22,6 +22,7 @@ AREAS = (
     "kommunpris.permissions.candidacy_material",
     "kommunpris.permissions.packet",
     "kommunpris.permissions.feedback",
+    "kommunpris.permissions.announcements",
 )
 
 

@@ -42,7 +42,8 @@ from kommunpris.archive.selectors import (
     public_editions,
     public_winners,
 )
-from kommunpris.awards.models import Award
+from kommunpris.awards.models import Award, Edition
+from kommunpris.permissions import ANNOUNCED_STAGES, stage_announced_at
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU = "http://publications.europa.eu/resource/authority/"
@@ -132,9 +133,9 @@ EDITIONS = DatasetText(
     title=("Upplagor med nominerade och finalister", "Editions with nominees and finalists"),
     description=(
         "Varje upplaga av utmärkelsen: namnet det året, galan, vinnaren, finalisterna och de "
-        "nominerade, så snart juryns beslut är offentligt.",
+        "nominerade, var och en så snart juryn offentliggör den.",
         "Every edition of the award: its name that year, the ceremony, the winner, the finalists "
-        "and the nominees, as soon as the jury's decision is public.",
+        "and the nominees, each as soon as the jury announces it.",
     ),
     keywords=(
         ("digitalisering", "kommun", "utmärkelse", "finalist", "nominering"),
@@ -325,11 +326,14 @@ def _texts(graph: Graph, subject: URIRef, predicate: URIRef, pair: tuple[str, st
 
 
 def _last_change(award: Award, *, now: datetime | None) -> datetime | date | None:
-    """When the newest public decision became public: the data's last change."""
+    """When the newest public decision or announcement of nominees or finalists became public:
+    the data's last change."""
     moments = [
         edition.publish_at or edition.ceremony_at
         for edition in public_editions(award=award, now=now)
     ]
+    for edition in Edition.objects.filter(award=award).only(*ANNOUNCED_STAGES.values(), "phase"):
+        moments += [stage_announced_at(edition, stage, now=now) for stage in ANNOUNCED_STAGES]
     known = [m for m in moments if m is not None]
     return max(known) if known else None
 

@@ -20,17 +20,18 @@ from kommunpris.archive.exports import (
 from kommunpris.archive.licence import LICENCE_NAME, LICENCE_URI
 from kommunpris.archive.selectors import (
     archive_page,
-    finalists_of,
     municipality_results,
     placings_of_municipalities,
     public_announcement,
     public_editions,
+    public_face,
     public_winners,
 )
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.selectors import AwardNotFound, award
 from kommunpris.awards.selectors import edition as find_edition
-from kommunpris.permissions import decision_is_public, may_view_edition_page
+from kommunpris.nominations.models import Stage
+from kommunpris.permissions import may_view_edition_page, stage_is_public
 from kommunpris.register.models import County, Municipality
 
 from . import selectors, structured, svgmap
@@ -49,6 +50,7 @@ def _award() -> Award:
 def home(request: HttpRequest) -> HttpResponse:
     the_award = _award()
     winners = list(public_winners(award=the_award)[:1])
+    current = selectors.current_edition(the_award)
     return render(
         request,
         "web/home.html",
@@ -56,7 +58,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "award": the_award,
             "latest": winners[0] if winners else None,
             "winner_count": public_winners(award=the_award).count(),
-            "current": selectors.current_edition(the_award),
+            "current": current,
+            "finalists_public": current is not None and stage_is_public(current, Stage.FINALIST),
+            "nominees_public": current is not None and stage_is_public(current, Stage.NOMINEE),
         },
     )
 
@@ -119,19 +123,18 @@ def municipalities_download(request: HttpRequest, fmt: str) -> HttpResponse:
 def edition(request: HttpRequest, year: int) -> HttpResponse:
     the_award = _award()
     found = edition_or_404(the_award, year)
-    public = decision_is_public(found)
-    loaded = public_editions(award=the_award).filter(pk=found.pk).first() if public else None
-    winner = getattr(loaded, "winner", None) if loaded else None
+    face = public_face(found)
     return render(
         request,
         "web/edition.html",
         {
             "award": the_award,
             "edition": found,
-            "winner": winner,
-            "structured_data": structured.json_ld(structured.edition_data(found, winner)),
-            "shortlist": finalists_of(loaded) if loaded else [],
-            "decision_public": public,
+            "face": face,
+            "winner": face.winner,
+            "structured_data": structured.json_ld(structured.edition_data(found, face.winner)),
+            "shortlist": face.shortlist,
+            "decision_public": face.decision_public,
         },
     )
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('awards', '0001_initial'),
+        ('awards', '0002_staged_announcements'),
     ]
 
     operations = [

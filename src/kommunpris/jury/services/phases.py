@@ -183,6 +183,11 @@ def move_candidacy(*, candidacy: Candidacy, stage: str, actor: User) -> Candidac
         )
     if candidacy.stage == stage:
         return candidacy
+    # Hook: an announced stage keeps the candidacies it was announced with (imported here, as
+    # kommunpris.jury.announcements builds on this package).
+    from ..announcements import check_stage_move
+
+    check_stage_move(candidacy=candidacy, stage=stage)
     with transaction.atomic():
         before = candidacy.stage
         candidacy.stage = stage
