@@ -85,9 +85,11 @@ def world(award: Award, django_capture_on_commit_callbacks: Any) -> Iterator[Wor
         submitted = nominations.submit_nomination(
             edition=edition,
             municipality=sundsvall,
-            proud="Bygglov på nätet.",
-            effect="Kortare väntan.",
-            learned="Att mäta.",
+            answers={
+                "proud": "Bygglov på nätet.",
+                "effect": "Kortare väntan.",
+                "learned": "Att mäta.",
+            },
             nominator_name="Anna Andersson",
             nominator_email="anna@example.se",
         )

@@ -908,7 +908,7 @@ def state() -> dict[str, Any]:
         "users": sorted(User.objects.values_list("pk", "password", "is_active")),
         "editions": sorted(Edition.objects.values_list("year", "phase", "publish_at")),
         "candidacies": sorted(
-            Candidacy.objects.values_list("pk", "stage", "response", "own_proud")
+            Candidacy.objects.values_list("pk", "stage", "response", "own_answers")
         ),
         "members": sorted(Candidacy.objects.values_list("pk", "members__municipality_id")),
         "nominations": sorted(

@@ -187,9 +187,11 @@ class _Call:
         submitted = nominations.submit_nomination(
             edition=self.edition,
             municipality=municipality,
-            proud=f"E-tjänsterna i {municipality.name} som invånarna faktiskt använder.",
-            effect="Handläggningstiden halverades och fler ärenden klaras digitalt.",
-            learned="Att börja med invånarnas behov och mäta effekten från dag ett.",
+            answers={
+                "proud": f"E-tjänsterna i {municipality.name} som invånarna faktiskt använder.",
+                "effect": "Handläggningstiden halverades och fler ärenden klaras digitalt.",
+                "learned": "Att börja med invånarnas behov och mäta effekten från dag ett.",
+            },
             nominator_name=name,
             nominator_email=email,
             nominator_organisation=organisation,
@@ -218,9 +220,11 @@ class _Call:
         nominations.save_contribution(
             candidacy=self.candidacy(code),
             actor=contact,
-            proud=f"Vår egen berättelse om {candidacy.name}.",
-            effect="Invånarna väntar kortare och får svar dygnet runt.",
-            learned="Att samarbete över gränserna ger mer än det kostar.",
+            answers={
+                "proud": f"Vår egen berättelse om {candidacy.name}.",
+                "effect": "Invånarna väntar kortare och får svar dygnet runt.",
+                "learned": "Att samarbete över gränserna ger mer än det kostar.",
+            },
         )
         if not pdf:
             return None

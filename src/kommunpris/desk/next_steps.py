@@ -19,10 +19,21 @@ from kommunpris.jury import selectors as jury
 from kommunpris.jury.labels import ROUND_NAMES
 from kommunpris.jury.models import Membership
 from kommunpris.nominations import selectors as nominations
-from kommunpris.nominations.models import Candidacy, MunicipalityContact, Response, Stage
+from kommunpris.nominations.models import (
+    Candidacy,
+    MunicipalityContact,
+    Response,
+    SelfAssessment,
+    Stage,
+)
+from kommunpris.nominations.self_assessment import rubric_of
 from kommunpris.permissions import decision_is_public
 from kommunpris.permissions.jury import AnyUser
-from kommunpris.permissions.nominations import contact_may_edit
+from kommunpris.permissions.nominations import (
+    NOMINEE_STAGES,
+    contact_may_assess,
+    contact_may_edit,
+)
 
 DUE, WAITING, DONE = "due", "waiting", "done"
 
@@ -457,6 +468,26 @@ def editions_with_steps(editions: Iterable[Edition], *, now: datetime | None = N
 # --- a municipality contact ---------------------------------------------------------------
 
 
+def _self_assessment_due(
+    contact: MunicipalityContact, candidacy: Candidacy, *, now: datetime | None
+) -> Step | None:
+    """A nominee asked for a self-assessment it has not filled in yet."""
+    if candidacy.stage not in NOMINEE_STAGES:
+        return None
+    rubric = rubric_of(contact.edition)
+    if rubric is None or not contact_may_assess(contact, candidacy, rubric, now=now):
+        return None
+    if SelfAssessment.objects.filter(candidacy=candidacy).exists():
+        return None
+    return Step(
+        _("Fill in the self-assessment"),
+        _("The jury has chosen you as a nominee and asks for it by %(when)s.")
+        % {"when": dates.moment(rubric.closes_at)},
+        reverse("desk:nominations-contact-self-assessment"),
+        _("Self-assessment"),
+    )
+
+
 def contact_steps(
     contact: MunicipalityContact, candidacy: Candidacy | None, *, now: datetime | None = None
 ) -> list[Step]:
@@ -470,6 +501,9 @@ def contact_steps(
                 state=WAITING,
             )
         ]
+    assessment = _self_assessment_due(contact, candidacy, now=now)
+    if assessment is not None:
+        return [assessment]
     if not contact_may_edit(contact, candidacy, now=now):
         return [
             Step(
