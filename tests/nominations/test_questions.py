@@ -337,7 +337,7 @@ def test_the_public_form_asks_the_editions_questions(client, own_call, nominate,
     form = client.get("/nominera/").content.decode()
     assert f'<label for="id_q4">{OWN[0].text_sv}</label>' in form
     assert "Ett exempel räcker." in form
-    assert f'<label for="id_q5">{OWN[1].text_sv} (frivillig)</label>' in form
+    assert f'<label for="id_q5">{OWN[1].text_sv} (valfritt)</label>' in form
     assert 'data-limit="500"' in form and 'data-limit="200"' in form
     assert "Vad är kommunen mest stolt över?" not in form
     english = client.get("/en/nominera/").content.decode()
@@ -418,5 +418,5 @@ def test_the_municipality_answers_the_same_questions_with_twice_the_room(
     page = Client()
     page.post(link_in(mail.outbox[-1], "/kommun/lank/"))
     shown = page.get("/arbetsyta/nomineringar/kommun/").content.decode()
-    assert f'<label for="id_q5">{OWN[1].text_sv} (frivillig)</label>' in shown
+    assert f'<label for="id_q5">{OWN[1].text_sv} (valfritt)</label>' in shown
     assert 'data-limit="400"' in shown  # twice the nominator's 200

@@ -4,9 +4,10 @@ makes of them (its candidacy page, and the jury packet through `for_packets`).""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -201,9 +202,9 @@ def _printed(filled: FilledIn) -> PrintedSelfAssessment:
 
 def for_packets(candidacies: Sequence[Candidacy]) -> dict[int, PrintedSelfAssessment]:
     """The self-assessments of many candidacies at once, for the jury packet: candidacy id ->
-    what the packet prints; candidacies without one are left out. Three queries whatever the
-    number (the assessments, then the rubrics' areas and levels). Plug it into the packet with
-    `kommunpris.jury.packet.read_self_assessments_with` (see the app's ready())."""
+    what the packet prints; candidacies without one are left out. Four queries whatever the
+    number (the assessments, their rubrics, the rubrics' areas and levels). The packet plugs it
+    in through `for_packets_as` (below)."""
     ids = [c.pk for c in candidacies]
     if not ids:
         return {}
@@ -227,3 +228,24 @@ def for_packets(candidacies: Sequence[Candidacy]) -> dict[int, PrintedSelfAssess
         if rubric is not None:
             printed[assessment.candidacy_id] = _printed(filled_in(rubric, assessment))
     return printed
+
+
+Printed = TypeVar("Printed")
+
+
+def for_packets_as(
+    make: Callable[..., Printed],
+) -> Callable[[Sequence[Candidacy]], dict[int, Printed]]:
+    """`for_packets`, each self-assessment made with `make(title=…, answers=…, note=…)`: the
+    jury packet plugs it in with its own class, in one line of JuryConfig.ready():
+
+        packet.read_self_assessments_with(for_packets_as(packet.SelfAssessment))
+    """
+
+    def read(candidacies: Sequence[Candidacy]) -> dict[int, Printed]:
+        return {
+            pk: make(title=printed.title, answers=printed.answers, note=printed.note)
+            for pk, printed in for_packets(candidacies).items()
+        }
+
+    return read

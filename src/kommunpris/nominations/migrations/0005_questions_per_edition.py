@@ -109,7 +109,7 @@ def answers_back_into_three_columns(apps, schema_editor):
     Candidacy = apps.get_model("nominations", "Candidacy")
     for edition in Edition.objects.order_by("year", "pk"):
         keys = set(
-            NominationQuestion.objects.filter(edition=edition).values_list("key", flat=True)
+            NominationQuestion.objects.filter(edition_id=edition.pk).values_list("key", flat=True)
         )
         if not keys <= set(KEYS):
             raise RuntimeError(
@@ -126,14 +126,14 @@ def answers_back_into_three_columns(apps, schema_editor):
             for key in KEYS:
                 setattr(row, "own_" + key, row.own_answers.get(key, ""))
 
-        _in_batches(Nomination.objects.filter(edition=edition).order_by("pk"), KEYS, nomination)
+        _in_batches(Nomination.objects.filter(edition_id=edition.pk).order_by("pk"), KEYS, nomination)
         _in_batches(
-            NominationRevision.objects.filter(nomination__edition=edition).order_by("pk"),
+            NominationRevision.objects.filter(nomination__edition_id=edition.pk).order_by("pk"),
             KEYS,
             nomination,
         )
         _in_batches(
-            Candidacy.objects.filter(edition=edition).order_by("pk"),
+            Candidacy.objects.filter(edition_id=edition.pk).order_by("pk"),
             ["own_" + key for key in KEYS],
             candidacy,
         )
