@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kommunpris.audit.models import AuditEvent
 from kommunpris.awards.services import change_edition
@@ -113,7 +113,9 @@ def test_nomination_flow_from_form_to_read_only_candidacy(
     assert candidacy.response == Response.ACCEPTED
     contribution = contribution_of(candidacy)
     # Each answer with the question it was given to.
-    assert [(a.label, a.text) for a in contribution.answers] == [
+    with translation.override("sv"):
+        shown = [(a.label, a.text) for a in contribution.answers]
+    assert shown == [
         ("Vad är kommunen mest stolt över?", "Vår digitala bygglovsprocess."),
         ("Vilken effekt har det fått?", "Kortare väntan för invånarna."),
         ("Vad har man lärt sig?", "Små steg, ofta."),
