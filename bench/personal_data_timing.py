@@ -88,7 +88,7 @@ def _world() -> None:
         ceremony_at=now + timedelta(days=300),
         actor=CLI,
     )
-    edition = open_nominations(edition, actor=CLI, now=now)
+    edition = open_nominations(edition=edition, actor=CLI, now=now)
     submit_nomination(
         edition=edition,
         municipality=Municipality.objects.get(code="2281"),

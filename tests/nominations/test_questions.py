@@ -56,7 +56,7 @@ OWN = [
 
 
 @pytest.fixture
-def draft(award) -> Edition:
+def draft(award, organiser) -> Edition:
     """2027 prepared but not opened."""
     now = timezone.now()
     return create_edition(
@@ -65,7 +65,7 @@ def draft(award) -> Edition:
         nominations_close_at=now + timedelta(days=30),
         supplement_close_at=now + timedelta(days=45),
         ceremony_at=now + timedelta(days=200),
-        actor="organiser@example.se",
+        actor=organiser,
     )
 
 
@@ -222,7 +222,7 @@ def test_each_answer_is_held_to_its_own_questions_limit(edition, organiser):
 
 
 def test_a_closed_call_keeps_its_questions(edition, organiser):
-    close_nominations(edition, actor="organiser@example.se")
+    close_nominations(edition=edition, actor=organiser)
     with translation.override("sv"), pytest.raises(CallFrozen) as refused:
         set_questions(edition=edition, questions=OWN, actor=organiser)
     assert str(refused.value) == (
@@ -240,7 +240,7 @@ def test_earlier_editions_keep_their_questions(edition, organiser, award):
         nominations_close_at=now + timedelta(days=60),
         supplement_close_at=now + timedelta(days=70),
         ceremony_at=now + timedelta(days=300),
-        actor="organiser@example.se",
+        actor=organiser,
     )
     assert _texts(later) == STANDARD  # starts from the latest edition's questions
     set_questions(edition=later, questions=OWN, actor=organiser)
@@ -266,7 +266,7 @@ def test_a_new_edition_starts_from_the_latest_questions(draft, organiser, award)
         nominations_close_at=now + timedelta(days=60),
         supplement_close_at=now + timedelta(days=70),
         ceremony_at=now + timedelta(days=300),
-        actor="organiser@example.se",
+        actor=organiser,
     )
     assert [(q.key, q.text_sv, q.pk) for q in questions_of(later)] == [
         ("q4", OWN[0].text_sv, None),

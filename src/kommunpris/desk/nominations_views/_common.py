@@ -41,11 +41,6 @@ def organiser_required(view: View) -> View:
     return wrapper
 
 
-def acting_organiser(request: HttpRequest) -> str:
-    user = request.user
-    return str(getattr(user, "email", "") or user.get_username())
-
-
 def call_award() -> Award:
     try:
         return award()

@@ -27,7 +27,8 @@ from kommunpris.nominations import selectors
 
 from ..confirmation import Confirmation, ask, is_confirmed, is_revising
 from ..nominations_forms import EditionChangeForm, EditionForm, OpenNominationsForm
-from ._common import acting_organiser, call_award, call_edition, organiser_required
+from ..session import signed_in_user
+from ._common import call_award, call_edition, organiser_required
 
 
 def _editions_page(
@@ -76,7 +77,7 @@ def edition_create(request: HttpRequest) -> HttpResponse:
             year=form.cleaned_data["year"],
             venue=form.cleaned_data["venue"] or None,
             allow_off_cadence=form.cleaned_data["off_cadence"],
-            actor=acting_organiser(request),
+            actor=signed_in_user(request),
             **form.deadlines(),
         )
     except OffCadence as exc:
@@ -104,8 +105,8 @@ def edition_open(request: HttpRequest, year: int) -> HttpResponse:
     form.is_valid()
     try:
         open_nominations(
-            edition,
-            actor=acting_organiser(request),
+            edition=edition,
+            actor=signed_in_user(request),
             allow_off_cadence=bool(form.cleaned_data.get("off_cadence")),
         )
     except OffCadence as exc:
@@ -127,13 +128,13 @@ def edition_close(request: HttpRequest, year: int) -> HttpResponse:
     edition = call_edition(year)
     if not is_confirmed(request):
         try:
-            check_close_nominations(edition)
+            check_close_nominations(edition=edition)
         except EditionError as exc:
             messages.error(request, str(exc))
             return redirect("desk:nominations")
         return ask(request, _close_confirmation(request, edition))
     try:
-        close_nominations(edition, actor=acting_organiser(request))
+        close_nominations(edition=edition, actor=signed_in_user(request))
     except EditionError as exc:
         messages.error(request, str(exc))
     else:
@@ -185,7 +186,7 @@ def _close_confirmation(request: HttpRequest, edition: Edition) -> Confirmation:
 def edition_reopen(request: HttpRequest, year: int) -> HttpResponse:
     edition = call_edition(year)
     try:
-        reopen_nominations(edition, actor=acting_organiser(request))
+        reopen_nominations(edition=edition, actor=signed_in_user(request))
     except EditionError as exc:
         messages.error(request, str(exc))
     else:
@@ -236,7 +237,7 @@ def edition_edit(request: HttpRequest, year: int) -> HttpResponse:
                 ),
             )
         try:
-            changed = change_edition(edition, actor=acting_organiser(request), **changes)
+            changed = change_edition(edition=edition, actor=signed_in_user(request), **changes)
         except EditionError as exc:
             form.add_error(None, str(exc))
         else:
