@@ -249,8 +249,8 @@ def test_earlier_editions_keep_their_questions(edition, organiser, award):
     assert _texts(Edition.objects.get(award=award, year=2023)) == STANDARD  # the archive
     nomination = Nomination.objects.get()
     with translation.override("sv"):
-        shown = answered(questions_of(edition), nomination.answers)
-    assert [(a.label, a.text) for a in shown] == [
+        shown = [(a.label, a.text) for a in answered(questions_of(edition), nomination.answers)]
+    assert shown == [
         (STANDARD[0], "Bygglov."),
         (STANDARD[1], "Snabbare."),
         (STANDARD[2], "Mät."),
@@ -424,3 +424,20 @@ def test_the_municipality_answers_the_same_questions_with_twice_the_room(
     shown = page.get("/arbetsyta/nomineringar/kommun/").content.decode()
     assert f'<label for="id_q5">{OWN[1].text_sv} (valfritt)</label>' in shown
     assert 'data-limit="400"' in shown  # twice the nominator's 200
+
+
+def test_the_desk_leads_the_organiser_to_the_questions_before_the_call_opens(
+    organiser_client, draft
+):
+    start = organiser_client.get("/arbetsyta/").content.decode()
+    assert "Se över nomineringens frågor" in start
+    assert (
+        "Nomineringen ställer 3 frågor; de kan ändras tills den första nomineringen kommer."
+        in start
+    )
+    assert 'href="/arbetsyta/nomineringar/2027/fragor/"' in start
+    editions = organiser_client.get("/arbetsyta/nomineringar/").content.decode()
+    assert (
+        '<a href="/arbetsyta/nomineringar/2027/fragor/">Nomineringens frågor för 2027</a>'
+        in editions
+    )

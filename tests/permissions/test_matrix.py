@@ -988,10 +988,11 @@ def _rubric_form(w: Any) -> dict[str, str]:
         "rubric-introduction_sv": "Skatta kommunens mognad.",
         "rubric-closes_day": _day(100),
         "rubric-closes_time": "23:59",
+        # The page fills in the standard areas and levels as blocks of their own.
         "area-TOTAL_FORMS": str(len(DEFAULT_AREAS)),
-        "area-INITIAL_FORMS": "0",
+        "area-INITIAL_FORMS": str(len(DEFAULT_AREAS)),
         "level-TOTAL_FORMS": str(len(DEFAULT_LEVELS)),
-        "level-INITIAL_FORMS": "0",
+        "level-INITIAL_FORMS": str(len(DEFAULT_LEVELS)),
     }
     for n, area in enumerate(DEFAULT_AREAS):
         data[f"area-{n}-name_sv"] = area["name_sv"]

@@ -57,6 +57,7 @@ OPEN_VIEWS = frozenset(
         "desk:nominations-contact-upload",
         "desk:nominations-contact-remove",
         "desk:nominations-contact-attachment",
+        "desk:nominations-contact-self-assessment",
     }
 )
 

@@ -26,6 +26,7 @@ from kommunpris.nominations.models import (
     SelfAssessment,
     Stage,
 )
+from kommunpris.nominations.questions import questions_of
 from kommunpris.nominations.self_assessment import rubric_of
 from kommunpris.permissions import decision_is_public
 from kommunpris.permissions.jury import AnyUser
@@ -110,6 +111,21 @@ def organiser_steps(edition: Edition, *, now: datetime | None = None) -> Steps:
                 )
             )
         else:
+            steps.steps.append(
+                Step(
+                    _("Check the questions of the call"),
+                    ngettext(
+                        "The call asks %(count)s question; it can change until the first "
+                        "nomination arrives.",
+                        "The call asks %(count)s questions; they can change until the first "
+                        "nomination arrives.",
+                        len(questions_of(edition)),
+                    )
+                    % {"count": len(questions_of(edition))},
+                    _nominations_url("questions", edition),
+                    _("Questions"),
+                )
+            )
             steps.steps.append(
                 Step(
                     _("Open the call for nominations"),
