@@ -88,9 +88,7 @@ def _send_everything(award: Award, capture: Any, then: Any = None) -> None:
             edition=edition, municipality=sundsvall, email="kontakt@sundsvall.se", actor=CLI
         )
         nominations.request_contact_link(email="kontakt@sundsvall.se")
-        jury.invite_member(
-            edition=edition, email="sara@example.se", role=Role.JUROR, actor=ORGANISER
-        )
+        jury.invite_member(edition=edition, email="sara@example.se", role=Role.JUROR, actor=CLI)
         nominations.request_personal_data_link(email="anna@example.se")
 
 

@@ -241,18 +241,18 @@ _FOLLOWED_INVITATIONS: dict[str, str] = {}
 
 def _seat(edition: Edition, email: str, name: str, role: str = Role.JUROR) -> User:
     """Invite a person and let them follow the link and set their password."""
-    seat = jury.invite_member(edition=edition, email=email, role=role, name=name, actor=ORGANISER)
+    seat = jury.invite_member(edition=edition, email=email, role=role, name=name, actor=CLI)
     _FOLLOWED_INVITATIONS[email] = _token_in_mail(
         email, "jury/invitation", "/arbetsyta/jury/inbjudan/"
     )
-    jury.accept_invitation(user=seat.user, password=PASSWORD)
+    jury.accept_invitation(actor=seat.user, password=PASSWORD)
     return User.objects.get(pk=seat.user_id)
 
 
 def _score_round(
     edition: Edition, stage: str, people: list[User], chair: User, *, close: bool = True
 ) -> None:
-    scoring_round = jury.open_round(edition=edition, stage=stage, by=chair)
+    scoring_round = jury.open_round(edition=edition, stage=stage, actor=chair)
     criteria = list(Criterion.objects.filter(edition=edition))
     for number, person in enumerate(people):
         for candidacy in jury_selectors.candidacies_for(edition, person, stage=stage):
@@ -262,7 +262,7 @@ def _score_round(
             jury.save_score_sheet(
                 scoring_round=scoring_round,
                 candidacy=candidacy,
-                juror=person,
+                actor=person,
                 entries={
                     c.pk: jury.EntryInput(value, f"{SCORE_MARK}: {c.name} hos {candidacy.name}.")
                     for c in criteria
@@ -271,7 +271,7 @@ def _score_round(
                 submit=True,
             )
     if close:
-        jury.close_round(scoring_round=scoring_round, by=chair)
+        jury.close_round(scoring_round=scoring_round, actor=chair)
 
 
 def _jury_edition(call: _Call, people: dict[str, User], *, decide: bool) -> Candidacy:
@@ -284,35 +284,35 @@ def _jury_edition(call: _Call, people: dict[str, User], *, decide: bool) -> Cand
         kind=TieKind.HOME,
         municipality_code=CONFLICT_HOME,
         note="Bor i Orsa sedan många år.",
-        actor=conflicted.email,
+        actor=conflicted,
     )
     assert edition.supplement_close_at is not None
     jury.start_jury_review(
-        edition=edition, actor=ORGANISER, now=edition.supplement_close_at + timedelta(minutes=1)
+        edition=edition, actor=CLI, now=edition.supplement_close_at + timedelta(minutes=1)
     )
     everyone = [chair, juror, conflicted]
     finalists = (JOINT[0], SUNDSVALL, KIRUNA)
     _score_round(edition, Stage.CANDIDACY, everyone, chair)
     for code in (*finalists, TIMRA):
-        jury.move_candidacy(candidacy=call.candidacy(code), stage=Stage.NOMINEE, by=chair)
+        jury.move_candidacy(candidacy=call.candidacy(code), stage=Stage.NOMINEE, actor=chair)
     _score_round(edition, Stage.NOMINEE, everyone, chair)
     for code in finalists:
-        jury.move_candidacy(candidacy=call.candidacy(code), stage=Stage.FINALIST, by=chair)
+        jury.move_candidacy(candidacy=call.candidacy(code), stage=Stage.FINALIST, actor=chair)
     visit_day = timezone.localdate() + timedelta(days=7)
     jury.add_site_visit_note(
         candidacy=call.candidacy(JOINT[0]),
-        author=chair,
+        actor=chair,
         body=f"{VISIT_MARK}: vi träffade de tre kommundirektörerna i Mora.",
         visited_on=visit_day,
     )
     jury.add_site_visit_note(
         candidacy=call.candidacy(SUNDSVALL),
-        author=conflicted,
+        actor=conflicted,
         body=f"{VISIT_MARK}: kontaktcenter vittnar om färre ärenden.",
         visited_on=visit_day,
     )
     _score_round(edition, Stage.FINALIST, everyone, chair, close=decide)
-    jury.start_deliberation(edition=edition, by=chair)
+    jury.start_deliberation(edition=edition, actor=chair)
     for person in everyone:
         visible = [
             c
@@ -321,7 +321,7 @@ def _jury_edition(call: _Call, people: dict[str, User], *, decide: bool) -> Cand
         ]
         ranked = sorted(visible, key=lambda c: (not c.is_joint, c.name))
         jury.cast_ballot(
-            edition=edition, juror=person, ranks={c.pk: i for i, c in enumerate(ranked, 1)}
+            edition=edition, actor=person, ranks={c.pk: i for i, c in enumerate(ranked, 1)}
         )
     joint = call.candidacy(JOINT[0])
     if decide:
@@ -335,7 +335,7 @@ def _jury_edition(call: _Call, people: dict[str, User], *, decide: bool) -> Cand
             ),
             motivation_en="Three small municipalities show what sharing can do.",
             publish_at=_gala(edition.year),
-            by=chair,
+            actor=chair,
         )
     return joint
 
@@ -426,7 +426,7 @@ def build_world() -> World:
         email="sara.nilsson@example.se",
         role=Role.JUROR,
         name="Sara Nilsson",
-        actor=ORGANISER,
+        actor=CLI,
     )
     invitation = _token_in_mail(
         "sara.nilsson@example.se", "jury/invitation", "/arbetsyta/jury/inbjudan/"
@@ -439,7 +439,7 @@ def build_world() -> World:
     call.nominate(NORDMALING, name="Omar Said", email="omar.said@example.se")
     call.nominate(VANNAS, name="Omar Said", email="omar.said@example.se")
     umea_pdf = call.contact_sends(UMEA, CONTACT, pdf="Umeå digitalt först.pdf")
-    jury.seed_default_rubric(edition=call.edition, actor=ORGANISER)
+    jury.seed_default_rubric(edition=call.edition, actor=CLI)
     signin_token = _token_in_mail(
         CONTACT, "nominations/candidacy_notice", "/arbetsyta/nomineringar/kommun/lank/"
     )

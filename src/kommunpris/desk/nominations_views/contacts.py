@@ -14,6 +14,7 @@ from kommunpris.nominations.services import CandidacyError, register_contact
 from kommunpris.register.collation import swedish_sort_key
 
 from ..nominations_forms import ContactForm
+from ..session import signed_in_user
 from ._common import call_edition, municipality_names, organiser_required
 
 
@@ -58,7 +59,7 @@ def contacts(request: HttpRequest, year: int) -> HttpResponse:
             municipality=form.cleaned_data["municipality"],
             email=form.cleaned_data["email"],
             name=form.cleaned_data["name"],
-            actor=request.user,
+            actor=signed_in_user(request),
         )
     except CandidacyError as exc:
         form.add_error(None, str(exc))

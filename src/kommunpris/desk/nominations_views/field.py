@@ -19,6 +19,7 @@ from kommunpris.register.collation import swedish_sort_key
 
 from ..nominations_forms import FieldFilterForm, NominationFilterForm, RejectForm
 from ..paging import page_of, query_without_page
+from ..session import signed_in_user
 from ._common import call_edition, chosen_filters, organiser_required
 
 
@@ -59,7 +60,7 @@ def join(request: HttpRequest, year: int) -> HttpResponse:
         key=lambda c: [swedish_sort_key(m.name) for m in c.municipalities],
     )
     try:
-        joined = join_candidacies(candidacies=chosen, actor=request.user)
+        joined = join_candidacies(candidacies=chosen, actor=signed_in_user(request))
     except CandidacyError as exc:
         messages.error(request, str(exc))
         return redirect("desk:nominations-field", year=year)
@@ -139,7 +140,9 @@ def reject(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         messages.error(request, _("Write why the nomination is rejected."))
         return redirect(back)
     try:
-        reject_nomination(nomination=found, reason=form.cleaned_data["reason"], actor=request.user)
+        reject_nomination(
+            nomination=found, reason=form.cleaned_data["reason"], actor=signed_in_user(request)
+        )
     except CandidacyError as exc:
         messages.error(request, str(exc))
     else:
