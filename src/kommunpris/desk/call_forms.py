@@ -79,10 +79,16 @@ class QuestionForm(forms.Form):
         required=False,
     )
     hint_sv = forms.CharField(
-        label=gettext_lazy("Help text in Swedish (optional)"), max_length=500, required=False
+        label=gettext_lazy("Help text in Swedish (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     hint_en = forms.CharField(
-        label=gettext_lazy("Help text in English (optional)"), max_length=500, required=False
+        label=gettext_lazy("Help text in English (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     required = forms.BooleanField(
         label=gettext_lazy("Nominators must answer it"), required=False, initial=True
@@ -204,11 +210,13 @@ class AreaForm(forms.Form):
         label=gettext_lazy("What to consider, in Swedish (optional)"),
         max_length=500,
         required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     description_en = forms.CharField(
         label=gettext_lazy("What to consider, in English (optional)"),
         max_length=500,
         required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
