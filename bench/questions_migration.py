@@ -1,13 +1,13 @@
 """How long does migration 0005 (the call's questions per edition) take on a national call?
 
-Builds a throw-away database (SQLite by default; PostgreSQL when DATABASE_URL names one) at the
-migration before, with one edition of 290 candidacies, 20,000 confirmed nominations, 2,000
-waiting revisions and every municipality's own answers, then times moving every answer under its
-question (forwards) and back into the three columns (backwards). For people to read, never
-asserted.
+Builds a throw-away database at the migration before — a SQLite file, or a database of its own
+on the PostgreSQL server DATABASE_URL names (scripts/with-postgres drops the server after) —
+with one edition of 290 candidacies, 20,000 confirmed nominations, 2,000 waiting revisions and
+every municipality's own answers, then times moving every answer under its question (forwards)
+and back into the three columns (backwards). For people to read, never asserted.
 
     .venv/bin/python bench/questions_migration.py [--nominations 20000]
-    DATABASE_URL=postgres://… .venv/bin/python bench/questions_migration.py
+    scripts/with-postgres .venv/bin/python bench/questions_migration.py
 """
 
 from __future__ import annotations
@@ -18,11 +18,31 @@ import os
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit, urlunsplit
 
 FOLDER = tempfile.mkdtemp(prefix="kommunpris-bench-")
 os.environ["DJANGO_SETTINGS_MODULE"] = "kommunpris.settings.development"
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{FOLDER}/bench.sqlite3")
 os.environ["KOMMUNPRIS_VAR"] = FOLDER
+
+
+def _database() -> str:
+    """A database of its own on the PostgreSQL server DATABASE_URL names, or a SQLite file."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{FOLDER}/bench.sqlite3"
+    import psycopg
+
+    name = f"kommunpris_questions_{os.getpid()}"
+    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as server:
+        server.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        server.execute(
+            f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"
+        )
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+os.environ["DATABASE_URL"] = _database()
 
 import django  # noqa: E402
 
