@@ -92,9 +92,11 @@ def _world() -> None:
     submit_nomination(
         edition=edition,
         municipality=Municipality.objects.get(code="2281"),
-        proud="E-tjänster.",
-        effect="Kortare väntan.",
-        learned="Börja i behoven.",
+        answers={
+            "proud": "E-tjänster.",
+            "effect": "Kortare väntan.",
+            "learned": "Börja i behoven.",
+        },
         nominator_name="Nominerare",
         nominator_email=PAGES["/personuppgifter/mina/"][0],
     )

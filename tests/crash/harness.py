@@ -83,9 +83,11 @@ def _setup() -> dict[str, Any]:
         nominations.submit_nomination(
             edition=edition,
             municipality=Municipality.objects.get(code=code),
-            proud="Invånarnas e-tjänster.",
-            effect="Kortare väntan.",
-            learned="Börja i behoven.",
+            answers={
+                "proud": "Invånarnas e-tjänster.",
+                "effect": "Kortare väntan.",
+                "learned": "Börja i behoven.",
+            },
             nominator_name=f"Nominerare {number}",
             nominator_email=email,
             now=now,
@@ -197,7 +199,7 @@ def _snapshot() -> dict[str, Any]:
                 "email": n.nominator_email,
                 "municipality": n.municipality_id,
                 "status": n.status,
-                "proud": n.proud,
+                "proud": n.answers["proud"],
                 "candidacy": n.candidacy_id,
             }
             for n in Nomination.objects.select_related("edition").order_by("id")

@@ -38,7 +38,7 @@ from kommunpris.awards.services import close_nominations, create_edition, open_n
 from kommunpris.jury import services as jury
 from kommunpris.jury.models import Criterion, Role
 from kommunpris.nominations import services as nominations
-from kommunpris.nominations.models import Candidacy, Nomination, Stage
+from kommunpris.nominations.models import Candidacy, Nomination, NominationQuestion, Stage
 from kommunpris.register.models import Municipality
 
 ORGANISER = "organisator@kvalitetsmassan.se"
@@ -89,9 +89,11 @@ def world(award: Award, django_capture_on_commit_callbacks: Any) -> Iterator[Wor
         submitted = nominations.submit_nomination(
             edition=edition,
             municipality=sundsvall,
-            proud="Bygglov på nätet.",
-            effect="Kortare väntan.",
-            learned="Att mäta.",
+            answers={
+                "proud": "Bygglov på nätet.",
+                "effect": "Kortare väntan.",
+                "learned": "Att mäta.",
+            },
             nominator_name="Anna Andersson",
             nominator_email="anna@example.se",
         )
@@ -185,6 +187,7 @@ hostile = st.builds(
             "nominator_organisation": hostile,
             "nominator_email": hostile.map(lambda t: t.replace("@", "") + "@example.se"),
             "rejected_reason": hostile,
+            "question": hostile,
             "criterion": hostile,
             "display_name": hostile,
             "motivation": hostile,
@@ -200,6 +203,7 @@ hostile = st.builds(
         "nominator_organisation": "\t=1+1",
         "nominator_email": "=cmd|calc!A0@example.se",
         "rejected_reason": "\r=1+1",
+        "question": "-Vad gjorde ni?",
         "criterion": "=1+1",
         "display_name": " =1+1",
         "motivation": "\n=1+1",
@@ -210,18 +214,20 @@ def test_every_csv_export_neutralises_formulas_and_keeps_numbers(
     world: World, texts: dict[str, str]
 ) -> None:
     Nomination.objects.filter(pk=world.nomination.pk).update(
+        answers={key: texts[key] for key in ("proud", "effect", "learned")},
         **{
             field: texts[field]
             for field in (
-                "proud",
-                "effect",
-                "learned",
                 "nominator_name",
                 "nominator_organisation",
                 "nominator_email",
                 "rejected_reason",
             )
-        }
+        },
+    )
+    # The organiser's question heads a column of the exports.
+    NominationQuestion.objects.filter(edition_id=world.nomination.edition_id, key="proud").update(
+        text_sv=texts["question"]
     )
     Criterion.objects.filter(pk=world.criterion.pk).update(name=texts["criterion"])
     Winner.objects.filter(pk=world.winner.pk).update(

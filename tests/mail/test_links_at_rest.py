@@ -71,9 +71,11 @@ def _send_everything(award: Award, capture: Any, then: Any = None) -> None:
             nominations.submit_nomination(
                 edition=edition,
                 municipality=sundsvall,
-                proud=proud,
-                effect="Kortare väntan.",
-                learned="Att mäta.",
+                answers={
+                    "proud": proud,
+                    "effect": "Kortare väntan.",
+                    "learned": "Att mäta.",
+                },
                 nominator_name="Anna Andersson",
                 nominator_email="anna@example.se",
             )

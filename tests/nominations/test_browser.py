@@ -52,4 +52,4 @@ def test_person_nominates_a_municipality_by_label(page, live_server, edition):
         "Sundsvall",
         NominationStatus.CONFIRMED,
     )
-    assert nomination.proud == "Bygglov helt digitalt, med invånarna som medskapare."
+    assert nomination.answers["proud"] == "Bygglov helt digitalt, med invånarna som medskapare."

@@ -148,7 +148,7 @@ def test_contact_must_accept_before_adding_answers(signed_in, candidacy):
     )
     assert refused.status_code == 400
     assert "Acceptera kandidaturen först" in refused.content.decode()
-    assert candidacies(candidacy.edition).get().own_proud == ""
+    assert candidacies(candidacy.edition).get().own_answers.get("proud", "") == ""
 
 
 def test_contact_declines_and_may_change_their_mind(signed_in, candidacy):
@@ -255,7 +255,7 @@ def test_after_the_deadline_nothing_can_be_changed(accepted, candidacy, pdf, edi
         assert response.status_code == 403
         assert "Kandidaturen kan inte längre ändras" in response.content.decode()
     after = candidacies(edition).get()
-    assert (after.own_proud, after.response) == ("Före.", Response.ACCEPTED)
+    assert (after.own_answers.get("proud", ""), after.response) == ("Före.", Response.ACCEPTED)
     assert list(Attachment.objects.values_list("original_name", flat=True)) == ["före.pdf"]
     assert AuditEvent.objects.count() == events
 
@@ -345,7 +345,10 @@ def test_answers_and_a_document_are_saved_by_one_form(accepted, candidacy, pdf):
         follow=True,
     ).content.decode()
     assert "Era svar är sparade. ”Bygglov.pdf” är tillagd." in saved
-    assert candidacies(candidacy.edition).get().own_proud == "Vår e-tjänst för bygglov."
+    assert (
+        candidacies(candidacy.edition).get().own_answers.get("proud", "")
+        == "Vår e-tjänst för bygglov."
+    )
     assert [a.original_name for a in Attachment.objects.all()] == ["Bygglov.pdf"]
 
 
@@ -362,7 +365,7 @@ def test_a_refused_document_never_costs_the_typed_answers(accepted, candidacy):
     assert refused.status_code == 400
     assert "Era svar är sparade. Dokumentet lades inte till: ”bild.pdf” är ingen PDF-fil" in body
     assert f">\n{typed}</textarea>" in body
-    assert candidacies(candidacy.edition).get().own_proud == typed
+    assert candidacies(candidacy.edition).get().own_answers.get("proud", "") == typed
     assert Attachment.objects.count() == 0
 
 
@@ -403,12 +406,14 @@ def test_removing_or_declining_from_the_form_saves_the_answers_first(accepted, c
     assert "Ta bort ”Gammal.pdf”?" in asked
     assert "Era svar är sparade." in asked
     assert f'action="/arbetsyta/nomineringar/kommun/bilagor/{attachment.pk}/ta-bort/"' in asked
-    assert candidacies(candidacy.edition).get().own_effect == "Kortare väntan."
+    assert candidacies(candidacy.edition).get().own_answers.get("effect", "") == "Kortare väntan."
     assert Attachment.objects.count() == 1
 
     asked = accepted.post(
         CONTACT + "bidrag/", {**answers(effect="Ännu kortare väntan."), "response": "decline"}
     ).content.decode()
     assert "Tacka nej till kandidaturen för Sundsvall?" in asked
-    assert candidacies(candidacy.edition).get().own_effect == "Ännu kortare väntan."
+    assert (
+        candidacies(candidacy.edition).get().own_answers.get("effect", "") == "Ännu kortare väntan."
+    )
     assert candidacies(candidacy.edition).get().response == Response.ACCEPTED

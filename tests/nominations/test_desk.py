@@ -15,6 +15,7 @@ from django.utils import translation
 from kommunpris.archive.selectors import public_editions
 from kommunpris.audit.models import AuditEvent
 from kommunpris.nominations.models import Nomination, NominationStatus, Response
+from kommunpris.nominations.questions import questions_of
 from kommunpris.nominations.selectors import candidacies, contribution_of
 from kommunpris.nominations.services import CandidacyError, join_candidacies
 
@@ -199,9 +200,15 @@ def test_jury_reads_candidacies_through_the_selectors(
 ):
     ordered = [c for c in candidacies(field) if c.name in ("Mora", "Orsa")]
     join_candidacies(candidacies=ordered, actor=organiser)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
+        questions = questions_of(field)  # once for the whole list
         rows = [
-            (c.name, c.nomination_count, c.response, contribution_of(c).is_empty)
+            (
+                c.name,
+                c.nomination_count,
+                c.response,
+                contribution_of(c, questions=questions).is_empty,
+            )
             for c in candidacies(field)
         ]
     # Most nominated first; equally nominated in Swedish order.

@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kommunpris.audit.models import AuditEvent
 from kommunpris.awards.services import change_edition
@@ -112,11 +112,14 @@ def test_nomination_flow_from_form_to_read_only_candidacy(
     candidacy = candidacies(edition).get()
     assert candidacy.response == Response.ACCEPTED
     contribution = contribution_of(candidacy)
-    assert (contribution.proud, contribution.effect, contribution.learned) == (
-        "Vår digitala bygglovsprocess.",
-        "Kortare väntan för invånarna.",
-        "Små steg, ofta.",
-    )
+    # Each answer with the question it was given to.
+    with translation.override("sv"):
+        shown = [(a.label, a.text) for a in contribution.answers]
+    assert shown == [
+        ("Vad är kommunen mest stolt över?", "Vår digitala bygglovsprocess."),
+        ("Vilken effekt har det fått?", "Kortare väntan för invånarna."),
+        ("Vad har man lärt sig?", "Små steg, ofta."),
+    ]
     assert [a.original_name for a in contribution.attachments] == ["Bygglov 2026.pdf"]
 
     # After the supplement deadline the candidacy is read-only for the municipality.
@@ -139,7 +142,7 @@ def test_nomination_flow_from_form_to_read_only_candidacy(
     )
     assert late.status_code == 403
     assert "Sista dag för kommunernas egna svar och bilagor" in late.content.decode()
-    assert contribution_of(candidacies(edition).get()).proud == "Vår digitala bygglovsprocess."
+    assert candidacies(edition).get().own_answers["proud"] == "Vår digitala bygglovsprocess."
 
     # Every step is in the audit log.
     actions = list(AuditEvent.objects.values_list("action", flat=True))
@@ -191,13 +194,13 @@ def test_same_address_municipality_and_edition_updates_the_nomination(
 
     # Until the new link is followed, the confirmed text stands.
     nomination = Nomination.objects.get()
-    assert nomination.proud == form["proud"]
-    assert [r.proud for r in nomination.revisions.all()] == ["Nytt svar."]
+    assert nomination.answers["proud"] == form["proud"]
+    assert [r.answers["proud"] for r in nomination.revisions.all()] == ["Nytt svar."]
 
     done = confirm(link_in(mail.outbox[-1], "/nominera/bekrafta/"))
     assert "Tack! Din nominering är uppdaterad" in done.content.decode()
     nomination = Nomination.objects.get()
-    assert (nomination.proud, nomination.revisions.count()) == ("Nytt svar.", 0)
+    assert (nomination.answers["proud"], nomination.revisions.count()) == ("Nytt svar.", 0)
     assert Nomination.objects.count() == 1
     assert candidacies(edition).get().nomination_count == 1
 
@@ -216,13 +219,16 @@ def test_unconfirmed_nomination_sent_again_waits_for_the_link_of_the_text_to_cou
     second = link_in(mail.outbox[-1], "/nominera/bekrafta/")
 
     # Nothing changes until a link is followed; the newer one confirms the newer text.
-    assert Nomination.objects.get().proud == "Första versionen."
+    assert Nomination.objects.get().answers["proud"] == "Första versionen."
     confirm(second)
     nomination = Nomination.objects.get()
-    assert (nomination.status, nomination.proud) == (NominationStatus.CONFIRMED, "Andra versionen.")
+    assert (nomination.status, nomination.answers["proud"]) == (
+        NominationStatus.CONFIRMED,
+        "Andra versionen.",
+    )
     old = confirm(first).content.decode()
     assert "Länken har redan använts" in old
-    assert Nomination.objects.get().proud == "Andra versionen."
+    assert Nomination.objects.get().answers["proud"] == "Andra versionen."
 
 
 def test_failed_send_is_kept_and_retried_without_losing_the_nomination(

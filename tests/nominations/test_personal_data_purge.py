@@ -104,9 +104,9 @@ def test_purge_erases_contact_data_only_once_the_retention_after_publication_has
     assert nominator_of(kept) == ("", "", "")
     assert kept.anonymised_at == published + timedelta(days=180, minutes=1)
     assert kept.status == NominationStatus.CONFIRMED
-    assert kept.proud == "E-tjänsterna för bygglov som invånarna faktiskt använder."
-    assert kept.effect.startswith("Handläggningstiden halverades")
-    assert kept.learned.startswith("Att börja med invånarnas behov")
+    assert kept.answers["proud"] == "E-tjänsterna för bygglov som invånarna faktiskt använder."
+    assert kept.answers["effect"].startswith("Handläggningstiden halverades")
+    assert kept.answers["learned"].startswith("Att börja med invånarnas behov")
     assert candidacies(field).get().nomination_count == 1  # the jury's record is unchanged
     assert not MunicipalityContact.objects.exists()
     assert not ContactLink.objects.exists()
@@ -156,9 +156,11 @@ def test_purge_deletes_unconfirmed_nominations_and_changes_after_30_days(
     submit_nomination(
         edition=edition,
         municipality=Municipality.objects.get(name="Sundsvall"),
-        proud="Ny text.",
-        effect="Ny effekt.",
-        learned="Ny lärdom.",
+        answers={
+            "proud": "Ny text.",
+            "effect": "Ny effekt.",
+            "learned": "Ny lärdom.",
+        },
         nominator_name="Anna A. Andersson",
         nominator_email="anna@example.se",
         now=sent,
@@ -166,9 +168,11 @@ def test_purge_deletes_unconfirmed_nominations_and_changes_after_30_days(
     submit_nomination(
         edition=edition,
         municipality=Municipality.objects.get(name="Lidingö"),
-        proud="Aldrig bekräftad.",
-        effect="-",
-        learned="-",
+        answers={
+            "proud": "Aldrig bekräftad.",
+            "effect": "-",
+            "learned": "-",
+        },
         nominator_name="Glömsk Person",
         nominator_email="glomsk@example.se",
         now=sent,

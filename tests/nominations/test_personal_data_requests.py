@@ -146,17 +146,24 @@ def test_request_flow_from_form_to_copy_to_deletion(
                 "title": "Sveriges DigitaliseringsKommun 2027",
             },
             "municipality": {"code": code, "name": n.municipality.name},
-            "answers": {
-                "what_the_municipality_is_most_proud_of": (
-                    "E-tjänsterna för bygglov som invånarna faktiskt använder."
-                ),
-                "what_effect_it_has_had": (
-                    "Handläggningstiden halverades och fler ärenden klaras digitalt."
-                ),
-                "what_has_been_learned": (
-                    "Att börja med invånarnas behov och mäta effekten från dag ett."
-                ),
-            },
+            # Each answer with the question it was given to.
+            "answers": [
+                {
+                    "question": "Vad är kommunen mest stolt över?",
+                    "question_key": "proud",
+                    "answer": "E-tjänsterna för bygglov som invånarna faktiskt använder.",
+                },
+                {
+                    "question": "Vilken effekt har det fått?",
+                    "question_key": "effect",
+                    "answer": "Handläggningstiden halverades och fler ärenden klaras digitalt.",
+                },
+                {
+                    "question": "Vad har man lärt sig?",
+                    "question_key": "learned",
+                    "answer": "Att börja med invånarnas behov och mäta effekten från dag ett.",
+                },
+            ],
             "name": "Anna Andersson",
             "email": "anna@example.se",
             "organisation": n.nominator_organisation,
@@ -266,7 +273,7 @@ def test_deletion_after_the_call_keeps_the_texts_for_the_jury_without_name_or_ad
     assert (kept.nominator_email, kept.nominator_organisation) == ("", "")
     assert kept.anonymised_at is not None
     assert kept.status == NominationStatus.CONFIRMED
-    assert kept.proud == "E-tjänsterna för bygglov som invånarna faktiskt använder."
+    assert kept.answers["proud"] == "E-tjänsterna för bygglov som invånarna faktiskt använder."
     assert not Nomination.objects.filter(municipality__name="Lidingö").exists()
     assert candidacies(anna).get().nomination_count == 2  # the jury's record is unchanged
 
@@ -417,7 +424,7 @@ def test_data_page_reads_in_a_few_queries(
         confirm(link_in(mail.outbox[-1], "/nominera/bekrafta/"))
     assert send_link() == 5
     link = link_in(mail.outbox[-1], REQUEST)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # with the questions of the editions, once
         page = client.get(link)
     assert visible_text(page.content.decode()).count("Status Bekräftad") == 5
 
@@ -451,9 +458,13 @@ def test_unconfirmed_change_and_rejection_are_shown_copied_and_erased(
         "Samma text som tio andra",
     )
     [change] = sundsvall_copy["unconfirmed_changes"]
-    assert (change["name"], change["answers"]["what_the_municipality_is_most_proud_of"]) == (
+    assert (change["name"], change["answers"][0]) == (
         "Anna A. Andersson",
-        "En ny text om bygglov.",
+        {
+            "question": "Vad är kommunen mest stolt över?",
+            "question_key": "proud",
+            "answer": "En ny text om bygglov.",
+        },
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -462,4 +473,4 @@ def test_unconfirmed_change_and_rejection_are_shown_copied_and_erased(
     kept = Nomination.objects.get()
     assert (kept.municipality.name, kept.status) == ("Sundsvall", NominationStatus.CONFIRMED)
     assert (kept.nominator_name, kept.revisions.count(), kept.token_hash) == ("", 0, "")
-    assert kept.proud == "E-tjänsterna för bygglov som invånarna faktiskt använder."
+    assert kept.answers["proud"] == "E-tjänsterna för bygglov som invånarna faktiskt använder."

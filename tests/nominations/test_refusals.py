@@ -33,7 +33,8 @@ def test_form_without_answers_lists_every_error_at_the_top_and_beside_the_field(
     assert "<title>Fel: Nominera en kommun" in html
     assert "Kontrollera formuläret: något behöver rättas" in html
     assert '<a href="#id_municipality">Skriv vilken kommun du nominerar.</a>' in html
-    assert '<a href="#id_effect">Skriv vilken effekt det har fått.</a>' in html
+    # Each unanswered question is named in the message.
+    assert '<a href="#id_effect">Svara på frågan ”Vilken effekt har det fått?”.</a>' in html
     assert '<p class="field-error" id="id_proud_error">' in html
     assert 'aria-describedby="id_proud_helptext id_proud_error"' in html
     assert "Kryssa i rutan för att godkänna hanteringen av personuppgifter" in html
@@ -81,7 +82,7 @@ def test_answer_over_the_limit_is_refused_but_line_breaks_count_once(client, edi
     # 1 000 lines sent by a browser as "\r\n" are 1 999 characters, not 2 998.
     many_lines = nominate(proud="a\r\n" * 1000 + "x" * 1000)
     assert many_lines.status_code == 302
-    assert len(Nomination.objects.get().proud) == 3000
+    assert len(Nomination.objects.get().answers["proud"]) == 3000
 
 
 def test_outside_the_window_the_page_says_when_the_next_call_opens(client, award):
@@ -137,9 +138,11 @@ def test_call_past_its_deadline_refuses_even_before_the_organiser_closes_it(clie
         submit_nomination(
             edition=edition,
             municipality=Municipality.objects.get(name="Sundsvall"),
-            proud="a",
-            effect="b",
-            learned="c",
+            answers={
+                "proud": "a",
+                "effect": "b",
+                "learned": "c",
+            },
             nominator_name="Anna",
             nominator_email="anna@example.se",
             now=edition.nominations_close_at + timedelta(seconds=1),
@@ -167,9 +170,11 @@ def test_expired_link_gets_a_clear_page_and_confirms_nothing(
         submit_nomination(
             edition=edition,
             municipality=Municipality.objects.get(name="Sundsvall"),
-            proud="Bygglov.",
-            effect="Snabbare.",
-            learned="Mät.",
+            answers={
+                "proud": "Bygglov.",
+                "effect": "Snabbare.",
+                "learned": "Mät.",
+            },
             nominator_name="Anna Andersson",
             nominator_email="anna@example.se",
             now=timezone.now() - timedelta(hours=73),

@@ -117,7 +117,7 @@ def test_a_contact_changes_only_its_own_municipalitys_candidacy(field, organiser
             403,
         )
         with pytest.raises(NotYourCandidacy):
-            save_contribution(candidacy=sundsvall, actor=actor, proud="Vi", effect="", learned="")
+            save_contribution(candidacy=sundsvall, actor=actor, answers={"proud": "Vi"})
     assert AuditEvent.objects.count() == events
     assert Candidacy.objects.get(pk=sundsvall.pk).response == Response.PENDING
 

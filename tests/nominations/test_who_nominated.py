@@ -50,7 +50,7 @@ def test_someone_elses_text_never_replaces_an_unconfirmed_nomination_nor_voids_i
     # Someone else types Anna's address, from another connection.
     nominate(via=Client(), ip="198.51.100.7", proud="Någon annans text.", nominator_name="X")
     others_link = link_in(mail.outbox[-1], "/nominera/bekrafta/")
-    assert (Nomination.objects.get().proud, Nomination.objects.get().nominator_name) == (
+    assert (Nomination.objects.get().answers["proud"], Nomination.objects.get().nominator_name) == (
         "Annas text.",
         "Anna Andersson",
     )
@@ -59,7 +59,7 @@ def test_someone_elses_text_never_replaces_an_unconfirmed_nomination_nor_voids_i
     done = confirm(annas_link)
     assert "Tack! Din nominering är bekräftad" in done.content.decode()
     nomination = Nomination.objects.get()
-    assert (nomination.status, nomination.proud, nomination.nominator_name) == (
+    assert (nomination.status, nomination.answers["proud"], nomination.nominator_name) == (
         NominationStatus.CONFIRMED,
         "Annas text.",
         "Anna Andersson",
@@ -76,10 +76,10 @@ def test_someone_elses_text_never_voids_the_owners_pending_change(
     nominate(proud="Annas nya text.")
     annas_change = link_in(mail.outbox[-1], "/nominera/bekrafta/")
     nominate(via=Client(), ip="198.51.100.7", proud="Någon annans text.")
-    assert Nomination.objects.get().proud == "Första texten."
+    assert Nomination.objects.get().answers["proud"] == "Första texten."
     done = confirm(annas_change)
     assert "Tack! Din nominering är uppdaterad" in done.content.decode()
-    assert Nomination.objects.get().proud == "Annas nya text."
+    assert Nomination.objects.get().answers["proud"] == "Annas nya text."
 
 
 def test_each_link_confirms_the_text_it_was_sent_with_and_older_links_stop_once_a_newer_counts(
@@ -89,20 +89,20 @@ def test_each_link_confirms_the_text_it_was_sent_with_and_older_links_stop_once_
     first = link_in(mail.outbox[-1], "/nominera/bekrafta/")
     nominate(proud="Andra versionen.")
     second = link_in(mail.outbox[-1], "/nominera/bekrafta/")
-    assert Nomination.objects.get().proud == "Första versionen."
+    assert Nomination.objects.get().answers["proud"] == "Första versionen."
 
     shown = _page_text(client.get(second))
     assert "Andra versionen." in shown and "Första versionen." not in shown
     confirm(second)
     nomination = Nomination.objects.get()
-    assert (nomination.status, nomination.proud) == (
+    assert (nomination.status, nomination.answers["proud"]) == (
         NominationStatus.CONFIRMED,
         "Andra versionen.",
     )
     # The older text can no longer overwrite the newer one.
     old = confirm(first).content.decode()
     assert "Länken har redan använts" in old
-    assert Nomination.objects.get().proud == "Andra versionen."
+    assert Nomination.objects.get().answers["proud"] == "Andra versionen."
 
 
 def test_confirming_the_first_link_leaves_a_newer_text_waiting_for_its_own(
@@ -113,10 +113,10 @@ def test_confirming_the_first_link_leaves_a_newer_text_waiting_for_its_own(
     nominate(proud="Andra versionen.")
     second = link_in(mail.outbox[-1], "/nominera/bekrafta/")
     confirm(first)
-    assert Nomination.objects.get().proud == "Första versionen."
+    assert Nomination.objects.get().answers["proud"] == "Första versionen."
     done = confirm(second)
     assert "Tack! Din nominering är uppdaterad" in done.content.decode()
-    assert Nomination.objects.get().proud == "Andra versionen."
+    assert Nomination.objects.get().answers["proud"] == "Andra versionen."
     assert Nomination.objects.count() == 1
 
 
@@ -142,4 +142,4 @@ def test_limit_on_one_address_refuses_its_owner_openly_and_everyone_else_silentl
     mailed = len([m for m in mail.outbox if m.to == ["anna@example.se"]])
     assert _sent_page(nominate, proud="Fem.", ip="198.51.100.9") == expected
     assert len([m for m in mail.outbox if m.to == ["anna@example.se"]]) == mailed
-    assert Nomination.objects.get(nominator_email="anna@example.se").proud == "Ett."
+    assert Nomination.objects.get(nominator_email="anna@example.se").answers["proud"] == "Ett."

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -19,8 +18,6 @@ from pypdf import PdfReader
 
 from kommunpris.accounts.testing import sign_in_verified
 from kommunpris.jury import packet as packets
-from kommunpris.jury.packet import SelfAssessment
-from kommunpris.nominations.models import Candidacy
 from tests.permissions.world import MINIMAL_PDF, SCORE_MARK, VISIT_MARK, World
 
 pytestmark = pytest.mark.django_db
@@ -204,39 +201,24 @@ def test_nobody_else_learns_that_a_packet_exists(world: World):
     assert other.get(decided_packet).status_code == 404
 
 
-@pytest.fixture
-def self_assessments() -> Iterator[None]:
-    def read(candidacies: Sequence[Candidacy]) -> dict[int, SelfAssessment]:
-        return {
-            c.pk: SelfAssessment(
-                title="Självskattning (DiMiOS)",
-                answers=[("Strategi och ledning", f"Nivå 3 i {c.name}")],
-                note="Ifylld av kommunen i maj.",
-            )
-            for c in candidacies
-            if c.name == "Sundsvall"
-        }
-
-    packets.read_self_assessments_with(read)
-    yield
-    packets.read_self_assessments_with(None)
-
-
-def test_a_self_assessment_plugged_in_is_in_the_packet(world: World, self_assessments: None):
+def test_the_self_assessment_is_in_the_packet(world: World):
+    """Sundsvall's contact has filled in the edition's self-assessment (see the world); Kiruna's
+    has not."""
     client = _client(world.juror)
     page = client.get(_url("jury-packet", world, pk=world.sundsvall.pk)).content.decode()
-    assert "Självskattning (DiMiOS)" in page
-    assert "Nivå 3 i Sundsvall" in page
+    assert "Kommunens självskattning" in page
+    assert "Sundsvall delar allt med grannarna." in page
     text = _text(client.get(_url("jury-packet-pdf", world, pk=world.sundsvall.pk)).content)
     for seen in (
-        "Självskattning (DiMiOS)",
-        "Ifylld av kommunen i maj.",
-        "Strategi och ledning",
-        "Nivå 3 i Sundsvall",
+        "Kommunens självskattning",
+        "Ifylld av kommunens kontaktperson",
+        "Samverkan och delning",
+        "Nivå 3 av 4: Etablerad",
+        "Sundsvall delar allt med grannarna.",
     ):
         assert seen in text, seen
     kiruna = client.get(_url("jury-packet", world, pk=world.kiruna.pk)).content.decode()
-    assert "Självskattning" not in kiruna
+    assert "självskattning" not in kiruna
 
 
 def test_a_rounds_packets_read_a_fixed_number_of_queries(world: World):

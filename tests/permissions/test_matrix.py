@@ -71,7 +71,11 @@ from kommunpris.nominations.models import (
     Candidacy,
     MunicipalityContact,
     Nomination,
+    NominationQuestion,
+    SelfAssessment,
+    SelfAssessmentRubric,
 )
+from kommunpris.nominations.self_assessment import DEFAULT_AREAS, DEFAULT_LEVELS
 
 pytestmark = pytest.mark.django_db
 
@@ -412,6 +416,11 @@ CASES: list[Case] = [
     Case("desk:nominations-csv", ORGANISER_PAGE, jury_year),
     Case("desk:nominations-candidacies-csv", ORGANISER_PAGE, jury_year),
     Case("desk:nominations-contacts", ORGANISER_PAGE, jury_year),
+    Case("desk:nominations-questions", ORGANISER_PAGE, year("draft"), label="draft"),
+    Case("desk:nominations-questions", ORGANISER_PAGE, jury_year, label="frozen"),
+    Case("desk:nominations-self-assessment", ORGANISER_PAGE, year("draft"), label="none yet"),
+    Case("desk:nominations-self-assessment", ORGANISER_PAGE, jury_year, label="filled in"),
+    Case("desk:nominations-self-assessment-remove", ORGANISER_POST_ONLY, jury_year),
     # The jury holds the permission to read candidacy material here too, within the conflict rule.
     Case(
         "desk:nominations-attachment",
@@ -444,6 +453,8 @@ CASES: list[Case] = [
     Case("desk:nominations-contact-respond", CONTACT_POST_ONLY),
     Case("desk:nominations-contact-contribution", CONTACT_POST_ONLY),
     Case("desk:nominations-contact-upload", CONTACT_POST_ONLY),
+    # Umeå is no nominee, and its edition asks for no self-assessment.
+    Case("desk:nominations-contact-self-assessment", answers(CONTACT_SIGN_IN, contact=NOT_FOUND)),
     Case(
         "desk:nominations-contact-remove",
         CONTACT_POST_ONLY,
@@ -976,13 +987,23 @@ def state() -> dict[str, Any]:
             )
         ),
         "candidacies": sorted(
-            Candidacy.objects.values_list("pk", "stage", "response", "own_proud")
+            Candidacy.objects.values_list("pk", "stage", "response", "own_answers")
         ),
         "members": sorted(Candidacy.objects.values_list("pk", "members__municipality_id")),
         "nominations": sorted(
             Nomination.objects.values_list("pk", "status", "candidacy_id", "nominator_email")
         ),
         "attachments": sorted(Attachment.objects.values_list("pk", flat=True)),
+        "questions": sorted(
+            NominationQuestion.objects.values_list("pk", "edition_id", "key", "text_sv")
+        ),
+        "self-assessment rubrics": sorted(
+            SelfAssessmentRubric.objects.values_list("pk", "edition_id", "closes_at")
+        ),
+        "self-assessments": sorted(
+            (pk, str(answers))
+            for pk, answers in SelfAssessment.objects.values_list("pk", "answers")
+        ),
         "contacts": sorted(MunicipalityContact.objects.values_list("pk", "email")),
         "seats": sorted(Membership.objects.values_list("pk", "accepted_at")),
         "ties": Tie.objects.count(),
@@ -1027,6 +1048,26 @@ NOT_FOR = NOT_FOUND  # the jury desk answers a page someone may not use as if it
 
 def _day(days: int) -> str:
     return (timezone.localdate() + timedelta(days=days)).isoformat()
+
+
+def _rubric_form(w: Any) -> dict[str, str]:
+    """The self-assessment form as the organiser sends it: the standard areas and levels."""
+    data = {
+        "rubric-introduction_sv": "Skatta kommunens mognad.",
+        "rubric-closes_day": _day(100),
+        "rubric-closes_time": "23:59",
+        # The page fills in the standard areas and levels as blocks of their own.
+        "area-TOTAL_FORMS": str(len(DEFAULT_AREAS)),
+        "area-INITIAL_FORMS": str(len(DEFAULT_AREAS)),
+        "level-TOTAL_FORMS": str(len(DEFAULT_LEVELS)),
+        "level-INITIAL_FORMS": str(len(DEFAULT_LEVELS)),
+    }
+    for n, area in enumerate(DEFAULT_AREAS):
+        data[f"area-{n}-name_sv"] = area["name_sv"]
+        data[f"area-{n}-ORDER"] = str(n + 1)
+    for n, (sv, en) in enumerate(DEFAULT_LEVELS):
+        data[f"level-{n}-label_sv"], data[f"level-{n}-label_en"] = sv, en
+    return data
 
 
 def _criterion_form(name: str) -> dict[str, Any]:
@@ -1147,6 +1188,27 @@ POSTS: list[Post] = [
         lambda w: {"municipality": "Nordmaling", "email": "it@nordmaling.se", "name": ""},
         ORGANISER_REFUSALS,
         "organiser",
+    ),
+    Post(
+        "desk:nominations-questions",
+        year("draft"),
+        lambda w: {"standard": "yes"},
+        ORGANISER_REFUSALS,
+        "organiser",
+    ),
+    Post(
+        "desk:nominations-self-assessment",
+        year("draft"),
+        _rubric_form,
+        ORGANISER_REFUSALS,
+        "organiser",
+    ),
+    # The jury's edition: filled in already, so the organiser cannot remove it either.
+    Post(
+        "desk:nominations-self-assessment-remove",
+        jury_year,
+        lambda w: {"confirmed": "yes"},
+        ORGANISER_REFUSALS,
     ),
     # The jury desk: the organiser's part.
     Post(
@@ -1329,6 +1391,12 @@ POSTS: list[Post] = [
     ),
     Post(
         "desk:nominations-contact-upload", no_args, _pdf_upload, answers(CONTACT_SIGN_IN), "contact"
+    ),
+    Post(
+        "desk:nominations-contact-self-assessment",
+        no_args,
+        lambda w: {f"level-{area['key']}": "4" for area in DEFAULT_AREAS},
+        answers(CONTACT_SIGN_IN, contact=NOT_FOUND),
     ),
     Post(
         "desk:nominations-contact-remove",

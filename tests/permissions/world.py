@@ -57,6 +57,7 @@ from kommunpris.nominations.models import (
     Nomination,
     Stage,
 )
+from kommunpris.nominations.self_assessment import DEFAULT_AREAS, DEFAULT_LEVELS
 from kommunpris.register.models import Municipality
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -188,9 +189,11 @@ class _Call:
         submitted = nominations.submit_nomination(
             edition=self.edition,
             municipality=municipality,
-            proud=f"E-tjänsterna i {municipality.name} som invånarna faktiskt använder.",
-            effect="Handläggningstiden halverades och fler ärenden klaras digitalt.",
-            learned="Att börja med invånarnas behov och mäta effekten från dag ett.",
+            answers={
+                "proud": f"E-tjänsterna i {municipality.name} som invånarna faktiskt använder.",
+                "effect": "Handläggningstiden halverades och fler ärenden klaras digitalt.",
+                "learned": "Att börja med invånarnas behov och mäta effekten från dag ett.",
+            },
             nominator_name=name,
             nominator_email=email,
             nominator_organisation=organisation,
@@ -219,9 +222,11 @@ class _Call:
         nominations.save_contribution(
             candidacy=self.candidacy(code),
             actor=contact,
-            proud=f"Vår egen berättelse om {candidacy.name}.",
-            effect="Invånarna väntar kortare och får svar dygnet runt.",
-            learned="Att samarbete över gränserna ger mer än det kostar.",
+            answers={
+                "proud": f"Vår egen berättelse om {candidacy.name}.",
+                "effect": "Invånarna väntar kortare och får svar dygnet runt.",
+                "learned": "Att samarbete över gränserna ger mer än det kostar.",
+            },
         )
         if not pdf:
             return None
@@ -395,6 +400,27 @@ def build_world() -> World:
         person.user_permissions.add(reading)
     spent_invitation = _FOLLOWED_INVITATIONS["ahmed.haddad@example.se"]
     joint = _jury_edition(jury_call, jury_people, decide=False)
+    # The jury asks its nominees for a self-assessment; two of the finalists have filled it in.
+    nominations.set_self_assessment(
+        edition=jury_call.edition,
+        areas=[nominations.AreaText(**area) for area in DEFAULT_AREAS],
+        levels=[nominations.LevelText(sv, en) for sv, en in DEFAULT_LEVELS],
+        closes_at=now + timedelta(days=30),
+        actor=CLI,
+    )
+    for code, address in (
+        (SUNDSVALL, "digitalisering@sundsvall.se"),
+        (JOINT[0], "digitalisering@mora.se"),
+    ):
+        finalist = jury_call.candidacy(code)
+        nominations.save_self_assessment(
+            candidacy=finalist,
+            levels={area["key"]: 3 for area in DEFAULT_AREAS},
+            comments={"collaboration": f"{finalist.name} delar allt med grannarna."},
+            actor=MunicipalityContact.objects.select_related("edition").get(
+                edition=jury_call.edition, email=address
+            ),
+        )
     invitee_seat = jury.invite_member(
         edition=jury_call.edition,
         email="sara.nilsson@example.se",

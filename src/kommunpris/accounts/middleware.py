@@ -59,6 +59,7 @@ OPEN_VIEWS = frozenset(
         "desk:nominations-contact-attachment",
         "desk:nominations-contact-feedback",
         "desk:nominations-contact-feedback-pdf",
+        "desk:nominations-contact-self-assessment",
     }
 )
 

@@ -53,6 +53,7 @@ class Action(StrEnum):
     CANDIDACY_DECLINED = "candidacy.declined"
     CANDIDACY_IMPORTED = "candidacy.imported"
     CANDIDACY_JOINED = "candidacy.joined"
+    CANDIDACY_SELF_ASSESSMENT_SAVED = "candidacy.self_assessment_saved"
     CANDIDACY_STAGE_CHANGED = "candidacy.stage_changed"
     CANDIDACY_STAGE_IMPORTED = "candidacy.stage_imported"
 
@@ -78,6 +79,10 @@ class Action(StrEnum):
     EDITION_NOMINATIONS_OPENED = "edition.nominations_opened"
     EDITION_NOMINATIONS_REOPENED = "edition.nominations_reopened"
     EDITION_PUBLICATION_RESCHEDULED = "edition.publication_rescheduled"
+    EDITION_QUESTIONS_FROZEN = "edition.questions_frozen"
+    EDITION_QUESTIONS_SET = "edition.questions_set"
+    EDITION_SELF_ASSESSMENT_REMOVED = "edition.self_assessment_removed"
+    EDITION_SELF_ASSESSMENT_SET = "edition.self_assessment_set"
 
     JURY_BALLOT_CAST = "jury.ballot_cast"
     JURY_BALLOT_CHANGED = "jury.ballot_changed"

@@ -19,11 +19,24 @@ from kommunpris.jury import selectors as jury
 from kommunpris.jury.labels import ROUND_NAMES
 from kommunpris.jury.models import Membership
 from kommunpris.nominations import selectors as nominations
-from kommunpris.nominations.models import Candidacy, MunicipalityContact, Response, Stage
+from kommunpris.nominations.models import (
+    Candidacy,
+    MunicipalityContact,
+    Response,
+    SelfAssessment,
+    Stage,
+)
+from kommunpris.nominations.questions import questions_of
+from kommunpris.nominations.self_assessment import rubric_of
 from kommunpris.permissions import decision_is_public
 from kommunpris.permissions.feedback import feedback_is_released, feedback_may_be_released
 from kommunpris.permissions.jury import AnyUser
-from kommunpris.permissions.nominations import contact_may_edit, contact_speaks_for
+from kommunpris.permissions.nominations import (
+    NOMINEE_STAGES,
+    contact_may_assess,
+    contact_may_edit,
+    contact_speaks_for,
+)
 
 DUE, WAITING, DONE = "due", "waiting", "done"
 
@@ -100,6 +113,21 @@ def organiser_steps(edition: Edition, *, now: datetime | None = None) -> Steps:
                 )
             )
         else:
+            steps.steps.append(
+                Step(
+                    _("Check the questions of the call"),
+                    ngettext(
+                        "The call asks %(count)s question; it can change until the first "
+                        "nomination arrives.",
+                        "The call asks %(count)s questions; they can change until the first "
+                        "nomination arrives.",
+                        len(questions_of(edition)),
+                    )
+                    % {"count": len(questions_of(edition))},
+                    _nominations_url("questions", edition),
+                    _("Questions"),
+                )
+            )
             steps.steps.append(
                 Step(
                     _("Open the call for nominations"),
@@ -460,6 +488,26 @@ def editions_with_steps(editions: Iterable[Edition], *, now: datetime | None = N
 # --- a municipality contact ---------------------------------------------------------------
 
 
+def _self_assessment_due(
+    contact: MunicipalityContact, candidacy: Candidacy, *, now: datetime | None
+) -> Step | None:
+    """A nominee asked for a self-assessment it has not filled in yet."""
+    if candidacy.stage not in NOMINEE_STAGES:
+        return None
+    rubric = rubric_of(contact.edition)
+    if rubric is None or not contact_may_assess(contact, candidacy, rubric, now=now):
+        return None
+    if SelfAssessment.objects.filter(candidacy=candidacy).exists():
+        return None
+    return Step(
+        _("Fill in the self-assessment"),
+        _("The jury has chosen you as a nominee and asks for it by %(when)s.")
+        % {"when": dates.moment(rubric.closes_at)},
+        reverse("desk:nominations-contact-self-assessment"),
+        _("Self-assessment"),
+    )
+
+
 def contact_steps(
     contact: MunicipalityContact, candidacy: Candidacy | None, *, now: datetime | None = None
 ) -> list[Step]:
@@ -485,6 +533,9 @@ def contact_steps(
                 _("The jury's feedback"),
             )
         ]
+    assessment = _self_assessment_due(contact, candidacy, now=now)
+    if assessment is not None:
+        return [assessment]
     if not contact_may_edit(contact, candidacy, now=now):
         return [
             Step(

@@ -3,6 +3,7 @@ municipality contact's answers and attachments. They validate input; services do
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
@@ -14,15 +15,11 @@ from django.utils.translation import gettext_lazy
 
 from kommunpris.awards.models import Edition
 from kommunpris.awards.services import DEADLINE_PHASES
-from kommunpris.nominations.models import (
-    CONTRIBUTION_ANSWER_MAX_LENGTH,
-    NominationStatus,
-    Response,
-)
+from kommunpris.nominations.models import NominationQuestion, NominationStatus, Response
 from kommunpris.register.models import County, Municipality
 from kommunpris.register.resolver import MunicipalityNotFound
 from kommunpris.register.selectors import resolve
-from kommunpris.web.nominate import QUESTIONS, AnswerField
+from kommunpris.web.nominate import answer_field
 
 
 def _end_of_day(day: Any) -> datetime:
@@ -227,24 +224,20 @@ class ContactSignInForm(forms.Form):
     )
 
 
-def _contribution_field(name: str) -> forms.CharField:
-    return AnswerField(
-        label=QUESTIONS[name],
-        required=False,
-        max_length=CONTRIBUTION_ANSWER_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8}),
-    )
-
-
 class ContributionForm(forms.Form):
-    proud = _contribution_field("proud")
-    effect = _contribution_field("effect")
-    learned = _contribution_field("learned")
+    """The municipality's own answers: a field per question of the edition, named by its key,
+    none required, each up to twice a nominator's limit."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, questions: Sequence[NominationQuestion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.pop("maxlength", None)
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[question.key] = answer_field(
+                question, limit=question.contribution_max_length, required=False, rows=8
+            )
+
+    def answers(self) -> dict[str, str]:
+        return {q.key: self.cleaned_data.get(q.key) or "" for q in self.questions}
 
 
 class AttachmentForm(forms.Form):

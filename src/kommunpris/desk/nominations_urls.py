@@ -13,6 +13,8 @@ from .nominations_views import (
     editions,
     exports,
     field,
+    questions,
+    self_assessment,
 )
 
 urlpatterns: list[URLPattern] = [
@@ -34,6 +36,18 @@ urlpatterns: list[URLPattern] = [
         "<int:year>/kandidaturer.csv", exports.candidacies_csv, name="nominations-candidacies-csv"
     ),
     path("<int:year>/kontakter/", contacts.contacts, name="nominations-contacts"),
+    # The organiser: the call's questions and the nominees' self-assessment.
+    path("<int:year>/fragor/", questions.questions, name="nominations-questions"),
+    path(
+        "<int:year>/sjalvskattning/",
+        self_assessment.rubric,
+        name="nominations-self-assessment",
+    ),
+    path(
+        "<int:year>/sjalvskattning/ta-bort/",
+        self_assessment.rubric_remove,
+        name="nominations-self-assessment-remove",
+    ),
     # Organisers and the jury: the municipalities' PDF attachments.
     path("bilagor/<int:pk>/", attachments.attachment_download, name="nominations-attachment"),
     # The municipality contact.
@@ -43,6 +57,11 @@ urlpatterns: list[URLPattern] = [
     path("kommun/logga-ut/", contact_access.contact_signout, name="nominations-contact-signout"),
     path("kommun/svar/", contact.contact_respond, name="nominations-contact-respond"),
     path("kommun/bidrag/", contact.contact_contribution, name="nominations-contact-contribution"),
+    path(
+        "kommun/sjalvskattning/",
+        self_assessment.contact_self_assessment,
+        name="nominations-contact-self-assessment",
+    ),
     # A document alone, or with the answers: the same form.
     path("kommun/bilagor/", contact.contact_contribution, name="nominations-contact-upload"),
     path(

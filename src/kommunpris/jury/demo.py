@@ -18,7 +18,13 @@ from kommunpris.awards.services import close_nominations, create_edition, open_n
 from kommunpris.mail.models import OutgoingMail
 from kommunpris.mail.services import compose
 from kommunpris.nominations import services as nominations
-from kommunpris.nominations.models import Candidacy, MunicipalityContact, Stage
+from kommunpris.nominations.models import (
+    Candidacy,
+    MunicipalityContact,
+    NominationQuestion,
+    Stage,
+)
+from kommunpris.nominations.questions import questions_of
 from kommunpris.register.models import Municipality
 
 from . import selectors, services
@@ -105,6 +111,18 @@ LEARNED = (
     "Att ledningen måste gå före och att verksamheten ska äga förändringen.",
     "Att dela med sig: grannkommunerna har återanvänt lösningen.",
 )
+ANSWER_TEXTS = (PROUD, EFFECT, LEARNED)
+
+
+def demo_answers(
+    questions: Sequence[NominationQuestion], rng: random.Random, name: str
+) -> dict[str, str]:
+    """Made-up answers to an edition's questions, whatever they are (the standard three get a
+    pride, an effect and a lesson, in that order), cut to each question's limit."""
+    return {
+        q.key: rng.choice(ANSWER_TEXTS[i % len(ANSWER_TEXTS)]).format(name=name)[: q.max_length]
+        for i, q in enumerate(questions)
+    }
 
 
 @dataclass(frozen=True)
@@ -163,6 +181,7 @@ def run_call(
         list(Municipality.objects.exclude(code__in=[m.code for m in pair]).order_by("code")), 10
     )
     nominated = [*pair, *others]
+    questions = questions_of(edition)
     count = 0
     for municipality in nominated:
         for name, organisation in rng.sample(NOMINATORS, rng.randint(1, 4)):
@@ -171,9 +190,7 @@ def run_call(
             nominations.submit_nomination(
                 edition=edition,
                 municipality=municipality,
-                proud=rng.choice(PROUD).format(name=municipality.name),
-                effect=rng.choice(EFFECT),
-                learned=rng.choice(LEARNED),
+                answers=demo_answers(questions, rng, municipality.name),
                 nominator_name=name,
                 nominator_email=email,
                 nominator_organisation=organisation,
@@ -207,9 +224,7 @@ def run_call(
             nominations.save_contribution(
                 candidacy=candidacy,
                 actor=contact,
-                proud=rng.choice(PROUD).format(name=candidacy.name),
-                effect=rng.choice(EFFECT),
-                learned=rng.choice(LEARNED),
+                answers=demo_answers(questions, rng, candidacy.name),
                 now=now,
             )
     edition = close_nominations(edition=edition, actor=actor)

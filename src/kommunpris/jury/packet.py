@@ -6,55 +6,33 @@ score. Every read here is filtered by the conflict rule for the person asking
 (`kommunpris.permissions.packet`): a candidacy they are conflicted out of is not in a round's
 packets, leaves no gap in them and is not counted.
 
-The self-assessment is kept by another part of the platform; it plugs in here with
-`read_self_assessments_with` (see there), and until it does no packet has one.
+The questions are the edition's own (`kommunpris.nominations.questions`): each answer is
+printed under the question it was given to. The self-assessment is printed as
+`kommunpris.nominations.self_assessment.for_packets` gives it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kommunpris.awards.models import Edition
-from kommunpris.nominations.models import Attachment, Candidacy, Nomination, NominationStatus, Stage
+from kommunpris.nominations.models import (
+    Attachment,
+    Candidacy,
+    Nomination,
+    NominationQuestion,
+    NominationStatus,
+    Stage,
+)
+from kommunpris.nominations.questions import Answered, answered, questions_of
+from kommunpris.nominations.self_assessment import PrintedSelfAssessment, for_packets
 from kommunpris.permissions.jury import AnyUser
 from kommunpris.permissions.packet import may_read_packet, may_read_round_packets
 
 from .models import SiteVisitNote
 from .selectors import candidacies_for, visible_candidacy
-
-# --- the self-assessment hook -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SelfAssessment:
-    """A candidacy's self-assessment as the packet prints it: a heading, the questions with the
-    municipality's answers in order, and an optional note (e.g. when it was filled in)."""
-
-    title: str
-    answers: list[tuple[str, str]]
-    note: str = ""
-
-
-# Reads the self-assessments of many candidacies at once (a round's packets take a fixed
-# number of queries): candidacy id -> its self-assessment; candidacies without one are left out.
-SelfAssessmentReader = Callable[[Sequence[Candidacy]], Mapping[int, SelfAssessment]]
-
-
-def _no_self_assessments(candidacies: Sequence[Candidacy]) -> Mapping[int, SelfAssessment]:
-    return {}
-
-
-_self_assessment_reader: SelfAssessmentReader = _no_self_assessments
-
-
-def read_self_assessments_with(reader: SelfAssessmentReader | None) -> None:
-    """Plug in the part of the platform that keeps self-assessments: call it once from that
-    app's `AppConfig.ready()`. `None` unplugs it (no packet then has a self-assessment)."""
-    global _self_assessment_reader
-    _self_assessment_reader = reader or _no_self_assessments
-
 
 # --- the packets ----------------------------------------------------------------------------
 
@@ -64,21 +42,19 @@ class Packet:
     """One candidacy's packet."""
 
     candidacy: Candidacy
+    # The edition's questions: each nomination's answers are printed under them.
+    questions: list[NominationQuestion]
     nominations: list[Nomination]
-    own_proud: str
-    own_effect: str
-    own_learned: str
+    own_answers: list[Answered]  # the municipality's own text, answered questions only
     attachments: list[Attachment]
-    self_assessment: SelfAssessment | None
+    self_assessment: PrintedSelfAssessment | None
     site_visit_notes: list[SiteVisitNote]
 
-    @property
-    def has_own_text(self) -> bool:
-        return bool(self.own_proud or self.own_effect or self.own_learned)
 
-
-def _packets(candidacies: Sequence[Candidacy]) -> list[Packet]:
-    """The packets of these candidacies, in their order, in a fixed number of queries."""
+def _packets(edition: Edition, candidacies: Sequence[Candidacy]) -> list[Packet]:
+    """The packets of these candidacies of `edition`, in their order, in a fixed number of
+    queries."""
+    questions = questions_of(edition)
     ids = [c.pk for c in candidacies]
     nominations: defaultdict[int, list[Nomination]] = defaultdict(list)
     for nomination in (
@@ -98,14 +74,13 @@ def _packets(candidacies: Sequence[Candidacy]) -> list[Packet]:
         .order_by("visited_on", "created_at", "id")
     ):
         notes[note.candidacy_id].append(note)
-    assessments = _self_assessment_reader(candidacies) if candidacies else {}
+    assessments = for_packets(candidacies) if candidacies else {}
     return [
         Packet(
             candidacy=c,
+            questions=questions,
             nominations=nominations[c.pk],
-            own_proud=c.own_proud,
-            own_effect=c.own_effect,
-            own_learned=c.own_learned,
+            own_answers=answered(questions, c.own_answers, skip_empty=True),
             attachments=attachments[c.pk],
             self_assessment=assessments.get(c.pk),
             site_visit_notes=notes[c.pk],
@@ -120,7 +95,7 @@ def candidacy_packet(edition: Edition, viewer: AnyUser, pk: int) -> Packet | Non
     found = visible_candidacy(edition, viewer, pk)
     if found is None or not may_read_packet(viewer, found):
         return None
-    return _packets([found])[0]
+    return _packets(edition, [found])[0]
 
 
 def round_packets(edition: Edition, viewer: AnyUser, stage: str) -> list[Packet]:
@@ -129,7 +104,7 @@ def round_packets(edition: Edition, viewer: AnyUser, stage: str) -> list[Packet]
     if not may_read_round_packets(viewer, edition):
         return []
     Stage(stage)  # an unknown stage is a programming error
-    return _packets(candidacies_for(edition, viewer, stage=stage))
+    return _packets(edition, candidacies_for(edition, viewer, stage=stage))
 
 
 def attachment_in(packet: Packet, pk: int) -> Attachment | None:

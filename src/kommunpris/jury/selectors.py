@@ -15,9 +15,12 @@ from kommunpris.nominations.models import (
     Candidacy,
     CandidacyMember,
     Nomination,
+    NominationQuestion,
     NominationStatus,
     Stage,
 )
+from kommunpris.nominations.questions import Answered, answered, questions_of
+from kommunpris.nominations.self_assessment import FilledIn, assessment_of
 from kommunpris.permissions.jury import (
     AnyUser,
     conflicted_candidacy_ids,
@@ -102,24 +105,26 @@ class Dossier:
     """What the jury reads about a candidacy: the nominations and the municipality's own word."""
 
     nominations: QuerySet[Nomination]  # read a page at a time (desk.paging)
-    own_proud: str
-    own_effect: str
-    own_learned: str
+    # The edition's questions: each nomination's answers are shown under them.
+    questions: list[NominationQuestion]
+    own_answers: list[Answered]  # the municipality's, with their questions, answered ones only
     attachments: list[Attachment]
+    self_assessment: FilledIn | None  # a nominee's, when the edition asks for one
 
 
 def dossier(candidacy: Candidacy) -> Dossier:
     """Call only for a candidacy the viewer may see (see visible_candidacy)."""
+    questions = questions_of(candidacy.edition)
     return Dossier(
         nominations=Nomination.objects.filter(
             candidacy=candidacy, status=NominationStatus.CONFIRMED
         )
         .select_related("municipality")
         .order_by("confirmed_at", "id"),
-        own_proud=candidacy.own_proud,
-        own_effect=candidacy.own_effect,
-        own_learned=candidacy.own_learned,
+        questions=questions,
+        own_answers=answered(questions, candidacy.own_answers, skip_empty=True),
         attachments=list(Attachment.objects.filter(candidacy=candidacy).order_by("id")),
+        self_assessment=assessment_of(candidacy),
     )
 
 

@@ -26,9 +26,10 @@ from kommunpris.mail.links import SecretLink, build
 from kommunpris.mail.models import OutgoingMail
 from kommunpris.nominations import services as nominations
 from kommunpris.nominations.models import Candidacy, MunicipalityContact
+from kommunpris.nominations.questions import questions_of
 from kommunpris.register.models import Municipality
 
-from .demo import DEMO_DOMAIN, EFFECT, JURY, LEARNED, PROUD, DemoJuror, run_jury
+from .demo import DEMO_DOMAIN, JURY, DemoJuror, demo_answers, run_jury
 
 # The demo's six and nine more: fifteen, the chair first.
 NATIONAL_JURY = (
@@ -151,6 +152,7 @@ def run_national_call(
         name: set(rng.sample(range(scale.candidacies), reach)) for name in NATIONAL_ORGANISATIONS
     }
     links = _Links()
+    questions = questions_of(edition)
     started = time.perf_counter()
     with _timed(seconds, "nominations"):
         number = 0
@@ -166,9 +168,7 @@ def run_national_call(
                 nominations.submit_nomination(
                     edition=edition,
                     municipality=municipality,
-                    proud=rng.choice(PROUD).format(name=municipality.name),
-                    effect=rng.choice(EFFECT),
-                    learned=rng.choice(LEARNED),
+                    answers=demo_answers(questions, rng, municipality.name),
                     nominator_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
                     nominator_email=email,
                     nominator_organisation=organisation,
@@ -201,9 +201,7 @@ def run_national_call(
                 nominations.save_contribution(
                     candidacy=candidacy,
                     actor=contact,
-                    proud=rng.choice(PROUD).format(name=candidacy.name),
-                    effect=rng.choice(EFFECT),
-                    learned=rng.choice(LEARNED),
+                    answers=demo_answers(questions, rng, candidacy.name),
                     now=now,
                 )
     edition = close_nominations(edition=edition, actor=actor)

@@ -51,3 +51,21 @@ class CandidacyConflict(CandidacyError, errors.Conflict):
     """Not now: the nomination is already rejected, a candidacy is gone or with the jury."""
 
     status = errors.Conflict.status
+
+
+class CallError(ValueError, errors.Invalid):
+    """The organiser's questions of a call, or a self-assessment rubric, that cannot be taken
+    as given; the message names the question or area and what to change."""
+
+
+class CallFrozen(CallError, errors.Conflict):
+    """Questions or a rubric that can no longer change: answers have been given to them, or
+    the part of the award they belong to is over."""
+
+    status = errors.Conflict.status
+
+
+class SelfAssessmentClosed(ContributionError, errors.Conflict):
+    """The self-assessment is not (or no longer) open to this candidacy."""
+
+    status = errors.Conflict.status

@@ -3,7 +3,7 @@ and `;`, formulas neutralised), and a nominator's copy of their own data (JSON).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from kommunpris.spreadsheets import csv_lines
 
-from .models import Candidacy, Nomination
+from .models import Candidacy, Nomination, NominationQuestion
+from .questions import answered
 from .selectors import PersonalData
 
 
@@ -20,8 +21,11 @@ def _when(moment: object) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""  # type: ignore[arg-type]
 
 
-def nominations_csv(nominations: Iterable[Nomination]) -> Iterator[str]:
-    """The nominations as CSV lines (kommunpris.spreadsheets), one per nomination, as read."""
+def nominations_csv(
+    nominations: Iterable[Nomination], questions: Sequence[NominationQuestion]
+) -> Iterator[str]:
+    """The nominations as CSV lines (kommunpris.spreadsheets), one per nomination, as read, with
+    a column per question of the edition (headed by the question) in the questions' order."""
     header = [
         _("Municipality code"),
         _("Municipality"),
@@ -33,9 +37,7 @@ def nominations_csv(nominations: Iterable[Nomination]) -> Iterator[str]:
         _("Nominator"),
         _("E-mail"),
         _("Organisation"),
-        _("What is the municipality most proud of?"),
-        _("What effect has it had?"),
-        _("What has been learned?"),
+        *(q.text for q in questions),
         _("Reason for rejection"),
     ]
     rows = (
@@ -50,9 +52,7 @@ def nominations_csv(nominations: Iterable[Nomination]) -> Iterator[str]:
             n.nominator_name,
             n.nominator_email,
             n.nominator_organisation,
-            n.proud,
-            n.effect,
-            n.learned,
+            *(n.answers.get(q.key, "") for q in questions),
             n.rejected_reason,
         ]
         for n in nominations
@@ -60,8 +60,11 @@ def nominations_csv(nominations: Iterable[Nomination]) -> Iterator[str]:
     return csv_lines(header, rows)
 
 
-def candidacies_csv(candidacies: Iterable[Candidacy]) -> Iterator[str]:
-    """The candidacies as CSV lines (kommunpris.spreadsheets), one per candidacy, as read."""
+def candidacies_csv(
+    candidacies: Iterable[Candidacy], questions: Sequence[NominationQuestion]
+) -> Iterator[str]:
+    """The candidacies as CSV lines (kommunpris.spreadsheets), one per candidacy, as read, with
+    the municipality's own answer to each question of the edition (headed by the question)."""
     header = [
         _("Candidacy"),
         _("Municipalities"),
@@ -71,6 +74,7 @@ def candidacies_csv(candidacies: Iterable[Candidacy]) -> Iterator[str]:
         _("Stage"),
         _("Answer"),
         _("Own answers"),
+        *(_("Own answer: %(question)s") % {"question": q.text} for q in questions),
         _("Attachments"),
     ]
     rows = (
@@ -83,6 +87,7 @@ def candidacies_csv(candidacies: Iterable[Candidacy]) -> Iterator[str]:
             str(c.get_stage_display()),
             str(c.get_response_display()),
             _("yes") if c.has_contribution else _("no"),
+            *(c.own_answers.get(q.key, "") for q in questions),
             len(c.attachments.all()),
         ]
         for c in candidacies
@@ -94,7 +99,16 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment else None
 
 
-def _nomination_copy(n: Nomination) -> dict[str, Any]:
+def _answers_copy(
+    answers: dict[str, str], questions: Sequence[NominationQuestion]
+) -> list[dict[str, str]]:
+    return [
+        {"question": row.label, "question_key": row.key, "answer": row.text}
+        for row in answered(questions, answers)
+    ]
+
+
+def _nomination_copy(n: Nomination, questions: Sequence[NominationQuestion]) -> dict[str, Any]:
     return {
         "id": n.pk,
         "edition": {
@@ -103,11 +117,7 @@ def _nomination_copy(n: Nomination) -> dict[str, Any]:
             "title": n.edition.title,
         },
         "municipality": {"code": n.municipality.code, "name": n.municipality.name},
-        "answers": {
-            "what_the_municipality_is_most_proud_of": n.proud,
-            "what_effect_it_has_had": n.effect,
-            "what_has_been_learned": n.learned,
-        },
+        "answers": _answers_copy(n.answers, questions),
         "name": n.nominator_name,
         "email": n.nominator_email,
         "organisation": n.nominator_organisation,
@@ -124,11 +134,7 @@ def _nomination_copy(n: Nomination) -> dict[str, Any]:
                 "name": r.nominator_name,
                 "organisation": r.nominator_organisation,
                 "language": r.language,
-                "answers": {
-                    "what_the_municipality_is_most_proud_of": r.proud,
-                    "what_effect_it_has_had": r.effect,
-                    "what_has_been_learned": r.learned,
-                },
+                "answers": _answers_copy(r.answers, questions),
             }
             for r in n.revisions.all()
         ],
@@ -141,7 +147,7 @@ def personal_data_copy(data: PersonalData, *, now: datetime) -> dict[str, Any]:
     return {
         "email": data.email,
         "exported_at": _iso(now),
-        "nominations": [_nomination_copy(n) for n in data.nominations],
+        "nominations": [_nomination_copy(n, data.questions_of(n)) for n in data.nominations],
         "emails_sent_to_you": [
             {
                 "queued_at": _iso(m.created_at),

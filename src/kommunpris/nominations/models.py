@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kommunpris.awards.models import Edition
 from kommunpris.register.models import Municipality
 
-# Length limits of the free-text answers: a nominator writes a few paragraphs, a municipality more.
+# Length limits of the free-text answers: a nominator writes a few paragraphs, a municipality more
+# (each question of a call has its own limit for nominators; the municipality may write twice it).
 NOMINATION_ANSWER_MAX_LENGTH = 3000
 CONTRIBUTION_ANSWER_MAX_LENGTH = 6000
+CONTRIBUTION_LENGTH_FACTOR = 2
 # The messages sent to nominators (not to municipality contacts): part of what is kept about them.
 NOMINATOR_MAIL_TEMPLATES = ("nominations/confirm", "nominations/personal_data_link")
 
@@ -42,10 +45,9 @@ class Candidacy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     response = models.CharField(max_length=10, choices=Response.choices, default=Response.PENDING)
     responded_at = models.DateTimeField(null=True, blank=True)
-    # The municipality's own answers to the three questions (its contribution).
-    own_proud = models.TextField(blank=True)
-    own_effect = models.TextField(blank=True)
-    own_learned = models.TextField(blank=True)
+    # The municipality's own answers to the call's questions (its contribution): the key of
+    # each question of the edition (NominationQuestion.key) -> the text; empty ones left out.
+    own_answers = models.JSONField(default=dict, blank=True)
     contribution_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -75,7 +77,7 @@ class Candidacy(models.Model):
 
     @property
     def has_contribution(self) -> bool:
-        return bool(self.own_proud or self.own_effect or self.own_learned)
+        return any(self.own_answers.values())
 
 
 class CandidacyMember(models.Model):
@@ -129,9 +131,8 @@ class Nomination(models.Model):
     status = models.CharField(
         max_length=10, choices=NominationStatus.choices, default=NominationStatus.PENDING
     )
-    proud = models.TextField(help_text="What the municipality is most proud of.")
-    effect = models.TextField(help_text="What effect it has had.")
-    learned = models.TextField(help_text="What has been learned.")
+    # The answers to the edition's questions: NominationQuestion.key -> the text as written.
+    answers = models.JSONField(default=dict, blank=True)
     nominator_name = models.CharField(max_length=200)
     nominator_email = models.EmailField(help_text="Stored in lower case.")
     nominator_organisation = models.CharField(max_length=200, blank=True)
@@ -174,9 +175,7 @@ class NominationRevision(models.Model):
     Someone else's revision never touches the nomination, nor the owner's own links."""
 
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="revisions")
-    proud = models.TextField()
-    effect = models.TextField()
-    learned = models.TextField()
+    answers = models.JSONField(default=dict, blank=True)
     nominator_name = models.CharField(max_length=200)
     nominator_organisation = models.CharField(max_length=200, blank=True)
     language = models.CharField(max_length=5, default="sv")
@@ -252,3 +251,158 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class NominationQuestion(models.Model):
+    """One question of an edition's call, in Swedish and English. Nominators answer it (within
+    `max_length`, and must when it is `required`); the municipality answers the same questions
+    in its own words. The organiser sets them before the call opens; from the first nomination
+    on (`frozen_at`) they never change, so every answer keeps the question it was given to."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="call_questions")
+    position = models.PositiveSmallIntegerField()
+    # The name the answers are stored under (Nomination.answers); never reused in an edition.
+    key = models.SlugField(max_length=20)
+    text_sv = models.CharField(max_length=300)
+    text_en = models.CharField(max_length=300, blank=True)
+    hint_sv = models.CharField(max_length=500, blank=True)
+    hint_en = models.CharField(max_length=500, blank=True)
+    required = models.BooleanField(default=True)
+    max_length = models.PositiveIntegerField(default=NOMINATION_ANSWER_MAX_LENGTH)
+    frozen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["edition", "position"]
+        verbose_name = _("nomination question")
+        verbose_name_plural = _("nomination questions")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "key"], name="one_question_per_key"),
+            models.UniqueConstraint(
+                fields=["edition", "position"], name="one_question_per_position"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_length__gte=1), name="question_max_length_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition} {self.position}: {self.text_sv}"
+
+    @property
+    def text(self) -> str:
+        """The question in the reader's language (Swedish where no English is given)."""
+        return _in_language(self.text_sv, self.text_en)
+
+    @property
+    def hint(self) -> str:
+        return _in_language(self.hint_sv, self.hint_en)
+
+    @property
+    def contribution_max_length(self) -> int:
+        return self.max_length * CONTRIBUTION_LENGTH_FACTOR
+
+
+def _in_language(swedish: str, english: str) -> str:
+    if english and (translation.get_language() or "sv").startswith("en"):
+        return english
+    return swedish
+
+
+class SelfAssessmentRubric(models.Model):
+    """An edition's maturity self-assessment, the optional step for nominees: areas, each
+    placed on one scale of levels (`levels`), with a short motivation. One per edition that
+    uses it; frozen from the first self-assessment saved (`frozen_at`)."""
+
+    edition = models.OneToOneField(
+        Edition, on_delete=models.PROTECT, related_name="self_assessment_rubric"
+    )
+    introduction_sv = models.TextField(blank=True)
+    introduction_en = models.TextField(blank=True)
+    # Nominees fill it in until then.
+    closes_at = models.DateTimeField()
+    frozen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("self-assessment rubric")
+        verbose_name_plural = _("self-assessment rubrics")
+
+    def __str__(self) -> str:
+        return f"self-assessment of {self.edition}"
+
+    @property
+    def introduction(self) -> str:
+        return _in_language(self.introduction_sv, self.introduction_en)
+
+
+class SelfAssessmentArea(models.Model):
+    """One area of a self-assessment rubric, e.g. "Leadership and governance"."""
+
+    rubric = models.ForeignKey(SelfAssessmentRubric, on_delete=models.CASCADE, related_name="areas")
+    position = models.PositiveSmallIntegerField()
+    key = models.SlugField(max_length=20)
+    name_sv = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    description_sv = models.CharField(max_length=500, blank=True)
+    description_en = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["rubric", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "key"], name="one_area_per_key"),
+            models.UniqueConstraint(fields=["rubric", "position"], name="one_area_per_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_sv
+
+    @property
+    def name(self) -> str:
+        return _in_language(self.name_sv, self.name_en)
+
+    @property
+    def description(self) -> str:
+        return _in_language(self.description_sv, self.description_en)
+
+
+class SelfAssessmentLevel(models.Model):
+    """One step of a rubric's scale: its number (1, 2, …) and what it means."""
+
+    rubric = models.ForeignKey(
+        SelfAssessmentRubric, on_delete=models.CASCADE, related_name="levels"
+    )
+    value = models.PositiveSmallIntegerField()
+    label_sv = models.CharField(max_length=200)
+    label_en = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["rubric", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "value"], name="one_level_per_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.label_sv}"
+
+    @property
+    def label(self) -> str:
+        return _in_language(self.label_sv, self.label_en)
+
+
+class SelfAssessment(models.Model):
+    """A nominee's self-assessment, as its municipality's contact last saved it: the key of
+    each area (SelfAssessmentArea.key) -> {"level": n, "comment": text}."""
+
+    candidacy = models.OneToOneField(
+        Candidacy, on_delete=models.CASCADE, related_name="self_assessment"
+    )
+    answers = models.JSONField(default=dict)
+    submitted_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    updated_by = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+
+    def __str__(self) -> str:
+        return f"self-assessment of {self.candidacy}"

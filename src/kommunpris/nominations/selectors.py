@@ -4,10 +4,11 @@ and what an e-mailed link of the call leads to while it can still be used."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -25,10 +26,12 @@ from .models import (
     ContactLink,
     MunicipalityContact,
     Nomination,
+    NominationQuestion,
     NominationRevision,
     NominationStatus,
     Response,
 )
+from .questions import Answered, answered, questions_by_edition, questions_of
 from .tokens import (
     NOMINATION_SALT,
     PERSONAL_DATA_SALT,
@@ -166,25 +169,31 @@ def candidacy_of(edition: Edition, municipality_code: str) -> Candidacy | None:
 
 @dataclass(frozen=True)
 class Contribution:
-    """What a municipality sent in itself: its answers and its PDF attachments."""
+    """What a municipality sent in itself: its answers, each with its question (every question
+    of the edition, "" where not answered), and its PDF attachments."""
 
-    proud: str
-    effect: str
-    learned: str
+    answers: list[Answered]
     updated_at: datetime | None
     attachments: list[Attachment]
 
     @property
+    def has_answers(self) -> bool:
+        return any(row.text for row in self.answers)
+
+    @property
     def is_empty(self) -> bool:
-        return not (self.proud or self.effect or self.learned or self.attachments)
+        return not (self.has_answers or self.attachments)
 
 
-def contribution_of(candidacy: Candidacy) -> Contribution:
-    """The municipality's contribution (uses prefetched attachments when loaded by candidacies)."""
+def contribution_of(
+    candidacy: Candidacy, *, questions: list[NominationQuestion] | None = None
+) -> Contribution:
+    """The municipality's contribution (uses prefetched attachments when loaded by candidacies;
+    reads the edition's questions unless given)."""
+    if questions is None:
+        questions = questions_of(candidacy.edition)
     return Contribution(
-        proud=candidacy.own_proud,
-        effect=candidacy.own_effect,
-        learned=candidacy.own_learned,
+        answers=answered(questions, candidacy.own_answers),
         updated_at=candidacy.contribution_updated_at,
         attachments=list(candidacy.attachments.all()),
     )
@@ -215,10 +224,16 @@ def nominations(
         rows = rows.filter(candidacy=candidacy)
     if search:
         text = search.strip()
+        # Each answer's text by its question's key (the JSON's own text would spell å as \u00e5).
+        keys = sorted({q.key for q in questions_of(edition)})
+        rows = rows.alias(
+            **{f"answer_{i}": KeyTextTransform(key, "answers") for i, key in enumerate(keys)}
+        )
+        in_answers = Q()
+        for i in range(len(keys)):
+            in_answers |= Q(**{f"answer_{i}__icontains": text})
         rows = rows.filter(
-            Q(proud__icontains=text)
-            | Q(effect__icontains=text)
-            | Q(learned__icontains=text)
+            in_answers
             | Q(nominator_name__icontains=text)
             | Q(nominator_organisation__icontains=text)
             | Q(municipality__name__icontains=text)
@@ -281,10 +296,15 @@ class PersonalData:
     email: str
     nominations: list[Nomination]
     mails: list[OutgoingMail]
+    # The questions of each edition the nominations answer (edition id -> questions).
+    questions: dict[int, list[NominationQuestion]] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
         return not self.nominations and not self.mails
+
+    def questions_of(self, nomination: Nomination) -> list[NominationQuestion]:
+        return self.questions.get(nomination.edition_id, [])
 
 
 def personal_data(email: str) -> PersonalData:
@@ -301,7 +321,12 @@ def personal_data(email: str) -> PersonalData:
         .only("to", "subject", "template", "language", "status", "created_at", "sent_at")
         .order_by("created_at", "id")
     )
-    return PersonalData(email=email, nominations=nominations, mails=mails)
+    return PersonalData(
+        email=email,
+        nominations=nominations,
+        mails=mails,
+        questions=questions_by_edition(n.edition_id for n in nominations),
+    )
 
 
 # --- what an e-mailed link leads to ------------------------------------------------------

@@ -18,7 +18,12 @@ from .accounts import is_organiser
 from .registry import register
 
 if TYPE_CHECKING:
-    from kommunpris.nominations.models import Attachment, Candidacy, MunicipalityContact
+    from kommunpris.nominations.models import (
+        Attachment,
+        Candidacy,
+        MunicipalityContact,
+        SelfAssessmentRubric,
+    )
 
 
 def _now(now: datetime | None) -> datetime:
@@ -78,6 +83,41 @@ def contact_may_read_attachment(contact: MunicipalityContact, attachment: Attach
     """A contact opens the documents of a candidacy their municipality stands in (their own
     and, in a joint candidacy, the partners'), also after the deadline."""
     return contact_speaks_for(contact, attachment.candidacy)
+
+
+# Nominees exist while the jury works; the self-assessment is filled in then.
+SELF_ASSESSMENT_PHASES = (Phase.JURY_REVIEW, Phase.DELIBERATION)
+# The stages that have been a nominee (the jury's 5-10, then its finalists).
+NOMINEE_STAGES = ("nominee", "finalist")
+
+
+def self_assessment_is_open(
+    rubric: SelfAssessmentRubric | None, candidacy: Candidacy, *, now: datetime | None = None
+) -> bool:
+    """The candidacy may fill in its edition's self-assessment now: the edition asks for one,
+    the candidacy is a nominee (or further), has not declined, the jury is at work and the
+    rubric's last moment has not passed."""
+    return (
+        rubric is not None
+        and rubric.edition_id == candidacy.edition_id
+        and candidacy.stage in NOMINEE_STAGES
+        and candidacy.response != "declined"
+        and candidacy.edition.phase in SELF_ASSESSMENT_PHASES
+        and _now(now) < rubric.closes_at
+    )
+
+
+def contact_may_assess(
+    contact: MunicipalityContact,
+    candidacy: Candidacy,
+    rubric: SelfAssessmentRubric | None,
+    *,
+    now: datetime | None = None,
+) -> bool:
+    """A contact fills in the self-assessment of a nominee their municipality stands in."""
+    return contact_speaks_for(contact, candidacy) and self_assessment_is_open(
+        rubric, candidacy, now=now
+    )
 
 
 register("nominations.curate", may_manage_nominations)

@@ -8,6 +8,7 @@ leaves every write to the nominations services.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -22,7 +23,8 @@ from django.views.decorators.http import require_http_methods
 from kommunpris.awards.models import Award
 from kommunpris.awards.selectors import AwardNotFound, award
 from kommunpris.nominations import selectors, throttle
-from kommunpris.nominations.models import NOMINATION_ANSWER_MAX_LENGTH, NominationStatus
+from kommunpris.nominations.models import NominationQuestion, NominationStatus
+from kommunpris.nominations.questions import questions_of
 from kommunpris.nominations.services import (
     MAIL_KEPT_DAYS,
     UNCONFIRMED_KEPT_DAYS,
@@ -43,24 +45,6 @@ SENT_SESSION_KEY = "nomination_sent"
 CONFIRMED_SESSION_KEY = "nomination_confirmed"
 HONEYPOT_FIELD = "website"
 
-QUESTIONS = {
-    "proud": gettext_lazy("What is the municipality most proud of?"),
-    "effect": gettext_lazy("What effect has it had?"),
-    "learned": gettext_lazy("What has been learned?"),
-}
-QUESTION_REQUIRED = {
-    "proud": gettext_lazy("Write what the municipality is most proud of."),
-    "effect": gettext_lazy("Write what effect it has had."),
-    "learned": gettext_lazy("Write what has been learned."),
-}
-QUESTION_HINTS = {
-    "proud": gettext_lazy(
-        "The digital change you think stands out: a service, a way of working, a decision."
-    ),
-    "effect": gettext_lazy("For residents, staff or businesses: what became better, and how?"),
-    "learned": gettext_lazy("What the municipality, or others, learned from it."),
-}
-
 
 class AnswerField(forms.CharField):
     """Free text whose line breaks count as one character, as the counter shows them."""
@@ -76,14 +60,28 @@ class AnswerField(forms.CharField):
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _answer_field(name: str) -> forms.CharField:
-    return AnswerField(
-        label=QUESTIONS[name],
-        help_text=QUESTION_HINTS[name],
-        max_length=NOMINATION_ANSWER_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 7, "data-counter": NOMINATION_ANSWER_MAX_LENGTH}),
-        error_messages={"required": QUESTION_REQUIRED[name]},
+def answer_field(
+    question: NominationQuestion, *, limit: int, required: bool, rows: int = 7
+) -> AnswerField:
+    """A field for one question of the call: its text as the label (marked optional where the
+    page says fields are required), its hint, its length limit (shown by a counter, never cut
+    by the browser)."""
+    label = question.text
+    if not required and question.required is False:
+        label = _("%(question)s (optional)") % {"question": label}
+    field = AnswerField(
+        label=label,
+        help_text=question.hint,
+        required=required,
+        max_length=limit,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": _("Answer the question “%(question)s”.") % {"question": question.text}
+        },
     )
+    # The counter tells people the limit; the browser must not cut pasted text silently.
+    field.widget.attrs.pop("maxlength", None)
+    return field
 
 
 class NominationForm(forms.Form):
@@ -97,9 +95,6 @@ class NominationForm(forms.Form):
         ),
     )
     municipality_choice = forms.CharField(required=False, max_length=100)
-    proud = _answer_field("proud")
-    effect = _answer_field("effect")
-    learned = _answer_field("learned")
     nominator_name = forms.CharField(
         label=gettext_lazy("Your name"),
         max_length=200,
@@ -136,13 +131,28 @@ class NominationForm(forms.Form):
     # Hidden from people by CSS; programs that fill in every field give themselves away.
     website = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, questions: Sequence[NominationQuestion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.candidates: list[str] = []
         self.municipality_found: Municipality | None = None
-        for field in ("proud", "effect", "learned"):
-            # The counter tells people the limit; the browser must not cut pasted text silently.
-            self.fields[field].widget.attrs.pop("maxlength", None)
+        # The edition's questions, each a field named by its key, after the municipality.
+        self.questions = list(questions)
+        fields = list(self.fields.items())
+        self.fields.clear()
+        for name, field in fields:
+            self.fields[name] = field
+            if name == "municipality_choice":
+                for question in self.questions:
+                    self.fields[question.key] = answer_field(
+                        question, limit=question.max_length, required=question.required
+                    )
+
+    @property
+    def answer_fields(self) -> list[forms.BoundField]:
+        return [self[question.key] for question in self.questions]
+
+    def answers(self) -> dict[str, str]:
+        return {q.key: self.cleaned_data.get(q.key) or "" for q in self.questions}
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -200,7 +210,6 @@ def _form_page(
             "edition": edition,
             "refusal": refusal,
             "names": Municipality.objects.order_by("sort_key").values_list("name", flat=True),
-            "answer_limit": NOMINATION_ANSWER_MAX_LENGTH,
             "honeypot": HONEYPOT_FIELD,
             "valid_hours": settings.KOMMUNPRIS_NOMINATION_LINK_HOURS,
         },
@@ -268,10 +277,11 @@ def nominate(request: HttpRequest) -> HttpResponse:
             {"award": the_award, "call": selectors.next_call(the_award), "refused": refused},
             status=403 if refused else 200,
         )
+    questions = questions_of(edition)
     if request.method != "POST":
-        return _form_page(request, NominationForm(), edition)
+        return _form_page(request, NominationForm(questions=questions), edition)
 
-    form = NominationForm(request.POST)
+    form = NominationForm(request.POST, questions=questions)
     if request.POST.get(HONEYPOT_FIELD):
         refusal = _(
             "Your nomination was not sent: the field “Leave this field empty” was filled in, "
@@ -309,9 +319,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
         submit_nomination(
             edition=edition,
             municipality=form.municipality_found,
-            proud=data["proud"],
-            effect=data["effect"],
-            learned=data["learned"],
+            answers=form.answers(),
             nominator_name=data["nominator_name"],
             nominator_email=data["nominator_email"],
             nominator_organisation=data["nominator_organisation"],
@@ -377,6 +385,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             {
                 "nomination": linked.nomination,
                 "text": linked.text,
+                "questions": questions_of(linked.nomination.edition),
                 "replaces": linked.nomination.status == NominationStatus.CONFIRMED,
             },
         )

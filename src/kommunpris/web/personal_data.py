@@ -144,7 +144,11 @@ def _data_of(token: str) -> selectors.PersonalData:
 def _rows(data: selectors.PersonalData) -> list[dict[str, Any]]:
     now = timezone.now()
     return [
-        {"nomination": n, "deleted_entirely": erasure_deletes_entirely(n, now=now)}
+        {
+            "nomination": n,
+            "questions": data.questions_of(n),
+            "deleted_entirely": erasure_deletes_entirely(n, now=now),
+        }
         for n in data.nominations
     ]
 

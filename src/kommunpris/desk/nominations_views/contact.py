@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kommunpris import dates
 from kommunpris.nominations import selectors, storage
 from kommunpris.nominations.models import Candidacy, MunicipalityContact
+from kommunpris.nominations.questions import questions_of
+from kommunpris.nominations.self_assessment import rubric_of
 from kommunpris.nominations.services import (
     ContributionError,
     SupplementClosed,
@@ -36,6 +38,7 @@ from .. import next_steps
 from ..confirmation import Confirmation, ask, is_confirmed
 from ..nominations_forms import AttachmentForm, ContributionForm
 from .contact_access import contact_required
+from .self_assessment import self_assessment_step
 
 
 def _contact_page(
@@ -50,14 +53,12 @@ def _contact_page(
     edition = contact.edition
     candidacy = selectors.candidacy_of(edition, contact.municipality_id)
     editable = candidacy is not None and contact_may_edit(contact, candidacy)
+    questions = questions_of(edition)
     if contribution_form is None and candidacy is not None:
         contribution_form = ContributionForm(
-            initial={
-                "proud": candidacy.own_proud,
-                "effect": candidacy.own_effect,
-                "learned": candidacy.own_learned,
-            }
+            initial=dict(candidacy.own_answers), questions=questions
         )
+    rubric = rubric_of(edition) if candidacy is not None else None
     return render(
         request,
         "desk/nominations/contact.html",
@@ -65,13 +66,15 @@ def _contact_page(
             "contact": contact,
             "edition": edition,
             "candidacy": candidacy,
-            "contribution": selectors.contribution_of(candidacy) if candidacy else None,
+            "contribution": (
+                selectors.contribution_of(candidacy, questions=questions) if candidacy else None
+            ),
+            "self_assessment": self_assessment_step(contact, candidacy, rubric),
             "editable": editable,
             "steps": next_steps.contact_steps(contact, candidacy),
             "supplement_open": supplement_is_open(edition),
             "contribution_form": contribution_form,
             "attachment_form": attachment_form or AttachmentForm(),
-            "answer_limit": ContributionForm.base_fields["proud"].max_length,  # type: ignore[attr-defined]
             "max_count": settings.KOMMUNPRIS_ATTACHMENT_MAX_COUNT,
             "error": error,
         },
@@ -174,17 +177,19 @@ def contact_contribution(request: HttpRequest, contact: MunicipalityContact) -> 
     """The municipality's answers and documents in one form: the answers are saved first, so a
     document refused (or one to remove, or declining) never costs what was typed."""
     candidacy = _contact_candidacy(contact)
-    form = ContributionForm(request.POST)
+    form = ContributionForm(request.POST, questions=questions_of(contact.edition))
     upload = AttachmentForm(request.POST, request.FILES)
-    has_answers = any(name in request.POST for name in ContributionForm.base_fields)
+    has_answers = any(name in request.POST for name in form.fields)
     saved = False
     if has_answers:
         if not form.is_valid():
             return _contact_page(request, contact, contribution_form=form, status=400)
         try:
-            before = (candidacy.own_proud, candidacy.own_effect, candidacy.own_learned)
-            candidacy = save_contribution(candidacy=candidacy, actor=contact, **form.cleaned_data)
-            saved = before != (candidacy.own_proud, candidacy.own_effect, candidacy.own_learned)
+            before = dict(candidacy.own_answers)
+            candidacy = save_contribution(
+                candidacy=candidacy, actor=contact, answers=form.answers()
+            )
+            saved = before != candidacy.own_answers
         except ContributionError as exc:
             return _contact_page(
                 request, contact, contribution_form=form, error=str(exc), status=_refused(exc)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 
 from kommunpris.nominations import exports, selectors
+from kommunpris.nominations.questions import questions_of
 
 from ..nominations_forms import FieldFilterForm, NominationFilterForm
 from ._common import call_edition, chosen_filters, organiser_required
@@ -33,7 +34,8 @@ def nominations_csv(request: HttpRequest, year: int) -> HttpResponseBase:
         edition, status=chosen.get("status"), county=chosen.get("county"), search=chosen.get("q")
     )
     return _csv_response(
-        exports.nominations_csv(rows.iterator(chunk_size=CSV_CHUNK)), f"nomineringar-{year}.csv"
+        exports.nominations_csv(rows.iterator(chunk_size=CSV_CHUNK), questions_of(edition)),
+        f"nomineringar-{year}.csv",
     )
 
 
@@ -48,5 +50,6 @@ def candidacies_csv(request: HttpRequest, year: int) -> HttpResponseBase:
         search=chosen.get("q"),
     )
     return _csv_response(
-        exports.candidacies_csv(rows.iterator(chunk_size=CSV_CHUNK)), f"kandidaturer-{year}.csv"
+        exports.candidacies_csv(rows.iterator(chunk_size=CSV_CHUNK), questions_of(edition)),
+        f"kandidaturer-{year}.csv",
     )

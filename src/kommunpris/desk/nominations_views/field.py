@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kommunpris.nominations import selectors
+from kommunpris.nominations.questions import questions_of
+from kommunpris.nominations.self_assessment import assessment_of
 from kommunpris.nominations.services import CandidacyError, join_candidacies, reject_nomination
 from kommunpris.register.collation import swedish_sort_key
 
@@ -73,6 +75,7 @@ def candidacy_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     if found is None:
         raise Http404(_("There is no such candidacy in %(title)s.") % {"title": edition.title})
     codes = [m.code for m in found.municipalities]
+    questions = questions_of(edition)
     shown = page_of(request, selectors.nominations(edition, candidacy=found))
     return render(
         request,
@@ -80,7 +83,9 @@ def candidacy_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         {
             "edition": edition,
             "candidacy": found,
-            "contribution": selectors.contribution_of(found),
+            "contribution": selectors.contribution_of(found, questions=questions),
+            "questions": questions,
+            "self_assessment": assessment_of(found),
             "contacts": list(selectors.contacts(edition).filter(municipality_id__in=codes)),
             "nominations": shown.object_list,
             "page": shown,
@@ -108,6 +113,7 @@ def nomination_list(request: HttpRequest, year: int) -> HttpResponse:
         {
             "edition": edition,
             "nominations": shown.object_list,
+            "questions": questions_of(edition),
             "page": shown,
             "counts": selectors.counts(edition),
             "form": form,

@@ -1,6 +1,6 @@
 """What the services of the call for nominations share: who may do the organiser's work, links
-to the site, dates as the reader writes them, and the checks of a nominator's or a
-municipality's three answers."""
+to the site, dates as the reader writes them. (The checks of answers against the call's
+questions are in nominations.questions.)"""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kommunpris.permissions.nominations import acts_as_organiser
 
-from ..errors import NominationError, NotTheOrganiser
+from ..errors import NotTheOrganiser
 
 # Who acts, as the services take it: the signed-in User (an organiser), the MunicipalityContact
 # signed in by link, or audit.vocabulary.PUBLIC / SYSTEM / CLI for the public and the machine.
@@ -44,19 +44,3 @@ def _url(viewname: str, *, language: str, **kwargs: Any) -> str:
 
 def _local_day(moment: datetime | None) -> str:
     return date_format(timezone.localtime(moment), "j F Y") if moment else ""
-
-
-def _clean_text(value: str) -> str:
-    """Text as written, with line endings unified and outer space removed."""
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def _check_answers(answers: dict[str, str], *, limit: int, required: bool) -> None:
-    for text in answers.values():
-        if required and not text:
-            raise NominationError(_("Answer all three questions."))
-        if len(text) > limit:
-            raise NominationError(
-                _("Each answer may be at most %(limit)s characters; one has %(length)s.")
-                % {"limit": limit, "length": len(text)}
-            )

@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import datetime
 
 from django.conf import settings
@@ -27,18 +28,17 @@ from .. import storage
 from ..errors import (
     AttachmentRejected,
     ContributionError,
-    NominationError,
     NotYourCandidacy,
     SupplementClosed,
 )
 from ..models import (
-    CONTRIBUTION_ANSWER_MAX_LENGTH,
     Attachment,
     Candidacy,
     MunicipalityContact,
     Response,
 )
-from ._common import Actor, _check_answers, _clean_text, _local_day
+from ..questions import clean_answers, questions_of
+from ._common import Actor, _local_day
 
 
 def _contact_of(actor: Actor) -> MunicipalityContact:
@@ -134,39 +134,32 @@ def save_contribution(
     *,
     candidacy: Candidacy,
     actor: Actor,
-    proud: str,
-    effect: str,
-    learned: str,
+    answers: Mapping[str, str],
     now: datetime | None = None,
 ) -> Candidacy:
-    """The municipality's own answers to the three questions."""
+    """The municipality's own answers to its edition's questions (keyed by the questions'
+    keys; none is required, each may be twice a nominator's limit)."""
     contact = _contact_of(actor)
     now = now or timezone.now()
-    answers = {
-        "own_proud": _clean_text(proud),
-        "own_effect": _clean_text(effect),
-        "own_learned": _clean_text(learned),
-    }
     try:
-        _check_answers(answers, limit=CONTRIBUTION_ANSWER_MAX_LENGTH, required=False)
-    except NominationError as exc:
+        kept = clean_answers(questions_of(candidacy.edition), answers, contribution=True)
+    except ValueError as exc:
         raise ContributionError(str(exc)) from None
     with transaction.atomic():
         locked = _lock_for_contact(candidacy, contact, now=now)
         _require_accepted(locked)
-        before = {field: getattr(locked, field) for field in answers}
-        if before == answers:
+        before = dict(locked.own_answers)
+        if before == kept:
             return locked
-        for field, value in answers.items():
-            setattr(locked, field, value)
+        locked.own_answers = kept
         locked.contribution_updated_at = now
-        locked.save(update_fields=[*answers, "contribution_updated_at"])
+        locked.save(update_fields=["own_answers", "contribution_updated_at"])
         record_event(
             action=Action.CANDIDACY_CONTRIBUTION_SAVED,
             actor=actor_label(actor),
             target=candidacy_target(locked),
-            before=before,
-            after=answers,
+            before={"own_answers": before},
+            after={"own_answers": kept},
         )
     return locked
 

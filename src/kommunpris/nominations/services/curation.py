@@ -112,10 +112,9 @@ def join_candidacies(*, candidacies: Sequence[Candidacy], actor: Actor) -> Candi
             Nomination.objects.filter(candidacy=other).update(candidacy=target)
             Attachment.objects.filter(candidacy=other).update(candidacy=target)
             if not target.has_contribution and other.has_contribution:
-                target.own_proud, target.own_effect = other.own_proud, other.own_effect
-                target.own_learned = other.own_learned
+                target.own_answers = other.own_answers
                 target.contribution_updated_at = other.contribution_updated_at
-                target_fields |= {"own_proud", "own_effect", "own_learned"}
+                target_fields.add("own_answers")
                 target_fields.add("contribution_updated_at")
             if other.response != target.response:
                 # The municipalities answered differently: the joint candidacy is answered anew.

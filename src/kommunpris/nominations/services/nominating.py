@@ -3,6 +3,7 @@ followed (joining its municipality's candidacy)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,19 +32,20 @@ from .. import links
 from ..errors import NominationError, NominationsClosed
 from ..links import confirmation_link_lifetime
 from ..models import (
-    NOMINATION_ANSWER_MAX_LENGTH,
     Candidacy,
     CandidacyMember,
     Nomination,
     NominationRevision,
     NominationStatus,
 )
+from ..questions import clean_answers
 from ..selectors import nomination_from_link
 from ..tokens import NOMINATION_SALT, LinkInvalid, hash_secret, read_link
-from ._common import Actor, _check_answers, _clean_text, _url
+from ._common import Actor, _url
 from .contacts import _tell_contact_if_due
+from .questions import freeze_questions
 
-NOMINATOR_FIELDS = ("proud", "effect", "learned", "nominator_name", "nominator_organisation")
+NOMINATOR_FIELDS = ("answers", "nominator_name", "nominator_organisation")
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,7 @@ def submit_nomination(
     *,
     edition: Edition,
     municipality: Municipality,
-    proud: str,
-    effect: str,
-    learned: str,
+    answers: Mapping[str, str],
     nominator_name: str,
     nominator_email: str,
     nominator_organisation: str = "",
@@ -73,6 +73,10 @@ def submit_nomination(
     address, so nothing about the nomination changes, and no link mailed earlier stops working,
     until the address's owner follows the link mailed with the newer text.
 
+    `answers` are keyed by the edition's questions (NominationQuestion.key). The first
+    nomination of an edition freezes its questions (in the same transaction: a refused one
+    freezes nothing).
+
     Anyone may nominate while the call is open (asked first); the nominator is the public.
     """
     now = now or timezone.now()
@@ -81,18 +85,10 @@ def submit_nomination(
             _("Nominations for %(title)s are not open, so the nomination was not saved.")
             % {"title": edition.title}
         )
-    content = {
-        "proud": _clean_text(proud),
-        "effect": _clean_text(effect),
-        "learned": _clean_text(learned),
+    content: dict[str, object] = {
         "nominator_name": " ".join(nominator_name.split()),
         "nominator_organisation": " ".join(nominator_organisation.split()),
     }
-    _check_answers(
-        {k: content[k] for k in ("proud", "effect", "learned")},
-        limit=NOMINATION_ANSWER_MAX_LENGTH,
-        required=True,
-    )
     if not content["nominator_name"]:
         raise NominationError(_("Write your name."))
     email = nominator_email.strip().lower()
@@ -100,6 +96,12 @@ def submit_nomination(
         raise NominationError(_("Write your e-mail address, e.g. name@example.se."))
     language = language if language in ("sv", "en") else "sv"
     with transaction.atomic():
+        try:
+            content["answers"] = clean_answers(
+                freeze_questions(edition, now=now), answers, contribution=False
+            )
+        except ValueError as exc:
+            raise NominationError(str(exc)) from None
         earlier = Nomination.objects.select_for_update().filter(
             edition=edition, municipality=municipality, nominator_email=email
         )
