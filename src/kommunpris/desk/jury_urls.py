@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path, register_converter
 
-from .jury_views import ballot, funnel, members, rubric, scoring
+from .jury_views import ballot, deadlines, funnel, members, rubric, scoring
 
 
 class StageConverter:
@@ -45,6 +45,11 @@ urlpatterns: list[URLPattern] = [
     path("<int:year>/kandidaturer/<int:pk>/platsbesok/", funnel.site_visit, name="jury-visit"),
     path("<int:year>/omgang/<stage:stage>/", scoring.round_page, name="jury-round"),
     path("<int:year>/omgang/<stage:stage>/status/", scoring.round_status, name="jury-round-status"),
+    path(
+        "<int:year>/omgang/<stage:stage>/sista-dag/",
+        deadlines.round_deadline,
+        name="jury-round-deadline",
+    ),
     path("<int:year>/omgang/<stage:stage>/resultat/", scoring.results, name="jury-results"),
     path(
         "<int:year>/omgang/<stage:stage>/resultat.csv", scoring.results_csv, name="jury-results-csv"

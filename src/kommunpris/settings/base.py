@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kommunpris.nominations",
     "kommunpris.archive",
     "kommunpris.jury",
+    "kommunpris.reminders",
     "kommunpris.web",
     "kommunpris.desk",
 ]
@@ -83,6 +84,7 @@ KOMMUNPRIS_OPEN_DATA_PATHS = [
     r"^(/en)?/kommun/kommuner\.(csv|json)$",
     r"^/feed/$",
     r"^/datasets/dcat$",
+    r"^(/en)?/vinnare/[0-9]{4}/kalender\.ics$",
 ]
 # Answers that carry an ETag and are answered 304 Not Modified when the client has them, also
 # when they are not public (every public answer does anyway).
