@@ -70,7 +70,8 @@ class RoundDeadlineForm(forms.Form):
         if deadline is not None:
             local = timezone.localtime(deadline.closes_at)
             kwargs.setdefault(
-                "initial", {"closes_on": local.date(), "closes_time": local.time().replace(second=0)}
+                "initial",
+                {"closes_on": local.date(), "closes_time": local.time().replace(second=0)},
             )
         super().__init__(*args, **kwargs)
 

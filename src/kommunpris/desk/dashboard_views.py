@@ -36,7 +36,9 @@ def _edition(year: int) -> Edition:
     except AwardNotFound:
         found = None
     if found is None:
-        raise Http404(_("There is no edition %(year)s with a call for nominations.") % {"year": year})
+        raise Http404(
+            _("There is no edition %(year)s with a call for nominations.") % {"year": year}
+        )
     return found
 
 
@@ -60,9 +62,7 @@ def _page(
             "o": overview,
             "form": form or ReminderSettingsForm(plan=overview.plan),
             "may_configure": may_configure_reminders(request.user, edition),
-            "kinds": [
-                (kind, label, overview.reminder_mail[kind]) for kind, label in Kind.choices
-            ],
+            "kinds": [(kind, label, overview.reminder_mail[kind]) for kind, label in Kind.choices],
             "calendar_url": request.build_absolute_uri(
                 reverse("edition-calendar", kwargs={"year": edition.year})
             ),
@@ -89,7 +89,8 @@ def reminder_settings(request: HttpRequest, year: int) -> HttpResponseBase:
         return _forbidden(request)
     if schedule_is_history(edition):
         messages.info(
-            request, _("%(title)s is announced; its reminders are history now.") % {"title": edition.title}
+            request,
+            _("%(title)s is announced; its reminders are history now.") % {"title": edition.title},
         )
         return redirect("desk:dashboard", year=year)
     form = ReminderSettingsForm(request.POST, plan=selectors.plan_of(edition))
@@ -107,7 +108,10 @@ def reminder_settings(request: HttpRequest, year: int) -> HttpResponseBase:
         else:
             messages.success(
                 request,
-                _("The reminders of %(title)s are saved. The next run (within a quarter of an hour) follows them.")
+                _(
+                    "The reminders of %(title)s are saved. The next run (within a quarter of an "
+                    "hour) follows them."
+                )
                 % {"title": edition.title},
             )
             return redirect(reverse("desk:dashboard", kwargs={"year": year}) + "#reminders")

@@ -18,6 +18,7 @@ AREAS = (
     "kommunpris.permissions.mail",
     "kommunpris.permissions.nominations",
     "kommunpris.permissions.jury",
+    "kommunpris.permissions.reminders",
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any
 from kommunpris.awards.models import Edition, Phase
 
 from . import may_view_edition_page
-from .jury import FROZEN_PHASES, is_chair, is_organiser
+from .accounts import is_organiser
+from .jury import FROZEN_PHASES, is_chair
+from .registry import register
 
 
 def schedule_is_history(edition: Edition) -> bool:
@@ -36,3 +38,8 @@ def may_subscribe_to_dates(edition: Edition) -> bool:
     that page shows (the call, the municipalities' deadline, the gala, the announcement), never
     anything of the jury's work."""
     return may_view_edition_page(edition)
+
+
+register("reminders.view_dashboard", may_view_dashboard)
+register("reminders.configure", may_configure_reminders)
+register("jury.set_round_deadline", may_set_round_deadline)

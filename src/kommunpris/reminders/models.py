@@ -141,9 +141,7 @@ class Reminder(models.Model):
                 name="one_reminder_per_person_and_occasion",
             ),
             models.CheckConstraint(
-                condition=(
-                    models.Q(kind="juror_round", juror__isnull=False) & ~models.Q(stage="")
-                )
+                condition=(models.Q(kind="juror_round", juror__isnull=False) & ~models.Q(stage=""))
                 | models.Q(kind="contact_supplement", contact__isnull=False, stage="")
                 | models.Q(kind="nominator_confirmation", nomination__isnull=False, stage=""),
                 name="reminder_names_its_round_only_for_jurors",

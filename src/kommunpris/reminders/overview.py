@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from kommunpris.awards.models import Edition, Phase
 from kommunpris.jury.labels import ROUND_NAMES
 from kommunpris.jury.models import Ballot, Membership
-from kommunpris.jury.selectors import stage_counts
+from kommunpris.jury.selectors import Progress, stage_counts
 from kommunpris.nominations import selectors as nominations
 from kommunpris.nominations.models import Candidacy, Stage
 
@@ -45,7 +45,7 @@ class ContactRow:
 
 @dataclass(frozen=True)
 class JurorRow:
-    progress: selectors.Progress
+    progress: Progress
     reminded: Reminder | None
 
 
@@ -107,20 +107,30 @@ def _timeline(
             (
                 contact_starts,
                 _("Reminder to municipality contacts"),
-                _("%(days)s days before their last day, to those who have not answered or added their own text.")
+                _(
+                    "%(days)s days before their last day, to those who have not answered or added "
+                    "their own text."
+                )
                 % {"days": plan.contact_days_before},
                 True,
             )
         )
     if edition.supplement_close_at:
         points.append(
-            (edition.supplement_close_at, _("Last day for the municipalities' own answers and documents"), "", False)
+            (
+                edition.supplement_close_at,
+                _("Last day for the municipalities' own answers and documents"),
+                "",
+                False,
+            )
         )
     for row in rounds:
         state = row.state
         name, inner = _round_name(state.stage), str(ROUND_NAMES[state.stage])
         if state.scoring_round is not None:
-            points.append((state.scoring_round.opened_at, _("%(round)s opened") % {"round": name}, "", False))
+            points.append(
+                (state.scoring_round.opened_at, _("%(round)s opened") % {"round": name}, "", False)
+            )
         if state.deadline is not None:
             points.append(
                 (state.deadline.closes_at, _("Last day of %(round)s") % {"round": inner}, "", False)
@@ -138,7 +148,9 @@ def _timeline(
                     )
                 )
         if state.scoring_round is not None and state.scoring_round.closed_at is not None:
-            points.append((state.scoring_round.closed_at, _("%(round)s closed") % {"round": name}, "", False))
+            points.append(
+                (state.scoring_round.closed_at, _("%(round)s closed") % {"round": name}, "", False)
+            )
     if edition.ceremony_at:
         points.append((edition.ceremony_at, _("Gala"), edition.venue, False))
     if edition.publish_at and edition.publish_at != edition.ceremony_at:
@@ -191,9 +203,7 @@ def edition_overview(edition: Edition, *, now: datetime | None = None) -> Overvi
     contacts = [
         ContactRow(
             task,
-            by_key.get(
-                (Kind.CONTACT_SUPPLEMENT, "", selectors.recipient_key(task.contact.email))
-            ),
+            by_key.get((Kind.CONTACT_SUPPLEMENT, "", selectors.recipient_key(task.contact.email))),
         )
         for task in work.tasks
     ]
@@ -206,7 +216,11 @@ def edition_overview(edition: Edition, *, now: datetime | None = None) -> Overvi
                     JurorRow(
                         p,
                         by_key.get(
-                            (Kind.JUROR_ROUND, state.stage, selectors.recipient_key(p.membership.user.email))
+                            (
+                                Kind.JUROR_ROUND,
+                                state.stage,
+                                selectors.recipient_key(p.membership.user.email),
+                            )
                         ),
                     )
                     for p in state.behind
@@ -235,12 +249,16 @@ def edition_overview(edition: Edition, *, now: datetime | None = None) -> Overvi
         edition=edition,
         now=now,
         plan=plan,
-        timeline=_timeline(edition, plan=plan, rounds=rounds, contact_starts=contact_starts, now=now),
+        timeline=_timeline(
+            edition, plan=plan, rounds=rounds, contact_starts=contact_starts, now=now
+        ),
         funnel=_funnel(edition, members),
         contacts=contacts,
         without_contact=work.without_contact,
         contact_reminder_starts=contact_starts,
-        rounds=[r for r in rounds if r.state.scoring_round is not None or r.state.deadline is not None],
+        rounds=[
+            r for r in rounds if r.state.scoring_round is not None or r.state.deadline is not None
+        ],
         not_accepted=[m for m in members if m.accepted_at is None],
         not_voted=not_voted,
         unconfirmed=len(unconfirmed),

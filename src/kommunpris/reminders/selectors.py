@@ -204,7 +204,11 @@ def due_contact_reminders(edition: Edition, *, plan: Plan, now: datetime) -> lis
     reminder's day until the deadline, while they may still answer; none twice."""
     starts = contact_reminder_starts(edition, plan)
     deadline = edition.supplement_close_at
-    if starts is None or deadline is None or not (starts <= now and supplement_is_open(edition, now=now)):
+    if (
+        starts is None
+        or deadline is None
+        or not (starts <= now and supplement_is_open(edition, now=now))
+    ):
         return []
     by_address: defaultdict[str, list[ContactTask]] = defaultdict(list)
     for task in contact_work(edition).tasks:
@@ -321,9 +325,7 @@ def unconfirmed_nominations(edition: Edition, *, now: datetime) -> list[Unconfir
     rows = (
         Nomination.objects.filter(edition=edition, status=NominationStatus.PENDING)
         .exclude(nominator_email="")
-        .filter(
-            Q(submitted_at__gt=now - lifetime) | Q(revisions__submitted_at__gt=now - lifetime)
-        )
+        .filter(Q(submitted_at__gt=now - lifetime) | Q(revisions__submitted_at__gt=now - lifetime))
         .distinct()
         .select_related("municipality")
         .prefetch_related(
@@ -401,7 +403,7 @@ def reminders_sent(edition: Edition) -> list[Reminder]:
 def reminder_mail_counts(reminders: list[Reminder]) -> dict[str, MailCounts]:
     """Per kind: how the reminders' messages fared (from rows read with their mail). A message
     the mail log no longer holds (deleted after its retention time) was sent."""
-    counts = {kind: defaultdict(int) for kind in Kind.values}
+    counts: dict[str, defaultdict[str, int]] = {kind: defaultdict(int) for kind in Kind.values}
     for reminder in reminders:
         mail = reminder.mail
         status = mail.status if mail is not None else MailStatus.SENT

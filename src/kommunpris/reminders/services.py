@@ -49,6 +49,7 @@ from .models import Kind, Reminder, ReminderSettings, RoundDeadline
 MAX_CONTACT_DAYS_BEFORE = 60
 MAX_JUROR_DAYS_BEFORE = 30
 
+
 def _round_name(stage: str) -> str:
     return str(ROUND_NAMES[stage])
 
@@ -61,7 +62,10 @@ def _check_distance(value: int | None, *, what: str, most: int, unit: str) -> No
         return
     if value < 1 or value > most:
         raise Invalid(
-            _("%(what)s: give a number of %(unit)s from 1 to %(most)s, or leave it empty for no reminder.")
+            _(
+                "%(what)s: give a number of %(unit)s from 1 to %(most)s, or leave it empty for no "
+                "reminder."
+            )
             % {"what": what, "unit": unit, "most": most}
         )
 
@@ -77,7 +81,9 @@ def configure_reminders(
     """Set when the edition's reminders go out (None: that reminder is off). Audited with what
     changed; nothing changed, no event."""
     if not may_configure_reminders(actor, edition):
-        raise NotAllowed(_("Only an organiser can change the reminders of %(title)s.") % {"title": edition.title})
+        raise NotAllowed(
+            _("Only an organiser can change the reminders of %(title)s.") % {"title": edition.title}
+        )
     link_hours = int(selectors.confirmation_link_lifetime().total_seconds() // 3600)
     _check_distance(
         contact_days_before,
@@ -106,7 +112,8 @@ def configure_reminders(
         edition = lock_edition(edition)
         if schedule_is_history(edition):
             raise Conflict(
-                _("%(title)s is announced; its reminders are history now.") % {"title": edition.title}
+                _("%(title)s is announced; its reminders are history now.")
+                % {"title": edition.title}
             )
         current = selectors.plan_of(edition)
         before = {name: getattr(current, name) for name in wanted}
@@ -155,25 +162,33 @@ def set_round_deadline(
     _check_stage(stage)
     if not may_set_round_deadline(actor, edition):
         raise NotAllowed(
-            _("Only the jury chair of %(title)s can set the last day of a round.") % {"title": edition.title}
+            _("Only the jury chair of %(title)s can set the last day of a round.")
+            % {"title": edition.title}
         )
     now = now or timezone.now()
     if timezone.is_naive(closes_at):
         raise Invalid(_("Give the last day with its time of day."))
     if closes_at <= now:
         raise Invalid(
-            _("The last day must be in the future; %(when)s has passed.") % {"when": dates.moment(closes_at)}
+            _("The last day must be in the future; %(when)s has passed.")
+            % {"when": dates.moment(closes_at)}
         )
     with transaction.atomic():
         edition = lock_edition(edition)
         if not may_set_round_deadline(actor, edition):  # the phase, read under the lock
-            raise Conflict(_("The jury of %(title)s has decided; its rounds are over.") % {"title": edition.title})
+            raise Conflict(
+                _("The jury of %(title)s has decided; its rounds are over.")
+                % {"title": edition.title}
+            )
         if edition.ceremony_at is not None and closes_at >= edition.ceremony_at:
             raise Invalid(
-                _("The last day must be before the gala (%(when)s).") % {"when": dates.moment(edition.ceremony_at)}
+                _("The last day must be before the gala (%(when)s).")
+                % {"when": dates.moment(edition.ceremony_at)}
             )
         _open_or_coming(edition, stage)
-        existing = RoundDeadline.objects.select_for_update().filter(edition=edition, stage=stage).first()
+        existing = (
+            RoundDeadline.objects.select_for_update().filter(edition=edition, stage=stage).first()
+        )
         before = {"stage": stage, "closes_at": existing.closes_at} if existing else None
         if existing is not None and existing.closes_at == closes_at:
             return existing
@@ -197,11 +212,14 @@ def clear_round_deadline(*, edition: Edition, stage: str, actor: User) -> None:
     _check_stage(stage)
     if not may_set_round_deadline(actor, edition):
         raise NotAllowed(
-            _("Only the jury chair of %(title)s can set the last day of a round.") % {"title": edition.title}
+            _("Only the jury chair of %(title)s can set the last day of a round.")
+            % {"title": edition.title}
         )
     with transaction.atomic():
         edition = lock_edition(edition)
-        existing = RoundDeadline.objects.select_for_update().filter(edition=edition, stage=stage).first()
+        existing = (
+            RoundDeadline.objects.select_for_update().filter(edition=edition, stage=stage).first()
+        )
         if existing is None:
             return
         existing.delete()
@@ -256,7 +274,9 @@ def _mail_of(due: selectors.DueReminder, edition: Edition) -> tuple[str, dict[st
                 "round": _round_name(due.stage),
                 "remaining": due.remaining,
                 "eligible": due.eligible,
-                "link": _url("desk:jury-round", language=due.language, year=edition.year, stage=due.stage),
+                "link": _url(
+                    "desk:jury-round", language=due.language, year=edition.year, stage=due.stage
+                ),
             }
         return "nominations/confirmation_reminder", {
             **common,
@@ -294,7 +314,9 @@ def _send(due: selectors.DueReminder, edition: Edition, *, actor: str, now: date
     template, context = _mail_of(due, edition)
     try:
         with transaction.atomic():
-            mail = queue_mail(to=due.email, template=template, language=due.language, context=context)
+            mail = queue_mail(
+                to=due.email, template=template, language=due.language, context=context
+            )
             Reminder.objects.create(
                 edition=edition,
                 kind=due.kind,
@@ -311,7 +333,7 @@ def _send(due: selectors.DueReminder, edition: Edition, *, actor: str, now: date
             )
             target, facts = _audit_record(due, mail.pk)
             record_event(
-                action=Action.REMINDER_SENT,
+                action=Action.REMINDERS_SENT,
                 actor=actor,
                 target=target or edition_target(edition),
                 after=facts,

@@ -11,7 +11,7 @@ a gala known only by its day is an all-day event.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 import icalendar
@@ -23,7 +23,7 @@ from kommunpris.awards.models import Edition
 from kommunpris.mail.links import absolute_url
 
 # How often a subscribed calendar should fetch the feed again.
-REFRESH = "PT12H"
+REFRESH = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def edition_calendar(edition: Edition, *, language: str, stamp: datetime) -> byt
     calendar.add("x-wr-calname", edition.title)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     calendar.add("url", absolute_url("edition", language=language, year=edition.year))
-    calendar.add("refresh-interval", icalendar.vDuration.from_ical(REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", REFRESH)
     stamp = stamp.astimezone(UTC)
     for item in public_dates(edition, language=language):
@@ -127,7 +127,8 @@ def edition_calendar(edition: Edition, *, language: str, stamp: datetime) -> byt
         event.add("uid", f"{edition.award.slug}-{edition.year}-{item.key}@{_host()}")
         event.add("dtstamp", stamp)
         event.add(
-            "dtstart", item.start.astimezone(UTC) if isinstance(item.start, datetime) else item.start
+            "dtstart",
+            item.start.astimezone(UTC) if isinstance(item.start, datetime) else item.start,
         )
         event.add("summary", item.summary)
         event.add("description", item.description)

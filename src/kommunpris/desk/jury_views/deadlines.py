@@ -46,7 +46,10 @@ def round_deadline(request: HttpRequest, year: int, stage: str) -> HttpResponse:
                 )
                 messages.success(
                     request,
-                    _("The last day of %(round)s is %(when)s. Jurors with sheets left are reminded before it.")
+                    _(
+                        "The last day of %(round)s is %(when)s. Jurors with sheets left are "
+                        "reminded before it."
+                    )
                     % {"round": name, "when": dates.moment(saved.closes_at)},
                 )
                 return redirect("desk:jury-round", year=year, stage=stage)
