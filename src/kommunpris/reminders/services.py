@@ -10,7 +10,7 @@ and queues its e-mail there (sent after commit, or by the mail worker). The remi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -168,6 +168,7 @@ def set_round_deadline(
     now = now or timezone.now()
     if timezone.is_naive(closes_at):
         raise Invalid(_("Give the last day with its time of day."))
+    closes_at = closes_at.astimezone(UTC)  # stored and audited in UTC, as every time
     if closes_at <= now:
         raise Invalid(
             _("The last day must be in the future; %(when)s has passed.")
