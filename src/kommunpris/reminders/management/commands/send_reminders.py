@@ -31,4 +31,5 @@ class Command(BaseCommand):
             Kind.NOMINATOR_CONFIRMATION: "till nominerande",
         }
         parts = ", ".join(f"{sent.counts[kind]} {label}" for kind, label in labels.items())
-        self.stdout.write(f"{sent.total} påminnelser köade ({parts}).")
+        queued = "påminnelse köad" if sent.total == 1 else "påminnelser köade"
+        self.stdout.write(f"{sent.total} {queued} ({parts}).")
