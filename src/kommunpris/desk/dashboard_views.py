@@ -7,11 +7,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from kommunpris.awards.models import Edition
 from kommunpris.awards.selectors import AwardNotFound, award
@@ -80,13 +85,14 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponseBase:
     return _page(request, edition)
 
 
-@require_POST
 def reminder_settings(request: HttpRequest, year: int) -> HttpResponseBase:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     edition = _edition(year)
     if not may_view_dashboard(request.user, edition):
         return _forbidden(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if schedule_is_history(edition):
         messages.info(
             request,
