@@ -28,6 +28,7 @@ from kommunpris.nominations.services import (
     submit_nomination,
 )
 from kommunpris.register.models import Municipality
+from tests.jury.conftest import full_marks, jury  # noqa: F401  (the jury's fixtures, shared)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ORGANISER = "organisator@kvalitetsmassan.se"
@@ -113,9 +114,7 @@ class Call:
 
 
 @pytest.fixture
-def call(
-    award: Award, django_capture_on_commit_callbacks: Any, settings: Any
-) -> Iterator[Call]:
+def call(award: Award, django_capture_on_commit_callbacks: Any, settings: Any) -> Iterator[Call]:
     """Sveriges DigitaliseringsKommun 2027, its call opened on 1 March 2027 at 09:00."""
     settings.KOMMUNPRIS_SITE_URL = "https://kommunpris.example.se"
     with time_machine.travel(CREATED, tick=False) as clock:

@@ -45,8 +45,10 @@ def _shoot(chromium: Any, live_server: Any, user: Any, path: str, name: str) -> 
     if not SHOTS:
         return
     for width in (1280, 390):
-        tab = _tab(chromium, live_server, user, width) if user else chromium.new_page(
-            locale="sv-SE", viewport={"width": width, "height": 900}
+        tab = (
+            _tab(chromium, live_server, user, width)
+            if user
+            else chromium.new_page(locale="sv-SE", viewport={"width": width, "height": 900})
         )
         tab.goto(live_server.url + path)
         tab.screenshot(path=str(Path(SHOTS) / f"{name}-{width}.png"), full_page=True)
@@ -112,7 +114,9 @@ def test_the_organiser_sets_the_reminder_and_sees_who_was_reminded(
     assert sorted(m.to[0] for m in mail.outbox) == ["kontakt@kiruna.se", "kontakt@sundsvall.se"]
     tab.reload()
     _says(tab, "Kommunkontakter, före sista dagen 2 0 0")
-    row = " ".join(tab.get_by_role("row", name="Sundsvall kontakt@sundsvall.se").inner_text().split())
+    row = " ".join(
+        tab.get_by_role("row", name="Sundsvall kontakt@sundsvall.se").inner_text().split()
+    )
     assert row.startswith(f"Sundsvall kontakt@sundsvall.se har inte svarat {dates.day(now)}, ")
     tab.context.close()
 
@@ -150,4 +154,10 @@ def test_the_chair_gives_a_round_its_last_day_from_the_round_page(
     _says(tab, f"Sista dag: {dates.day(timezone.now() + timedelta(days=10))}, 17:00.")
     _says(tab, "Jurymedlemmar med bedömningar kvar påminns före den.")
     tab.context.close()
-    _shoot(chromium, live_server, chair, "/arbetsyta/jury/2029/omgang/kandidatur/sista-dag/", "deadline")
+    _shoot(
+        chromium,
+        live_server,
+        chair,
+        "/arbetsyta/jury/2029/omgang/kandidatur/sista-dag/",
+        "deadline",
+    )

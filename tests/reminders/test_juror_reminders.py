@@ -21,7 +21,7 @@ from kommunpris.reminders.services import (
     send_due_reminders,
     set_round_deadline,
 )
-from tests.jury.conftest import Jury, full_marks, jury, swedish  # noqa: F401  (fixtures)
+from tests.jury.conftest import Jury
 
 from .conftest import at
 
@@ -30,7 +30,7 @@ LAST_DAY = at(2029, 9, 20, 17, 0)
 
 
 @pytest.fixture
-def scoring(jury: Jury, settings) -> Jury:  # noqa: F811
+def scoring(jury: Jury, settings) -> Jury:
     """The 2029 jury, its rubric, the round for all candidacies opened on 1 September."""
     settings.KOMMUNPRIS_SITE_URL = "https://kommunpris.example.se"
     with time_machine.travel(OPENED, tick=False):
@@ -66,7 +66,9 @@ def _hidden(world: Jury, juror) -> set[int]:
 
 
 def test_jurors_with_sheets_left_are_reminded_once_before_the_last_day(
-    scoring, full_marks, django_capture_on_commit_callbacks  # noqa: F811
+    scoring,
+    full_marks,
+    django_capture_on_commit_callbacks,
 ):
     capture = django_capture_on_commit_callbacks
     with time_machine.travel(at(2029, 9, 2, 9, 0), tick=False) as clock:

@@ -115,8 +115,7 @@ def test_the_command_queues_and_the_mail_worker_sends(call, settings):
     out = io.StringIO()
     call_command("send_reminders", stdout=out)
     assert out.getvalue() == (
-        "1 påminnelse köad (0 till kommunkontakter, 0 till jurymedlemmar, "
-        "1 till nominerande).\n"
+        "1 påminnelse köad (0 till kommunkontakter, 0 till jurymedlemmar, 1 till nominerande).\n"
     )
     queued = OutgoingMail.objects.get(template="nominations/confirmation_reminder")
     assert queued.status == MailStatus.PENDING
