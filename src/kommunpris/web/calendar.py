@@ -76,9 +76,7 @@ def public_dates(edition: Edition, *, language: str) -> list[PublicDate]:
             PublicDate(
                 "ceremony",
                 _("Gala: %(title)s") % {"title": title},
-                _("The award is presented and the winner announced.")
-                if edition.publish_at in (None, edition.ceremony_at)
-                else _("The award is presented."),
+                _("The award is presented."),
                 start,
                 page,
                 edition.venue,
