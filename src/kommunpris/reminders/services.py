@@ -79,7 +79,7 @@ def configure_reminders(
     nominator_hours_before: int | None,
 ) -> ReminderSettings:
     """Set when the edition's reminders go out (None: that reminder is off). Audited with what
-    changed; nothing changed, no event."""
+    they were and what they are; saving the values already saved writes nothing."""
     if not may_configure_reminders(actor, edition):
         raise NotAllowed(
             _("Only an organiser can change the reminders of %(title)s.") % {"title": edition.title}
