@@ -24,7 +24,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone, translation
 
-from kommunpris.accounts.testing import sign_in_verified
+from kommunpris.accounts.testing import organiser_account, sign_in_verified
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.models import Award
 from kommunpris.awards.services import create_edition, open_nominations
 from kommunpris.jury import services as jury
@@ -54,15 +55,15 @@ def _send_everything(award: Award, capture: Any, then: Any = None) -> None:
     runs once the nomination is confirmed, before the rest is sent."""
     now = timezone.now()
     edition = open_nominations(
-        create_edition(
+        edition=create_edition(
             award=award,
             year=2029,
             nominations_close_at=now + timedelta(days=30),
             supplement_close_at=now + timedelta(days=45),
             ceremony_at=now + timedelta(days=200),
-            actor=ORGANISER,
+            actor=organiser_account(ORGANISER),
         ),
-        actor=ORGANISER,
+        actor=organiser_account(ORGANISER),
     )
     sundsvall = Municipality.objects.get(code="2281")
     with capture(execute=True):
@@ -82,12 +83,10 @@ def _send_everything(award: Award, capture: Any, then: Any = None) -> None:
         then()
     with capture(execute=True):
         nominations.register_contact(
-            edition=edition, municipality=sundsvall, email="kontakt@sundsvall.se", actor=ORGANISER
+            edition=edition, municipality=sundsvall, email="kontakt@sundsvall.se", actor=CLI
         )
         nominations.request_contact_link(email="kontakt@sundsvall.se")
-        jury.invite_member(
-            edition=edition, email="sara@example.se", role=Role.JUROR, actor=ORGANISER
-        )
+        jury.invite_member(edition=edition, email="sara@example.se", role=Role.JUROR, actor=CLI)
         nominations.request_personal_data_link(email="anna@example.se")
 
 

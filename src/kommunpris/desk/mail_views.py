@@ -18,6 +18,7 @@ from kommunpris.mail.services import MailError, retry_given_up
 from kommunpris.permissions.mail import may_manage_mail
 
 from .paging import page_of
+from .session import signed_in_user
 
 View = Callable[..., HttpResponse]
 
@@ -34,10 +35,6 @@ def organiser_only(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _actor(request: HttpRequest) -> str:
-    return str(getattr(request.user, "email", "") or request.user.get_username())
 
 
 @organiser_only
@@ -58,7 +55,7 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None:
         raise Http404(_("There is no such message waiting to be sent again."))
     try:
-        retry_given_up(found, actor=_actor(request))
+        retry_given_up(mail=found, actor=signed_in_user(request))
     except MailError as exc:
         messages.error(request, str(exc))
     else:

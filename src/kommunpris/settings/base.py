@@ -40,10 +40,12 @@ INSTALLED_APPS = [
     "kommunpris.awards",
     "kommunpris.nominations",
     "kommunpris.archive",
+    "kommunpris.search",
     "kommunpris.jury",
     "kommunpris.reminders",
     "kommunpris.web",
     "kommunpris.desk",
+    "kommunpris.api",  # no models: an app for its message catalogue
 ]
 
 MIDDLEWARE = [
@@ -55,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A domain error no view caught becomes the error page with its status (kommunpris.errors).
+    "kommunpris.web.domain_errors.DomainErrorMiddleware",
 ]
 
 # ---------------------------------------------------------------------------------------------
