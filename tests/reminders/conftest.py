@@ -107,7 +107,7 @@ class Call:
                 edition=self.edition,
                 municipality=Municipality.objects.get(code=code),
                 email=contact,
-                actor=ORGANISER,
+                actor=self.organiser,
             )
         candidacy = Candidacy.objects.get(edition=self.edition, members__municipality_id=code)
         return candidacy, found
@@ -118,18 +118,18 @@ def call(award: Award, django_capture_on_commit_callbacks: Any, settings: Any) -
     """Sveriges DigitaliseringsKommun 2027, its call opened on 1 March 2027 at 09:00."""
     settings.KOMMUNPRIS_SITE_URL = "https://kommunpris.example.se"
     with time_machine.travel(CREATED, tick=False) as clock:
+        organiser = User.objects.create_user(
+            username=ORGANISER, email=ORGANISER, password=PASSWORD, is_staff=True
+        )
         edition = create_edition(
             award=award,
             year=2027,
             nominations_close_at=NOMINATIONS_CLOSE,
             supplement_close_at=SUPPLEMENT_CLOSE,
             ceremony_at=CEREMONY,
-            actor=ORGANISER,
+            actor=organiser,
         )
-        edition = open_nominations(edition, actor=ORGANISER)
-        organiser = User.objects.create_user(
-            username=ORGANISER, email=ORGANISER, password=PASSWORD, is_staff=True
-        )
+        edition = open_nominations(edition=edition, actor=organiser)
         mail.outbox.clear()
         yield Call(
             edition=edition,

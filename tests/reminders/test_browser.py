@@ -79,18 +79,18 @@ def test_the_organiser_sets_the_reminder_and_sees_who_was_reminded(
     settings.KOMMUNPRIS_SITE_URL = live_server.url
     now = timezone.now()
     year = next(y for y in range(now.year + 1, now.year + 4) if award.is_on_cadence(y))
+    organiser = User.objects.create_user(
+        username=ORGANISER, email=ORGANISER, password=PASSWORD, is_staff=True
+    )
     edition = create_edition(
         award=award,
         year=year,
         nominations_close_at=now + timedelta(days=20),
         supplement_close_at=now + timedelta(days=30),
         ceremony_at=now + timedelta(days=200),
-        actor=ORGANISER,
+        actor=organiser,
     )
-    edition = open_nominations(edition, actor=ORGANISER)
-    organiser = User.objects.create_user(
-        username=ORGANISER, email=ORGANISER, password=PASSWORD, is_staff=True
-    )
+    edition = open_nominations(edition=edition, actor=organiser)
     call = Call(edition, None, django_capture_on_commit_callbacks, organiser)
     call.candidate("2281", "kontakt@sundsvall.se")
     call.candidate("2584", "kontakt@kiruna.se")
@@ -138,9 +138,9 @@ def test_the_chair_gives_a_round_its_last_day_from_the_round_page(
     seat(edition, "anna@example.se")
     make_candidacy(edition, "2281")
     make_candidacy(edition, "2584")
-    jury_services.start_jury_review(edition=edition, actor=organiser.email)
-    jury_services.seed_default_rubric(edition=edition, actor=organiser.email)
-    jury_services.open_round(edition=edition, stage=Stage.CANDIDACY, by=chair)
+    jury_services.start_jury_review(edition=edition, actor=organiser)
+    jury_services.seed_default_rubric(edition=edition, actor=organiser)
+    jury_services.open_round(edition=edition, stage=Stage.CANDIDACY, actor=chair)
     last_day = (timezone.localdate() + timedelta(days=10)).isoformat()
 
     tab = _tab(chromium, live_server, chair)

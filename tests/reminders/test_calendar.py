@@ -15,7 +15,7 @@ from kommunpris.awards.services import change_edition
 from kommunpris.nominations.models import Stage
 from kommunpris.reminders.models import RoundDeadline
 
-from .conftest import CEREMONY, NOMINATIONS_CLOSE, ORGANISER, SUPPLEMENT_CLOSE, at
+from .conftest import CEREMONY, NOMINATIONS_CLOSE, SUPPLEMENT_CLOSE, at
 
 URL = "/vinnare/2027/kalender.ics"
 
@@ -74,7 +74,7 @@ def test_the_feed_holds_the_editions_public_dates(call):
 
 def test_changed_dates_show_in_the_feed_with_a_new_stamp(call):
     call.move_to(at(2027, 4, 2, 10, 30))
-    change_edition(call.edition, actor=ORGANISER, ceremony_at=at(2027, 11, 17, 18, 0))
+    change_edition(edition=call.edition, actor=call.organiser, ceremony_at=at(2027, 11, 17, 18, 0))
 
     feed = Client().get(URL)
 

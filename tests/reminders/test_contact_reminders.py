@@ -68,7 +68,7 @@ def test_contact_is_reminded_once_from_eight_on_the_seventh_day_before(call):
 
 def test_an_accepted_candidacy_without_its_own_text_is_reminded_of_the_text(call):
     candidacy, contact = call.candidate("2281", "kontakt@sundsvall.se")
-    respond_to_candidacy(contact=contact, candidacy=candidacy, accept=True)
+    respond_to_candidacy(actor=contact, candidacy=candidacy, accept=True)
     mail.outbox.clear()
 
     call.move_to(at(2027, 5, 6, 9, 0))
@@ -83,12 +83,12 @@ def test_an_accepted_candidacy_without_its_own_text_is_reminded_of_the_text(call
 
 def test_done_and_declined_candidacies_get_no_reminder(call):
     done, done_contact = call.candidate("2281", "kontakt@sundsvall.se")
-    respond_to_candidacy(contact=done_contact, candidacy=done, accept=True)
+    respond_to_candidacy(actor=done_contact, candidacy=done, accept=True)
     save_contribution(
-        contact=done_contact, candidacy=done, proud="Stolt", effect="Effekt", learned="Lärdom"
+        actor=done_contact, candidacy=done, proud="Stolt", effect="Effekt", learned="Lärdom"
     )
     declined, declined_contact = call.candidate("0180", "kontakt@stockholm.se")
-    respond_to_candidacy(contact=declined_contact, candidacy=declined, accept=False)
+    respond_to_candidacy(actor=declined_contact, candidacy=declined, accept=False)
     mail.outbox.clear()
 
     call.move_to(at(2027, 5, 6, 9, 0))

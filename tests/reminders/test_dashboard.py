@@ -38,7 +38,7 @@ def field_value(response, name: str) -> str | None:
 def test_the_dashboard_shows_the_timeline_who_is_behind_counts_and_reminders(call):
     call.candidate("2281", "kontakt@sundsvall.se")
     timra, timra_contact = call.candidate("2262", "kontakt@timra.se")
-    respond_to_candidacy(contact=timra_contact, candidacy=timra, accept=True)
+    respond_to_candidacy(actor=timra_contact, candidacy=timra, accept=True)
     call.move_to(at(2027, 4, 28, 12, 0))
     call.nominate("0180", "someone@example.se")  # unconfirmed, its link works three days
     call.move_to(at(2027, 4, 30, 13, 0))

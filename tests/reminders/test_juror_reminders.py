@@ -36,8 +36,8 @@ def scoring(jury: Jury, settings) -> Jury:
     with time_machine.travel(OPENED, tick=False):
         jury.edition.ceremony_at = at(2029, 11, 14, 18, 0)
         jury.edition.save(update_fields=["ceremony_at"])
-        services.seed_default_rubric(edition=jury.edition, actor=jury.organiser.email)
-        services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, by=jury.chair)
+        services.seed_default_rubric(edition=jury.edition, actor=jury.organiser)
+        services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, actor=jury.chair)
         mail.outbox.clear()
     return jury
 
@@ -55,7 +55,7 @@ def _submit_all(world: Jury, juror, marks) -> None:
         services.save_score_sheet(
             scoring_round=scoring_round,
             candidacy=candidacy,
-            juror=juror,
+            actor=juror,
             entries=marks(world.criteria(), 3),
             submit=True,
         )
@@ -111,7 +111,7 @@ def test_no_juror_reminder_without_a_last_day_or_once_the_round_is_closed(
         set_round_deadline(
             edition=scoring.edition, stage=Stage.CANDIDACY, closes_at=LAST_DAY, actor=scoring.chair
         )
-        services.close_round(scoring_round=scoring.round(Stage.CANDIDACY), by=scoring.chair)
+        services.close_round(scoring_round=scoring.round(Stage.CANDIDACY), actor=scoring.chair)
         assert _run(capture) == 0
     assert mail.outbox == []
 
@@ -184,7 +184,7 @@ def test_a_last_day_in_the_past_or_after_the_gala_is_refused(scoring):
         assert str(after_gala.value) == (
             "Sista dagen måste ligga före galan (14 november 2029 kl. 18:00)."
         )
-        services.close_round(scoring_round=scoring.round(Stage.CANDIDACY), by=scoring.chair)
+        services.close_round(scoring_round=scoring.round(Stage.CANDIDACY), actor=scoring.chair)
         with pytest.raises(Conflict):
             set_round_deadline(
                 edition=scoring.edition,

@@ -133,7 +133,7 @@ def test_the_reminder_is_personal_data_the_mail_log_keeps_thirty_days(call):
     # Thirty days after the reminder, the unconfirmed nomination and the mail of the call are
     # gone, and the reminder's record with its nomination.
     call.move_to(at(2027, 4, 3, 15, 0) + timedelta(days=30, minutes=1))
-    purge_personal_data(actor="system")
+    purge_personal_data(actor=SYSTEM)
     assert not Nomination.objects.exists()
     assert not OutgoingMail.objects.filter(template__startswith="nominations/").exists()
     assert not Reminder.objects.exists()

@@ -31,18 +31,18 @@ def test_two_runs_at_once_send_each_reminder_once(
 
     now = timezone.now()
     year = next(y for y in range(now.year + 1, now.year + 4) if award.is_on_cadence(y))
+    organiser = User.objects.create_user(username=ORGANISER, email=ORGANISER, is_staff=True)
     edition = open_nominations(
-        create_edition(
+        edition=create_edition(
             award=award,
             year=year,
             nominations_close_at=now + timedelta(days=2),
             supplement_close_at=now + timedelta(days=3),
             ceremony_at=now + timedelta(days=200),
-            actor=ORGANISER,
+            actor=organiser,
         ),
-        actor=ORGANISER,
+        actor=organiser,
     )
-    organiser = User.objects.create_user(username=ORGANISER, email=ORGANISER, is_staff=True)
     call = Call(edition, None, django_capture_on_commit_callbacks, organiser)
     for code in ("2281", "2262", "0180"):
         call.candidate(code, f"kontakt-{code}@example.se")
