@@ -9,6 +9,7 @@ from kommunpris.awards.models import Edition, Phase
 
 from . import may_view_edition_page
 from .accounts import is_organiser
+from .awards import acts_for_the_platform
 from .jury import FROZEN_PHASES, is_chair
 from .registry import register
 
@@ -31,6 +32,12 @@ def may_configure_reminders(user: Any, edition: Edition) -> bool:
 def may_set_round_deadline(user: Any, edition: Edition) -> bool:
     """The chair gives the jury's rounds their last days, until the decision freezes them."""
     return is_chair(user, edition) and edition.phase not in FROZEN_PHASES
+
+
+def may_send_reminders(actor: Any) -> bool:
+    """The reminder run is the platform's own (its timer) or the command line's, never a
+    person's on the web: nobody chooses who is reminded."""
+    return acts_for_the_platform(actor)
 
 
 def may_subscribe_to_dates(edition: Edition) -> bool:

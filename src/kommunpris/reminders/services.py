@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from kommunpris import dates
 from kommunpris.audit.services import record_event
 from kommunpris.audit.vocabulary import (
-    CLI,
     SYSTEM,
     Action,
     actor_label,
@@ -38,6 +37,7 @@ from kommunpris.mail.services import queue_mail
 from kommunpris.nominations.models import Stage
 from kommunpris.permissions.reminders import (
     may_configure_reminders,
+    may_send_reminders,
     may_set_round_deadline,
     schedule_is_history,
 )
@@ -347,7 +347,7 @@ def _send(due: selectors.DueReminder, edition: Edition, *, actor: str, now: date
 def send_due_reminders(*, actor: str = SYSTEM, now: datetime | None = None) -> Sent:
     """Queue every reminder due at `now`, each person once per occasion (safe to run as often
     as wanted, and by two processes at once: the second finds the first's records)."""
-    if actor not in (SYSTEM, CLI):
+    if not may_send_reminders(actor):
         raise NotAllowed(_("Reminders are sent by the platform itself, not by a person."))
     now = now or timezone.now()
     sent = Sent()
