@@ -75,7 +75,7 @@ def main() -> None:
     started = time.perf_counter()
     with time_machine.travel(datetime(2027, 3, 1, 9, 0, tzinfo=STOCKHOLM), tick=False) as clock:
         edition = open_nominations(
-            create_edition(
+            edition=create_edition(
                 award=award(),
                 year=2027,
                 nominations_close_at=datetime(2027, 4, 29, 23, 59, tzinfo=STOCKHOLM),
