@@ -9,7 +9,7 @@ from django.urls import include, path
 
 from kommunpris.api.urls import api
 from kommunpris.desk.urls import admin_auth_urlpatterns, auth_urlpatterns
-from kommunpris.web import catalogue, views
+from kommunpris.web import calendar_views, catalogue, views
 from kommunpris.web.feeds import WinnersFeed
 from kommunpris.web.sitemaps import SITEMAPS
 
@@ -31,6 +31,11 @@ urlpatterns += i18n_patterns(
     path("vinnare/vinnare.json", views.winners_download, {"fmt": "json"}, name="winners-json"),
     path("vinnare/vinnare.txt", views.winners_download, {"fmt": "text"}, name="winners-text"),
     path("vinnare/<int:year>/", views.edition, name="edition"),
+    path(
+        "vinnare/<int:year>/kalender.ics",
+        calendar_views.edition_calendar_feed,
+        name="edition-calendar",
+    ),
     path("kommun/", views.municipalities, name="municipalities"),
     path(
         "kommun/kommuner.csv",

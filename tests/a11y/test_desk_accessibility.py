@@ -68,6 +68,8 @@ PAGES: dict[str, tuple[str, Path_]] = {
     "self-assessment (to set up)": ("staff", _of("nominations-self-assessment", "draft")),
     "self-assessment (filled in)": ("staff", _of("nominations-self-assessment", "jury")),
     "e-mail given up": ("staff", _plain("desk:mail")),
+    "dashboard (call open)": ("staff", _of("dashboard", "call")),
+    "dashboard (in deliberation)": ("staff", _of("dashboard", "jury")),
     "account": ("staff", _plain("desk:account")),
     "two-factor overview": ("staff", _plain("desk:two-factor-people")),
     "jury start": ("staff", _plain("desk:jury-home")),
@@ -82,6 +84,7 @@ PAGES: dict[str, tuple[str, Path_]] = {
     "candidacies (chair)": ("chair", _jury("jury-candidacies")),
     "candidacy with site visits": ("chair", _jury("jury-candidacy", pk=lambda w: w.joint.pk)),
     "round": ("chair", _jury("jury-round", stage="finalist")),
+    "last day of a round": ("chair", _jury("jury-round-deadline", stage="finalist")),
     "results": ("chair", _jury("jury-results", stage="finalist")),
     "score sheet (chair)": (
         "chair",

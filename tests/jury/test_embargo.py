@@ -148,10 +148,17 @@ _ANNOUNCEMENT = re.compile(
 )
 
 
+# In an edition's calendar feed the publication time is an event of its own.
+_CALENDAR_ANNOUNCEMENT = re.compile(
+    r"BEGIN:VEVENT\r\n(?:(?!END:VEVENT).)*?-announcement@.*?END:VEVENT\r\n", re.S
+)
+
+
 def normalise(body: str) -> str:
     """Leaves out what may differ before a publication time: the phase and the announced
     publication times."""
     body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+    body = _CALENDAR_ANNOUNCEMENT.sub("", body)
     body = _STATUS.sub("", body)
     body = _ANNOUNCED_TIME.sub("", body)
     body = _ANNOUNCEMENT.sub("ANNOUNCEMENT", body)

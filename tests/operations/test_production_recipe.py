@@ -137,6 +137,7 @@ def test_deploy_files_name_what_the_repository_holds() -> None:
         "kommunpris-verify-audit.timer",
         "kommunpris-backup.timer",
         "kommunpris-purge.timer",
+        "kommunpris-reminders.timer",
     ):
         unit = (DEPLOY / "systemd" / timer).read_text().split("Unit=kommunpris-command@")[1]
         command = unit.split(".service")[0]

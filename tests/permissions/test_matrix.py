@@ -323,6 +323,12 @@ CASES: list[Case] = [
     Case("edition", EVERYONE, year("call"), label="call open"),
     Case("edition", answers(NOT_FOUND), year("draft"), label="draft"),
     Case("edition", EVERYONE, lambda w, role: {"year": 2023}, label="archive"),
+    # An edition's public dates as a calendar feed: every edition with a public page.
+    Case("edition-calendar", EVERYONE, year("decided"), label="decided, before the gala"),
+    Case("edition-calendar", EVERYONE, year("jury"), label="in deliberation"),
+    Case("edition-calendar", EVERYONE, year("call"), label="call open"),
+    Case("edition-calendar", answers(NOT_FOUND), year("draft"), label="draft"),
+    Case("edition-calendar", EVERYONE, lambda w, role: {"year": 2023}, label="archive"),
     Case("municipalities", EVERYONE),
     Case("municipality", EVERYONE, lambda w, role: {"code": w.winner.codes[0]}),
     Case("counties", EVERYONE),
@@ -403,6 +409,11 @@ CASES: list[Case] = [
         label="an archive edition, which had no call",
     ),
     Case("desk:nominations-field", ORGANISER_PAGE, jury_year),
+    # The organiser's dashboard of an edition, and its reminder settings.
+    Case("desk:dashboard", ORGANISER_PAGE, jury_year),
+    Case("desk:dashboard", ORGANISER_PAGE, year("call"), label="call open"),
+    Case("desk:dashboard", ORGANISER_PAGE, year("decided"), label="decided, before the gala"),
+    Case("desk:dashboard-reminders", ORGANISER_POST_ONLY, jury_year),
     Case("desk:nominations-join", ORGANISER_POST_ONLY, year("call")),
     Case("desk:nominations-candidacy", ORGANISER_PAGE, candidacy("joint")),
     Case(
@@ -567,6 +578,9 @@ CASES: list[Case] = [
     Case("desk:jury-move", JURY_POST_ONLY, candidacy("sundsvall")),
     Case("desk:jury-visit", JURY_POST_ONLY, candidacy("sundsvall")),
     Case("desk:jury-round", MEMBERS, round_of("finalist")),
+    # The chair gives a round its last day; to anyone else the page does not exist.
+    Case("desk:jury-round-deadline", CHAIR, round_of("finalist")),
+    Case("desk:jury-round-deadline", CHAIR, round_of("candidacy"), label="closed round"),
     Case("desk:jury-round", MEMBERS, round_of("candidacy"), label="closed round"),
     Case("desk:jury-round-status", JURY_POST_ONLY, round_of("finalist")),
     Case("desk:jury-results", CHAIR, round_of("finalist")),
@@ -1131,6 +1145,18 @@ POSTS: list[Post] = [
         ORGANISER_REFUSALS,
         "organiser",
     ),
+    # The organiser's dashboard: when the edition's reminders go out.
+    Post(
+        "desk:dashboard-reminders",
+        jury_year,
+        lambda w: {
+            "contact_days_before": "5",
+            "juror_days_before": "2",
+            "nominator_hours_before": "12",
+        },
+        ORGANISER_REFUSALS,
+        "organiser",
+    ),
     # The organiser's nominations desk.
     Post(
         "desk:nominations-edition-create",
@@ -1309,6 +1335,13 @@ POSTS: list[Post] = [
         "desk:jury-round-status",
         round_of("finalist"),
         lambda w: {"action": "close", "confirmed": "yes"},
+        {**JURY_REFUSALS, **refuse(("juror", "conflicted", *ORGANISERS), NOT_FOR)},
+        "chair",
+    ),
+    Post(
+        "desk:jury-round-deadline",
+        round_of("finalist"),
+        lambda w: {"action": "save", "closes_on": _day(5), "closes_time": "17:00"},
         {**JURY_REFUSALS, **refuse(("juror", "conflicted", *ORGANISERS), NOT_FOR)},
         "chair",
     ),

@@ -95,6 +95,8 @@ class Action(StrEnum):
     JURY_LANGUAGE_CHANGED = "jury.language_changed"
     JURY_MEMBER_INVITED = "jury.member_invited"
     JURY_ROUND_CLOSED = "jury.round_closed"
+    JURY_ROUND_DEADLINE_CLEARED = "jury.round_deadline_cleared"
+    JURY_ROUND_DEADLINE_SET = "jury.round_deadline_set"
     JURY_ROUND_OPENED = "jury.round_opened"
     JURY_ROUND_REOPENED = "jury.round_reopened"
     JURY_SCORES_REVISED = "jury.scores_revised"
@@ -122,6 +124,9 @@ class Action(StrEnum):
     OPERATIONS_RESTORED = "operations.restored"
 
     REGISTER_LOADED = "register.loaded"
+
+    REMINDERS_CONFIGURED = "reminders.configured"
+    REMINDERS_SENT = "reminders.sent"
 
 
 # --- actors ------------------------------------------------------------------------------------

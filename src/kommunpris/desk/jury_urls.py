@@ -7,6 +7,7 @@ from django.urls import URLPattern, path, register_converter
 from .jury_views import (
     announcements,
     ballot,
+    deadlines,
     feedback,
     funnel,
     members,
@@ -55,6 +56,11 @@ urlpatterns: list[URLPattern] = [
     path("<int:year>/kandidaturer/<int:pk>/platsbesok/", funnel.site_visit, name="jury-visit"),
     path("<int:year>/omgang/<stage:stage>/", scoring.round_page, name="jury-round"),
     path("<int:year>/omgang/<stage:stage>/status/", scoring.round_status, name="jury-round-status"),
+    path(
+        "<int:year>/omgang/<stage:stage>/sista-dag/",
+        deadlines.round_deadline,
+        name="jury-round-deadline",
+    ),
     path("<int:year>/omgang/<stage:stage>/resultat/", scoring.results, name="jury-results"),
     path(
         "<int:year>/omgang/<stage:stage>/resultat.csv", scoring.results_csv, name="jury-results-csv"

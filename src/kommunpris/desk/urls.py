@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from kommunpris.accounts import views as accounts
 
-from . import mail_views, views
+from . import dashboard_views, mail_views, views
 
 app_name = "desk"
 
@@ -14,6 +14,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("nomineringar/", include("kommunpris.desk.nominations_urls")),
     path("jury/", include("kommunpris.desk.jury_urls")),
+    # The organiser: one edition's dashboard, its reminders and its calendar.
+    path("oversikt/<int:year>/", dashboard_views.dashboard, name="dashboard"),
+    path(
+        "oversikt/<int:year>/paminnelser/",
+        dashboard_views.reminder_settings,
+        name="dashboard-reminders",
+    ),
     # The organiser: e-mail the worker gave up on, and sending it again.
     path("e-post/", mail_views.mail, name="mail"),
     path("e-post/<int:pk>/skicka-igen/", mail_views.retry, name="mail-retry"),

@@ -15,7 +15,13 @@ NOMINATION_ANSWER_MAX_LENGTH = 3000
 CONTRIBUTION_ANSWER_MAX_LENGTH = 6000
 CONTRIBUTION_LENGTH_FACTOR = 2
 # The messages sent to nominators (not to municipality contacts): part of what is kept about them.
-NOMINATOR_MAIL_TEMPLATES = ("nominations/confirm", "nominations/personal_data_link")
+# The reminder to confirm is kommunpris.reminders' (its name starts "nominations/", so the mail
+# log's retention applies to it like to the others).
+NOMINATOR_MAIL_TEMPLATES = (
+    "nominations/confirm",
+    "nominations/personal_data_link",
+    "nominations/confirmation_reminder",
+)
 
 
 class Stage(models.TextChoices):

@@ -23,6 +23,7 @@ AREAS = (
     "kommunpris.permissions.packet",
     "kommunpris.permissions.feedback",
     "kommunpris.permissions.announcements",
+    "kommunpris.permissions.reminders",
 )
 
 

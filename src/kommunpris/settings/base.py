@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kommunpris.archive",
     "kommunpris.search",
     "kommunpris.jury",
+    "kommunpris.reminders",
     "kommunpris.web",
     "kommunpris.desk",
     "kommunpris.api",  # no models: an app for its message catalogue
@@ -87,6 +88,7 @@ KOMMUNPRIS_OPEN_DATA_PATHS = [
     r"^(/en)?/kommun/kommuner\.(csv|json)$",
     r"^/feed/$",
     r"^/datasets/dcat$",
+    r"^(/en)?/vinnare/[0-9]{4}/kalender\.ics$",
 ]
 # Answers that carry an ETag and are answered 304 Not Modified when the client has them, also
 # when they are not public (every public answer does anyway).

@@ -45,6 +45,7 @@ _SECTIONS = (
     ("nominations", "nominations"),
     ("jury", "jury"),
     ("mail", "mail"),
+    ("dashboard", "nominations"),
     ("account", "account"),
     ("two-factor", "account"),
     ("recovery", "account"),
