@@ -219,6 +219,7 @@ def _queue_invitation(seat: Membership, *, language: str) -> None:
     queue_mail(
         to=seat.user.email,
         template="jury/invitation",
+        edition=seat.edition,
         links={"link": invitation_link(seat.user, language=language)},
         context={
             "edition_title": seat.edition.title,
@@ -652,6 +653,7 @@ def start_deliberation(*, edition: Edition, by: User) -> Edition:
             queue_mail(
                 to=seat.user.email,
                 template="jury/ballot_open",
+                edition=edition,
                 context={
                     "edition_title": edition.title,
                     "link": _site_url("desk:jury-ballot", language="sv", year=edition.year),
@@ -745,6 +747,7 @@ def open_round(*, edition: Edition, stage: str, by: User) -> ScoringRound:
             queue_mail(
                 to=seat.user.email,
                 template="jury/round_open",
+                edition=edition,
                 context={
                     "edition_title": edition.title,
                     "stage": stage,
@@ -1327,6 +1330,7 @@ def record_decision(
             queue_mail(
                 to=seat.user.email,
                 template="jury/decided",
+                edition=edition,
                 context={"edition_title": edition.title, "publish_at": local},
             )
     return winner

@@ -246,6 +246,7 @@ def submit_nomination(
             to=email,
             template="nominations/confirm",
             language=language,
+            edition=edition,
             links={"link": link},
             context={
                 "name": content["nominator_name"],
@@ -584,6 +585,7 @@ def _tell_contact_if_due(edition: Edition, municipality: Municipality, *, now: d
         to=contact.email,
         template="nominations/candidacy_notice",
         language="sv",
+        edition=edition,
         context=_contact_mail_context(contact),
         links={"link": _new_contact_link(contact, now=now)},
     )
@@ -645,6 +647,7 @@ def request_contact_link(*, email: str, now: datetime | None = None) -> int:
                 to=contact.email,
                 template="nominations/contact_link",
                 language="sv",
+                edition=contact.edition,
                 context=_contact_mail_context(contact),
                 links={"link": _new_contact_link(contact, now=now)},
             )
@@ -1133,6 +1136,8 @@ def request_personal_data_link(
             to=email,
             template="nominations/personal_data_link",
             language=language,
+            # The template of the edition of the newest nomination (kommunpris.mail.catalogue).
+            edition=Edition.objects.filter(nominations__pk=held[0]).first(),
             # The newest nomination anchors the link: it is the last to be erased on schedule.
             links={
                 "link": links.personal_data_link(

@@ -1,0 +1,325 @@
+"""The organiser's own texts of the platform's messages, per edition and language: reading them,
+saving one (checked first; nothing is saved when it is refused), going back to the platform's
+text, a preview with the edition's real data and a test sent to the organiser themselves.
+
+Links that let someone in are never part of a preview or a test: such a link is made only for
+the person a message is sent to, at sending (kommunpris.mail.links); a preview and a test show
+a stand-in where it goes. Messages queued for an edition are written with its template
+(`edition_template_of`, used by `kommunpris.mail.services.queue_mail`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kommunpris.audit.services import record_event
+from kommunpris.awards.models import Edition
+from kommunpris.permissions.mail import may_manage_mail
+
+from . import catalogue
+from .catalogue import Message
+from .models import EditionMailTemplate, OutgoingMail
+from .organiser_templates import (
+    CheckedTemplate,
+    Placeholder,
+    Rendered,
+    TemplateProblem,
+    check,
+    default_subject_and_body,
+    html_from_text,
+    normalised,
+    render,
+)
+from .services import MailError, store_mail
+
+logger = logging.getLogger(__name__)
+
+
+class MailTemplateInvalid(MailError):
+    """The template cannot be used; the text says where and how to write it instead."""
+
+
+class MailNotAllowed(MailError):
+    """Only organisers write the platform's messages."""
+
+
+class MailConflict(MailError):
+    """Not now: the thing has changed, or there is nothing to do."""
+
+
+def actor_label(actor: Any) -> str:
+    return str(getattr(actor, "email", "") or actor.get_username())
+
+
+def require_organiser(actor: Any) -> None:
+    if not may_manage_mail(actor):
+        raise MailNotAllowed(_("Only an organiser can write the platform's e-mail."))
+
+
+def edition_target(edition: Edition) -> str:
+    return f"edition:{edition.award.slug}:{edition.year}"
+
+
+def _language(language: str) -> str:
+    if language not in catalogue.LANGUAGES:
+        raise MailTemplateInvalid(
+            _("There is no language “%(language)s”: write in sv or en.") % {"language": language}
+        )
+    return language
+
+
+def _message(key: str) -> Message:
+    try:
+        return catalogue.message(key)
+    except catalogue.UnknownMessage as exc:
+        raise MailTemplateInvalid(str(exc)) from None
+
+
+def checked(subject: str, body: str, placeholders: tuple[Placeholder, ...]) -> CheckedTemplate:
+    try:
+        return check(subject=subject, body=body, placeholders=placeholders)
+    except TemplateProblem as exc:
+        raise MailTemplateInvalid(str(exc)) from None
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateText:
+    """What a message says in one language for one edition, and what the platform says."""
+
+    message: Message
+    language: str
+    subject: str
+    body: str
+    default_subject: str
+    default_body: str
+    own: EditionMailTemplate | None
+
+    @property
+    def is_own(self) -> bool:
+        return self.own is not None
+
+
+def template_text(edition: Edition, key: str, language: str) -> TemplateText:
+    message = _message(key)
+    language = _language(language)
+    own = EditionMailTemplate.objects.filter(
+        edition=edition, message=message.key, language=language
+    ).first()
+    default_subject, default_body = default_subject_and_body(message.key, language=language)
+    return TemplateText(
+        message=message,
+        language=language,
+        subject=own.subject if own else default_subject,
+        body=own.body if own else default_body,
+        default_subject=default_subject,
+        default_body=default_body,
+        own=own,
+    )
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    message: Message
+    own: dict[str, EditionMailTemplate | None]  # per language
+
+
+def messages_of(edition: Edition) -> list[MessageRow]:
+    """Every message with the edition's own templates of it, in one query."""
+    own: dict[tuple[str, str], EditionMailTemplate] = {
+        (t.message, t.language): t for t in EditionMailTemplate.objects.filter(edition=edition)
+    }
+    return [
+        MessageRow(
+            message=message,
+            own={language: own.get((message.key, language)) for language in catalogue.LANGUAGES},
+        )
+        for message in catalogue.messages()
+    ]
+
+
+@dataclass(frozen=True)
+class OwnTemplate:
+    record: EditionMailTemplate
+    template: CheckedTemplate
+
+    def render(self, context: dict[str, Any], *, language: str) -> Rendered:
+        return render(self.template, context, language=language)
+
+
+def edition_template_of(edition: Edition, key: str, language: str) -> OwnTemplate | None:
+    """The edition's own template of a message in a language, checked; None when the platform's
+    text applies. A template that no longer fits its message (a placeholder the code stopped
+    offering) is logged and the platform's text is sent instead, so no message is lost."""
+    if not catalogue.is_known(key):
+        return None
+    record = EditionMailTemplate.objects.filter(
+        edition=edition, message=key, language=language
+    ).first()
+    if record is None:
+        return None
+    try:
+        template = check(
+            subject=record.subject,
+            body=record.body,
+            placeholders=catalogue.message(key).placeholders,
+        )
+    except TemplateProblem as exc:
+        logger.error("The template %s of %s no longer fits its message: %s", key, edition, exc)
+        return None
+    return OwnTemplate(record=record, template=template)
+
+
+# --- preview ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preview:
+    subject: str
+    text: str
+    about: str  # whose data the preview shows
+
+
+def stand_ins(placeholders: tuple[Placeholder, ...]) -> dict[str, str]:
+    return {p.name: catalogue.link_stand_in() for p in placeholders if p.is_link}
+
+
+def preview(*, edition: Edition, key: str, language: str, subject: str, body: str) -> Preview:
+    """The text as it would be sent now, with the edition's real data (links that let someone
+    in as a stand-in); raises MailTemplateInvalid."""
+    message = _message(key)
+    language = _language(language)
+    template = checked(subject, body, message.placeholders)
+    with translation.override(language):
+        example = message.example(edition)
+        rendered = render(
+            template, {**example.context, **stand_ins(message.placeholders)}, language=language
+        )
+    return Preview(subject=rendered.subject, text=rendered.text, about=example.about)
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+def save_template(
+    *, edition: Edition, key: str, language: str, subject: str, body: str, actor: Any
+) -> EditionMailTemplate | None:
+    """The edition's own text of a message in a language, checked first. The platform's text
+    typed back unchanged means no text of its own (None): it then follows the platform's."""
+    require_organiser(actor)
+    message = _message(key)
+    language = _language(language)
+    subject, body = " ".join(normalised(subject).split()), normalised(body)
+    checked(subject, body, message.placeholders)
+    default_subject, default_body = default_subject_and_body(message.key, language=language)
+    is_default = (subject, body.strip()) == (default_subject, default_body.strip())
+    with transaction.atomic():
+        own = (
+            EditionMailTemplate.objects.select_for_update()
+            .filter(edition=edition, message=message.key, language=language)
+            .first()
+        )
+        before = {"subject": own.subject, "body": own.body} if own else None
+        if is_default:
+            if own is None:
+                return None
+            own.delete()
+            saved = None
+        elif own is None:
+            saved = EditionMailTemplate.objects.create(
+                edition=edition,
+                message=message.key,
+                language=language,
+                subject=subject,
+                body=body,
+                updated_at=timezone.now(),
+                updated_by=actor_label(actor),
+            )
+        else:
+            if (own.subject, own.body) == (subject, body):
+                return own
+            own.subject, own.body = subject, body
+            own.updated_at, own.updated_by = timezone.now(), actor_label(actor)
+            own.save(update_fields=["subject", "body", "updated_at", "updated_by"])
+            saved = own
+        record_event(
+            action="mail.template_saved",
+            actor=actor_label(actor),
+            target=edition_target(edition),
+            before={"message": message.key, "language": language, "text": before},
+            after={
+                "message": message.key,
+                "language": language,
+                "text": {"subject": subject, "body": body} if saved else None,
+            },
+        )
+    return saved
+
+
+def reset_template(*, edition: Edition, key: str, language: str, actor: Any) -> None:
+    """Back to the platform's text: the edition's own text of the message is removed."""
+    require_organiser(actor)
+    message = _message(key)
+    language = _language(language)
+    with transaction.atomic():
+        own = (
+            EditionMailTemplate.objects.select_for_update()
+            .filter(edition=edition, message=message.key, language=language)
+            .first()
+        )
+        if own is None:
+            raise MailConflict(
+                _("“%(message)s” already has the platform's own text in %(language)s.")
+                % {"message": message.title, "language": language}
+            )
+        before = {"subject": own.subject, "body": own.body}
+        own.delete()
+        record_event(
+            action="mail.template_reset",
+            actor=actor_label(actor),
+            target=edition_target(edition),
+            before={"message": message.key, "language": language, "text": before},
+            after={"message": message.key, "language": language, "text": None},
+        )
+
+
+def send_test(
+    *, edition: Edition, key: str, language: str, subject: str, body: str, actor: Any
+) -> OutgoingMail:
+    """The text as it stands in the form (saved or not), sent to the organiser themselves with
+    the preview's data, through the mail worker like every message."""
+    require_organiser(actor)
+    to = str(getattr(actor, "email", "") or "")
+    if "@" not in to:
+        raise MailTemplateInvalid(
+            _("Your account has no e-mail address to send the test to. Add one to your account.")
+        )
+    shown = preview(edition=edition, key=key, language=language, subject=subject, body=body)
+    message = _message(key)
+    with transaction.atomic():
+        with translation.override(language):
+            test_subject = _("[Test] %(subject)s") % {"subject": shown.subject}
+        mail = store_mail(
+            to=to,
+            subject=test_subject,
+            text=shown.text,
+            html=html_from_text(shown.text, test_subject, language),
+            language=language,
+            template=f"test:{message.key}",
+            edition=edition,
+        )
+        record_event(
+            action="mail.test_sent",
+            actor=actor_label(actor),
+            target=edition_target(edition),
+            after={"message": message.key, "language": language, "to": to, "mail": mail.pk},
+        )
+    return mail
