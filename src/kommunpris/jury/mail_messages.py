@@ -51,7 +51,7 @@ def _first_seat(edition: Edition) -> Membership | None:
 def _about_seat(seat: Membership | None) -> str:
     if seat is None:
         return _("This edition has no jury yet: the values are examples.")
-    return _("The seat of %(who)s.") % {"who": seat.user.get_full_name() or seat.user.email}
+    return _("Jury member %(who)s.") % {"who": seat.user.get_full_name() or seat.user.email}
 
 
 def _invitation_example(edition: Edition) -> Example:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from .links import SecretLink
@@ -26,6 +27,11 @@ if TYPE_CHECKING:
     from kommunpris.awards.models import Edition
 
 LANGUAGES = ("sv", "en")
+# In sentences ("in Swedish"); a link to a language names it in itself (svenska, English).
+LANGUAGE_NAMES = {
+    "sv": pgettext_lazy("in a sentence", "Swedish"),
+    "en": pgettext_lazy("in a sentence", "English"),
+}
 
 
 @dataclass(frozen=True)

@@ -278,7 +278,7 @@ def reset_template(*, edition: Edition, key: str, language: str, actor: Any) -> 
         if own is None:
             raise MailConflict(
                 _("“%(message)s” already has the platform's own text in %(language)s.")
-                % {"message": message.title, "language": language}
+                % {"message": message.title, "language": catalogue.LANGUAGE_NAMES[language]}
             )
         before = {"subject": own.subject, "body": own.body}
         own.delete()

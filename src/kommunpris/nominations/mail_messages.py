@@ -83,7 +83,7 @@ EDITION_TITLE = Placeholder(
     "edition_title", gettext_lazy("the edition: Sveriges DigitaliseringsKommun 2027")
 )
 MUNICIPALITY = Placeholder(
-    "municipality", gettext_lazy("the municipality's name: Sundsvalls kommun")
+    "municipality", gettext_lazy("the municipality's name: Sundsvall")
 )
 CONTACT_NAME = Placeholder(
     "name", gettext_lazy("the contact's name as the organiser registered it; may be empty")
@@ -118,7 +118,7 @@ def _contact_example(edition: Edition) -> Example:
     language = translation.get_language() or "sv"
     context = {
         "name": name,
-        "municipality": municipality or "Sundsvalls kommun",
+        "municipality": municipality or "Sundsvall",
         "edition_title": edition.title,
         "signin_link": absolute_url("desk:nominations-contact-signin", language="sv"),
         "valid_hours": settings.KOMMUNPRIS_CONTACT_LINK_HOURS,
@@ -146,7 +146,7 @@ def _confirm_example(edition: Edition) -> Example:
     )
     context = {
         "name": nomination.nominator_name if nomination else "Anna Andersson",
-        "municipality": nomination.municipality.name if nomination else "Sundsvalls kommun",
+        "municipality": nomination.municipality.name if nomination else "Sundsvall",
         "edition_title": edition.title,
         "is_update": False,
         "form_link": absolute_url("nominate", language=language),
