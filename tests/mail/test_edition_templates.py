@@ -264,7 +264,7 @@ def _every_placeholder(key: str) -> tuple[str, str]:
     """A subject of its own, and a text that shows every placeholder of the message."""
     message = catalogue.message(key)
     lines = [
-        "{{ %s }}" % p.name if p.is_link else f"{p.name}=[{{{{ {p.name} }}}}]"
+        "{{ " + p.name + " }}" if p.is_link else f"{p.name}=[{{{{ {p.name} }}}}]"
         for p in message.placeholders
     ]
     title = (
