@@ -1,7 +1,9 @@
 """The one permission layer: who may see or do what. Views, templates and the API all ask here.
 
 This package is that layer; each part of the platform has its own module in it
-(`permissions.nominations`, `permissions.jury`), and the embargo rule is here at the top.
+(`permissions.nominations`, `permissions.jury`), and the embargo rule is here at the top. Each
+module registers its predicates under an ability name (`register("jury.decide", may_decide)`);
+`may(user, "jury.decide", edition)` and the template tag `{% may %}` ask by that name.
 
 The embargo rule lives here and nowhere else: an edition's decision (winner, motivation,
 finalists chosen by the jury, scores) is public only once the edition is announced, or decided
@@ -16,6 +18,20 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kommunpris.awards.models import Edition, Phase
+
+from .accounts import is_organiser
+from .registry import UnknownAbility, may, register
+
+__all__ = [
+    "PUBLIC_CLOCK_FIELDS",
+    "UnknownAbility",
+    "decision_is_public",
+    "is_organiser",
+    "may",
+    "may_view_edition_page",
+    "published_editions_q",
+    "register",
+]
 
 
 def _now(now: datetime | None) -> datetime:

@@ -32,6 +32,9 @@ from kommunpris.nominations.models import (
     Stage,
 )
 
+from .accounts import is_organiser as is_organiser  # re-exported for older imports
+from .registry import register
+
 AnyUser = User | AnonymousUser
 
 # Phases in which the jury works on an edition; after them scores and ballots are frozen.
@@ -57,10 +60,6 @@ class Facts:
 
 def organisation_key(name: str) -> str:
     return " ".join(name.split()).casefold()
-
-
-def is_organiser(user: AnyUser) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
 def membership(user: AnyUser, edition: Edition) -> Membership | None:
@@ -280,3 +279,14 @@ def may_break_ties(user: AnyUser, edition: Edition) -> bool:
     """The chair orders tied finalists, unless conflicted out of any finalist (then whether a
     tie may be broken would depend on where the hidden finalist placed)."""
     return may_decide(user, edition) and sees_the_whole_final(user, edition)
+
+
+register("jury.view", may_view_jury)
+register("jury.manage", may_manage_jury)
+register("jury.edit_rubric", may_edit_rubric)
+register("jury.view_candidacy", may_view_candidacy)
+register("jury.lead", may_lead)
+register("jury.view_recusals", may_view_recusals)
+register("jury.cast_ballot", may_cast_ballot)
+register("jury.decide", may_decide)
+register("jury.break_ties", may_break_ties)

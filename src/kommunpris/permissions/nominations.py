@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from kommunpris.awards.models import Edition, Phase
 
+from .accounts import is_organiser
 from .jury import conflicted_candidacy_ids
+from .registry import register
 
 if TYPE_CHECKING:
     from kommunpris.nominations.models import Attachment, Candidacy, MunicipalityContact
@@ -44,11 +46,6 @@ def supplement_is_open(edition: Edition, *, now: datetime | None = None) -> bool
         and edition.supplement_close_at is not None
         and _now(now) < edition.supplement_close_at
     )
-
-
-def is_organiser(user: Any) -> bool:
-    """Organisers are active staff users."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
 def may_manage_nominations(user: Any) -> bool:
@@ -87,3 +84,7 @@ def contact_may_read_attachment(contact: MunicipalityContact, attachment: Attach
     """A contact opens the documents of a candidacy their municipality stands in (their own
     and, in a joint candidacy, the partners'), also after the deadline."""
     return contact_speaks_for(contact, attachment.candidacy)
+
+
+register("nominations.curate", may_manage_nominations)
+register("nominations.read_material", may_read_candidacy_material)

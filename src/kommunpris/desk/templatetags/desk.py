@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from kommunpris.awards.models import Phase
 from kommunpris.jury.selectors import seats_of
-from kommunpris.permissions.accounts import may_use_desk
-from kommunpris.permissions.jury import is_organiser
+from kommunpris.permissions.accounts import is_organiser, may_use_desk
 from kommunpris.permissions.mail import may_manage_mail
 
 from ..session import signed_in_contact
