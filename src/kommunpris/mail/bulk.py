@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from kommunpris import dates
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import Action, actor_label, edition_target
 from kommunpris.awards.models import Edition
 
 from . import catalogue
@@ -39,9 +40,7 @@ from .services import link_markers, store_mail
 from .templates_service import (
     MailConflict,
     MailTemplateInvalid,
-    actor_label,
     checked,
-    edition_target,
     require_organiser,
     stand_ins,
 )
@@ -229,7 +228,7 @@ def send_bulk(
                     mailing=mailing,
                 )
             record_event(
-                action="mail.bulk_sent",
+                action=Action.MAIL_BULK_SENT,
                 actor=actor_label(actor),
                 target=edition_target(edition),
                 after={

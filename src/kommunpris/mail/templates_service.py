@@ -18,9 +18,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kommunpris import errors
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import Action, actor_label, edition_target
 from kommunpris.awards.models import Edition
-from kommunpris.permissions.mail import may_manage_mail
+from kommunpris.permissions import may
 
 from . import catalogue
 from .catalogue import Message
@@ -41,29 +43,21 @@ from .services import MailError, store_mail
 logger = logging.getLogger(__name__)
 
 
-class MailTemplateInvalid(MailError):
+class MailTemplateInvalid(MailError, errors.Invalid):
     """The template cannot be used; the text says where and how to write it instead."""
 
 
-class MailNotAllowed(MailError):
+class MailNotAllowed(MailError, errors.NotAllowed):
     """Only organisers write the platform's messages."""
 
 
-class MailConflict(MailError):
+class MailConflict(MailError, errors.Conflict):
     """Not now: the thing has changed, or there is nothing to do."""
 
 
-def actor_label(actor: Any) -> str:
-    return str(getattr(actor, "email", "") or actor.get_username())
-
-
 def require_organiser(actor: Any) -> None:
-    if not may_manage_mail(actor):
+    if not may(actor, "mail.manage"):
         raise MailNotAllowed(_("Only an organiser can write the platform's e-mail."))
-
-
-def edition_target(edition: Edition) -> str:
-    return f"edition:{edition.award.slug}:{edition.year}"
 
 
 def _language(language: str) -> str:
@@ -251,7 +245,7 @@ def save_template(
             own.save(update_fields=["subject", "body", "updated_at", "updated_by"])
             saved = own
         record_event(
-            action="mail.template_saved",
+            action=Action.MAIL_TEMPLATE_SAVED,
             actor=actor_label(actor),
             target=edition_target(edition),
             before={"message": message.key, "language": language, "text": before},
@@ -283,7 +277,7 @@ def reset_template(*, edition: Edition, key: str, language: str, actor: Any) -> 
         before = {"subject": own.subject, "body": own.body}
         own.delete()
         record_event(
-            action="mail.template_reset",
+            action=Action.MAIL_TEMPLATE_RESET,
             actor=actor_label(actor),
             target=edition_target(edition),
             before={"message": message.key, "language": language, "text": before},
@@ -317,7 +311,7 @@ def send_test(
             edition=edition,
         )
         record_event(
-            action="mail.test_sent",
+            action=Action.MAIL_TEST_SENT,
             actor=actor_label(actor),
             target=edition_target(edition),
             after={"message": message.key, "language": language, "to": to, "mail": mail.pk},
