@@ -209,7 +209,7 @@ def test_refusals_send_nothing(
     )
     assert nobody.startswith("”Ledamöter med bedömningar som inte är inlämnade” har ingen i")
     juror = User.objects.create_user(username="j@example.se", email="j@example.se")
-    assert attempt(actor=juror) == "Bara en organisatör kan skriva plattformens e-post."
+    assert attempt(actor=juror) == "Bara en arrangör kan skriva plattformens e-post."
     assert mail.outbox == []
     assert OutgoingMail.objects.count() == 0
     assert BulkMailing.objects.count() == 0

@@ -195,7 +195,9 @@ def mailing(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     found = bulk.mailing(edition, pk)
     if found is None:
         raise Http404(_("There is no such mailing."))
-    copies = page_of(request, found.messages.order_by("to", "id").only("to", "status", "sent_at"))
+    copies = page_of(
+        request, found.messages.order_by("to", "id").only("to", "status", "sent_at", "mailing_id")
+    )
     return render(
         request,
         "desk/mail/mailing.html",

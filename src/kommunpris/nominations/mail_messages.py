@@ -82,9 +82,7 @@ def _made_up() -> str:
 EDITION_TITLE = Placeholder(
     "edition_title", gettext_lazy("the edition: Sveriges DigitaliseringsKommun 2027")
 )
-MUNICIPALITY = Placeholder(
-    "municipality", gettext_lazy("the municipality's name: Sundsvall")
-)
+MUNICIPALITY = Placeholder("municipality", gettext_lazy("the municipality's name: Sundsvall"))
 CONTACT_NAME = Placeholder(
     "name", gettext_lazy("the contact's name as the organiser registered it; may be empty")
 )
