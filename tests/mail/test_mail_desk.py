@@ -117,7 +117,7 @@ def test_editing_a_message_preview_test_save_and_back_to_the_platforms_text(
     call: Call, organiser: User, django_capture_on_commit_callbacks: Any
 ):
     desk = _desk(organiser)
-    subject, body = default_subject_and_body("nominations/candidacy_notice", language="sv")
+    _subject, body = default_subject_and_body("nominations/candidacy_notice", language="sv")
     form = desk.get(NOTICE).content.decode()
     assert unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", form, re.S)[1]) == "\n" + body
     assert "{{ supplement_close }}" in unescape(form)  # the placeholders are listed
