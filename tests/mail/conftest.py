@@ -59,6 +59,10 @@ def _contact(edition: Edition, code: str, email: str, name: str) -> Municipality
 
 @pytest.fixture
 def call(award: Award) -> Call:
+    return build_call(award)
+
+
+def build_call(award: Award) -> Call:
     now = timezone.now()
     edition = open_nominations(
         create_edition(
