@@ -5,6 +5,7 @@ worker sending every copy, one audit event per mailing, and refusals that send n
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from kommunpris.audit.models import AuditEvent
 from kommunpris.mail.bulk import (
@@ -25,6 +27,7 @@ from kommunpris.mail.bulk import (
 )
 from kommunpris.mail.models import BulkMailing, MailStatus, OutgoingMail
 from kommunpris.mail.templates_service import MailConflict, MailNotAllowed, MailTemplateInvalid
+from kommunpris.nominations import services as nominations
 from kommunpris.nominations.models import ContactLink
 
 from .conftest import Call, Scoring
@@ -97,8 +100,8 @@ def test_a_bulk_mailing_writes_each_persons_copy_and_the_worker_sends_it(
         )
     copies = list(OutgoingMail.objects.filter(mailing=mailing).order_by("to"))
     assert [(m.to, m.status, m.template) for m in copies] == [
-        ("kontakt@ljusdal.se", MailStatus.SENT, "bulk:contacts_without_text"),
-        ("kontakt@timra.se", MailStatus.SENT, "bulk:contacts_without_text"),
+        ("kontakt@ljusdal.se", MailStatus.SENT, "nominations/bulk/contacts_without_text"),
+        ("kontakt@timra.se", MailStatus.SENT, "nominations/bulk/contacts_without_text"),
     ]
     sent = {m.to[0]: m for m in mail.outbox}
     assert set(sent) == {"kontakt@ljusdal.se", "kontakt@timra.se"}
@@ -236,3 +239,27 @@ def test_the_same_confirmation_twice_sends_once(
         send_bulk(**arguments)
     assert len(mail.outbox) == 1
     assert BulkMailing.objects.count() == 1
+
+
+def test_copies_to_contacts_go_with_the_calls_mail_and_the_mailing_stays(
+    call: Call, scoring: Scoring, organiser: User, django_capture_on_commit_callbacks: Any
+):
+    for edition, segment in ((call.edition, "finalists"), (scoring.edition, "jurors_unsubmitted")):
+        with django_capture_on_commit_callbacks(execute=True):
+            send_bulk(
+                edition=edition,
+                segment=segment,
+                text=BulkText(subject_sv="Hej", body_sv="Hej {{ name }}!\n"),
+                expected=fingerprint(recipients(edition, segment)),
+                key=new_key(),
+                actor=organiser,
+            )
+    month = timezone.now() + timedelta(days=31)
+    purged = nominations.purge_personal_data(actor="system", now=month)
+    assert purged.mails_deleted >= 1
+    copies = OutgoingMail.objects.filter(mailing__isnull=False)
+    assert sorted(copies.values_list("template", flat=True)) == [
+        "jury/bulk/jurors_unsubmitted",
+        "jury/bulk/jurors_unsubmitted",
+    ]
+    assert sorted(mailings(call.edition).values_list("recipient_count", "sent")) == [(1, 0)]

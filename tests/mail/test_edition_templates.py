@@ -438,7 +438,7 @@ def test_a_test_goes_to_the_organiser_alone_with_a_stand_in_for_the_link(
     assert message.subject == "[Test] Sundsvall är nominerad"
     assert "[den personliga länken – skapas när meddelandet skickas]" in message.body
     assert "://" not in message.body
-    assert sent.template == "test:nominations/candidacy_notice"
+    assert sent.template == "nominations/candidacy_notice/test"  # purged with the call's mail
     assert EditionMailTemplate.objects.count() == 0  # a test saves nothing
     event = AuditEvent.objects.filter(action="mail.test_sent").get()
     assert event.after["to"] == ORGANISER

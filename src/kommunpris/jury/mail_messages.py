@@ -282,6 +282,7 @@ def _members(edition: Edition) -> list[Recipient]:
 register_segment(
     Segment(
         key="jurors_unsubmitted",
+        app="jury",
         title=gettext_lazy("Jurors with unsubmitted score sheets"),
         description=gettext_lazy(
             "Jury members who have score sheets left to submit in an open scoring round."
@@ -294,6 +295,7 @@ register_segment(
 register_segment(
     Segment(
         key="jury",
+        app="jury",
         title=gettext_lazy("The whole jury"),
         description=gettext_lazy("Every member of the edition's jury, the chair included."),
         placeholders=JUROR_PLACEHOLDERS,

@@ -222,7 +222,7 @@ def send_bulk(
                     text=rendered.text,
                     html=html_from_text(rendered.text, rendered.subject, language),
                     language=language,
-                    template=f"bulk:{found.key}",
+                    template=found.template,
                     links={markers[name]: made[name] for name in uses_links if name in made},
                     edition=edition,
                     mailing=mailing,

@@ -77,11 +77,18 @@ class Recipient:
 @dataclass(frozen=True)
 class Segment:
     key: str
+    # The app whose people these are: each copy's template is `<app>/bulk/<key>`, so it is kept
+    # and purged as that app's mail is (the call's mail goes after 30 days).
+    app: str
     title: StrOrPromise
     description: StrOrPromise
     placeholders: tuple[Placeholder, ...]
     recipients: Callable[[Edition], list[Recipient]]
     order: int = 100
+
+    @property
+    def template(self) -> str:
+        return f"{self.app}/bulk/{self.key}"
 
 
 @dataclass

@@ -307,7 +307,8 @@ def send_test(
             text=shown.text,
             html=html_from_text(shown.text, test_subject, language),
             language=language,
-            template=f"test:{message.key}",
+            # Kept and purged as the message's own mail is (it shows a real person's data).
+            template=f"{message.key}/test",
             edition=edition,
         )
         record_event(

@@ -364,6 +364,7 @@ def _stage_at_least(stage: str) -> Callable[[Candidacy | None], bool]:
 register_segment(
     Segment(
         key="contacts",
+        app="nominations",
         title=gettext_lazy("All municipality contacts"),
         description=gettext_lazy("Every contact registered for the edition."),
         placeholders=BULK_CONTACT_PLACEHOLDERS,
@@ -374,6 +375,7 @@ register_segment(
 register_segment(
     Segment(
         key="contacts_not_accepted",
+        app="nominations",
         title=gettext_lazy("Contacts who have not accepted"),
         description=gettext_lazy(
             "Contacts of a nominated municipality that has neither accepted nor declined the "
@@ -389,6 +391,7 @@ register_segment(
 register_segment(
     Segment(
         key="contacts_without_text",
+        app="nominations",
         title=gettext_lazy("Contacts who have not added their text"),
         description=gettext_lazy(
             "Contacts of a nominated municipality that has not declined and has not yet written "
@@ -405,6 +408,7 @@ register_segment(
 register_segment(
     Segment(
         key="nominees",
+        app="nominations",
         title=gettext_lazy("Nominees"),
         description=gettext_lazy(
             "Contacts of the candidacies the jury has made nominees (finalists included)."
@@ -417,6 +421,7 @@ register_segment(
 register_segment(
     Segment(
         key="finalists",
+        app="nominations",
         title=gettext_lazy("Finalists"),
         description=gettext_lazy("Contacts of the candidacies the jury has made finalists."),
         placeholders=BULK_CONTACT_PLACEHOLDERS,
