@@ -79,7 +79,7 @@ class EditionMailTemplate(models.Model):
     updated_by = models.CharField(max_length=200)
 
     class Meta:
-        ordering = ["edition", "message", "language"]
+        ordering = ["edition_id", "message", "language"]
         constraints = [
             models.UniqueConstraint(
                 fields=["edition", "message", "language"],
@@ -108,7 +108,7 @@ class BulkMailing(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["edition", "-created_at", "-id"]
+        ordering = ["edition_id", "-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.segment} of {self.edition}: {self.subject_sv}"

@@ -155,10 +155,9 @@ def edition_template_of(edition: Edition, key: str, language: str) -> OwnTemplat
     offering) is logged and the platform's text is sent instead, so no message is lost."""
     if not catalogue.is_known(key):
         return None
-    record = EditionMailTemplate.objects.filter(
-        edition=edition, message=key, language=language
-    ).first()
-    if record is None:
+    try:
+        record = EditionMailTemplate.objects.get(edition=edition, message=key, language=language)
+    except EditionMailTemplate.DoesNotExist:
         return None
     try:
         template = check(
