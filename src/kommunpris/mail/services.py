@@ -12,6 +12,7 @@ back-off and gives up after a cap.
 from __future__ import annotations
 
 import contextlib
+import logging
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,8 @@ from .models import BulkMailing, MailStatus, OutgoingMail
 if TYPE_CHECKING:
     from kommunpris.awards.models import Edition
 
+logger = logging.getLogger(__name__)
+
 
 def render_mail(template: str, context: dict[str, Any], *, language: str) -> tuple[str, str, str]:
     """(subject, plain text, HTML or '') of `mail/<template>` in the given language."""
@@ -53,10 +56,16 @@ def render_for_edition(
     from .templates_service import edition_template_of  # the organiser's templates use ours
 
     own = edition_template_of(edition, template, language) if edition is not None else None
-    if own is None:
-        return render_mail(template, context, language=language)
-    rendered = own.render(context, language=language)
-    return rendered.subject, rendered.text, rendered.html
+    if own is not None:
+        try:
+            rendered = own.render(context, language=language)
+        except Exception:  # checked when saved; should it still fail, the message goes anyway
+            logger.exception(
+                "The %s template of %s failed; the platform's text is sent", template, edition
+            )
+        else:
+            return rendered.subject, rendered.text, rendered.html
+    return render_mail(template, context, language=language)
 
 
 def _marker() -> str:
