@@ -10,11 +10,13 @@ templates are refused with the line and the fix, and nothing is saved.
 from __future__ import annotations
 
 import itertools
+import random
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
@@ -26,6 +28,7 @@ from kommunpris.audit.models import AuditEvent
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.services import create_edition, open_nominations
 from kommunpris.jury import services as jury
+from kommunpris.jury.demo import DemoJuror, run_jury
 from kommunpris.jury.models import Role
 from kommunpris.mail import catalogue
 from kommunpris.mail.models import EditionMailTemplate, OutgoingMail
@@ -43,6 +46,7 @@ from kommunpris.mail.templates_service import (
 )
 from kommunpris.nominations import services as nominations
 from kommunpris.register.models import Municipality
+from tests.jury.conftest import make_candidacy, make_edition
 
 ORGANISER = "organisator@kvalitetsmassan.se"
 SRC = Path(__file__).resolve().parents[2] / "src" / "kommunpris"
@@ -442,3 +446,47 @@ def test_a_test_goes_to_the_organiser_alone_with_a_stand_in_for_the_link(
     assert EditionMailTemplate.objects.count() == 0  # a test saves nothing
     event = AuditEvent.objects.filter(action="mail.test_sent").get()
     assert event.after["to"] == ORGANISER
+
+
+def test_the_editions_own_templates_write_every_message_the_jury_sends(award, organiser):
+    """Seating the jury, three scoring rounds, the ballot and the decision, through the services
+    (the demo's simulated jury): every message is the edition's own text, each placeholder
+    given its value."""
+    edition = make_edition(award, year=2031)
+    for code in ("2121", "2262", "2584", "2161", "1281"):
+        make_candidacy(edition, code)
+    keys = [m.key for m in catalogue.messages() if m.key.startswith("jury/")]
+    for key in keys:
+        subject, body = _every_placeholder(key)
+        save_template(
+            edition=edition, key=key, language="sv", subject=subject, body=body, actor=organiser
+        )
+    jurors = (
+        DemoJuror("Karin Lindqvist", Role.CHAIR),
+        DemoJuror("Ahmed Haddad"),
+        DemoJuror("Elin Björk"),
+        DemoJuror("Johan Ek"),
+    )
+    run_jury(
+        edition=edition,
+        publish_at=datetime(2031, 11, 12, 18, 0, tzinfo=ZoneInfo("Europe/Stockholm")),
+        rng=random.Random(3),
+        say=lambda line: None,
+        jury=jurors,
+        nominees=4,
+        finalists=3,
+    )
+    sent = list(OutgoingMail.objects.filter(edition=edition).order_by("id"))
+    assert sorted({m.template for m in sent}) == sorted(keys)
+    assert [m.template for m in sent].count("jury/round_open") == 12  # three rounds, four members
+    for stored in sent:
+        assert stored.subject.startswith(f"EGEN {stored.template} "), stored.template
+        assert stored.body_text.startswith("EGEN MALL\n"), stored.template
+        values = _values(stored.body_text)
+        declared = [
+            p.name for p in catalogue.message(stored.template).placeholders if not p.is_link
+        ]
+        assert sorted(values) == sorted(declared), stored.template
+        assert all(value != "" for value in values.values()), (stored.template, values)
+    decided = next(m for m in sent if m.template == "jury/decided")
+    assert _values(decided.body_text)["publish_at"] == "12 november 2031 18:00"
