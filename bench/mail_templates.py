@@ -34,6 +34,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 
+from kommunpris.audit.vocabulary import CLI  # noqa: E402
 from kommunpris.awards.selectors import award  # noqa: E402
 from kommunpris.awards.services import create_edition, open_nominations  # noqa: E402
 from kommunpris.mail.bulk import BulkText, fingerprint, new_key, recipients, send_bulk  # noqa: E402
@@ -68,15 +69,15 @@ def main() -> None:
     translation.activate("sv")
     now = timezone.now()
     edition = open_nominations(
-        create_edition(
+        edition=create_edition(
             award=award(),
             year=2031,
             nominations_close_at=now + timedelta(days=30),
             supplement_close_at=now + timedelta(days=45),
             ceremony_at=now + timedelta(days=200),
-            actor="cli",
+            actor=CLI,
         ),
-        actor="cli",
+        actor=CLI,
     )
     organiser = User.objects.create_user(
         username="bench@example.se", email="bench@example.se", is_staff=True

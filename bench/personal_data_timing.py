@@ -85,9 +85,9 @@ def _world() -> None:
         nominations_close_at=now + timedelta(days=30),
         supplement_close_at=now + timedelta(days=45),
         ceremony_at=now + timedelta(days=300),
-        actor="bench",
+        actor="cli",
     )
-    edition = open_nominations(edition, actor="bench", now=now)
+    edition = open_nominations(edition=edition, actor="cli", now=now)
     submit_nomination(
         edition=edition,
         municipality=Municipality.objects.get(code="2281"),

@@ -68,9 +68,9 @@ def site(archive: Award) -> Award:
             nominations_close_at=now + timedelta(days=30),
             supplement_close_at=now + timedelta(days=45),
             ceremony_at=now + timedelta(days=200),
-            actor="test",
+            actor="cli",
         )
-        open_nominations(edition, actor="test")
+        open_nominations(edition=edition, actor="cli")
     return archive
 
 

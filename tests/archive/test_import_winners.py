@@ -41,7 +41,7 @@ def empty_award(archive: Award) -> Award:
     """A second award with the same name history and an empty archive."""
     from dataclasses import replace
 
-    return ensure_award(replace(DIGITALISERINGSKOMMUN, slug="provpris"))
+    return ensure_award(definition=replace(DIGITALISERINGSKOMMUN, slug="provpris"))
 
 
 def _import(path: Path, *args: str) -> str:

@@ -22,7 +22,7 @@ HEADING = "Sveriges DigitaliseringsKommun 2025 tilldelades {who} med motiveringe
 
 
 def _import(who: str, award: Award) -> None:
-    import_winners(HEADING.format(who=who), award=award)
+    import_winners(data=HEADING.format(who=who), award=award)
 
 
 @pytest.mark.parametrize(

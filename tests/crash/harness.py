@@ -77,7 +77,7 @@ def _setup() -> dict[str, Any]:
         ceremony_at=now + timedelta(days=300),
         actor=actor,
     )
-    edition = open_nominations(edition, actor=actor, now=now)
+    edition = open_nominations(edition=edition, actor=actor, now=now)
     for number, code in enumerate(["2281", "2584", "2480", "1780", "1382", "0182"]):
         email = f"nominerar-{number}@forening.example.invalid"
         nominations.submit_nomination(
@@ -94,7 +94,7 @@ def _setup() -> dict[str, Any]:
         link = confirmation_path(Path(os.environ["EMAIL_FILE_PATH"]), email)
         assert link, email
         nominations.confirm_nomination(token=link.rstrip("/").split("/")[-1], now=now)
-    edition = close_nominations(edition, actor=actor)
+    edition = close_nominations(edition=edition, actor=actor)
 
     people: dict[str, str] = {}
     totp_keys: dict[str, str] = {}
@@ -128,7 +128,7 @@ def _setup() -> dict[str, Any]:
         ceremony_at=now + timedelta(days=700),
         actor=actor,
     )
-    open_nominations(call, actor=actor, now=now)
+    open_nominations(edition=call, actor=actor, now=now)
     taken = {"2281"}  # left for the racing confirmations
     spread = [m for m in Municipality.objects.order_by("code") if m.code not in taken][::9]
     return {

@@ -69,16 +69,19 @@ class World:
 def world(award: Award, django_capture_on_commit_callbacks: Any) -> Iterator[World]:
     cache.clear()
     now = timezone.now()
+    organiser = User.objects.create_user(
+        username=ORGANISER, email=ORGANISER, password=PASSWORD, is_staff=True
+    )
     edition = open_nominations(
-        create_edition(
+        edition=create_edition(
             award=award,
             year=2029,
             nominations_close_at=now + timedelta(days=30),
             supplement_close_at=now + timedelta(days=45),
             ceremony_at=now + timedelta(days=200),
-            actor=ORGANISER,
+            actor=organiser,
         ),
-        actor=ORGANISER,
+        actor=organiser,
     )
     sundsvall = Municipality.objects.get(code="2281")
     with django_capture_on_commit_callbacks(execute=True):
@@ -99,7 +102,7 @@ def world(award: Award, django_capture_on_commit_callbacks: Any) -> Iterator[Wor
     )
     jury.accept_invitation(user=seat.user, password=PASSWORD)
     chair = User.objects.get(pk=seat.user_id)
-    edition = close_nominations(edition, actor=ORGANISER)
+    edition = close_nominations(edition=edition, actor=organiser)
     assert edition.supplement_close_at is not None
     jury.start_jury_review(
         edition=edition, actor=ORGANISER, now=edition.supplement_close_at + timedelta(minutes=1)
@@ -113,9 +116,6 @@ def world(award: Award, django_capture_on_commit_callbacks: Any) -> Iterator[Wor
         juror=chair,
         entries={c.pk: jury.EntryInput(3, "") for c in criteria},
         submit=True,
-    )
-    organiser = User.objects.create_user(
-        username=ORGANISER, email=ORGANISER, password=PASSWORD, is_staff=True
     )
     with translation.override("sv"):
         yield World(

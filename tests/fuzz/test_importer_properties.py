@@ -217,7 +217,7 @@ def test_import_any_text_round_trips_or_refuses_and_writes_nothing(
     try:
         with transaction.atomic():
             try:
-                import_winners(text.encode("utf-8"), award=archive, actor="cli")
+                import_winners(data=text.encode("utf-8"), award=archive, actor="cli")
             except AnnouncementError as exc:
                 _errors_are_clear(exc)
                 assert _state() == before
@@ -242,7 +242,7 @@ def test_title_too_long_for_the_database_is_a_clear_error(archive: Award) -> Non
     lines[0] = "Vinnare av utmärkelsen " * 15
     before = _state()
     with pytest.raises(AnnouncementError) as refused:
-        import_winners("\n".join(lines), award=archive, actor="cli")
+        import_winners(data="\n".join(lines), award=archive, actor="cli")
     assert [str(e) for e in refused.value.errors] == [
         f"Sidans rubrik (första raden) är {len(lines[0].strip())} tecken lång; högst 300 får "
         "plats. Korta rubriken och lägg resten i inledningen."
@@ -254,7 +254,7 @@ def test_municipality_name_too_long_for_the_database_is_a_clear_error(archive: A
     name = "Värmdö kommun" + " " * 1 + "i Stockholms skärgård" * 10
     text = SEED.replace("tilldelades Värmdö kommun med", f"tilldelades {name} med", 1)
     with pytest.raises(AnnouncementError) as refused:
-        import_winners(text, award=archive, actor="cli")
+        import_winners(data=text, award=archive, actor="cli")
     assert [str(e) for e in refused.value.errors] == [
         f"rad 5: Kommunens namn är {len(name)} tecken långt; högst 200 får plats. Skriv namnet "
         "som kommunen själv skriver det."
@@ -300,7 +300,7 @@ def test_finalists_import_of_any_text_imports_or_refuses_and_writes_nothing(
     try:
         with transaction.atomic():
             try:
-                import_finalists(text.encode("utf-8"), award=archive, actor="cli")
+                import_finalists(data=text.encode("utf-8"), award=archive, actor="cli")
             except AnnouncementError as exc:
                 _errors_are_clear(exc)
                 assert (_state(), Candidacy.objects.count()) == before

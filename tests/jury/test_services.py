@@ -415,7 +415,7 @@ def test_record_decision_on_a_joint_candidacy_records_every_member(jury):
 
 def test_suggested_name_comes_from_a_win_alone_not_from_a_joint_one(jury):
     import_winners(
-        "Sveriges DigitaliseringsKommun 2025 tilldelades Mora kommun och Orsa kommun med "
+        data="Sveriges DigitaliseringsKommun 2025 tilldelades Mora kommun och Orsa kommun med "
         "motiveringen:\n“Bra.”\n",
         award=jury.edition.award,
     )

@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone, translation
 
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.models import Award, Edition, Phase
 from kommunpris.awards.services import create_edition, open_nominations
 from kommunpris.jury import services as jury
@@ -65,15 +66,15 @@ def call(award: Award) -> Call:
 def build_call(award: Award) -> Call:
     now = timezone.now()
     edition = open_nominations(
-        create_edition(
+        edition=create_edition(
             award=award,
             year=2029,
             nominations_close_at=now + timedelta(days=30),
             supplement_close_at=now + timedelta(days=45),
             ceremony_at=now + timedelta(days=200),
-            actor=ORGANISER,
+            actor=CLI,
         ),
-        actor=ORGANISER,
+        actor=CLI,
     )
     sundsvall = make_candidacy(edition, "2281", stage=Stage.FINALIST)
     timra = make_candidacy(edition, "2262", stage=Stage.NOMINEE)

@@ -25,6 +25,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from kommunpris.audit.models import AuditEvent
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.services import create_edition, open_nominations
 from kommunpris.jury import services as jury
@@ -55,15 +56,15 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "kommunpris"
 def _open_edition(award: Award, year: int = 2029) -> Edition:
     now = timezone.now()
     return open_nominations(
-        create_edition(
+        edition=create_edition(
             award=award,
             year=year,
             nominations_close_at=now + timedelta(days=30),
             supplement_close_at=now + timedelta(days=45),
             ceremony_at=now + timedelta(days=200),
-            actor=ORGANISER,
+            actor=CLI,
         ),
-        actor=ORGANISER,
+        actor=CLI,
     )
 
 

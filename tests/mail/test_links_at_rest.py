@@ -24,7 +24,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone, translation
 
-from kommunpris.accounts.testing import sign_in_verified
+from kommunpris.accounts.testing import organiser_account, sign_in_verified
 from kommunpris.awards.models import Award
 from kommunpris.awards.services import create_edition, open_nominations
 from kommunpris.jury import services as jury
@@ -54,15 +54,15 @@ def _send_everything(award: Award, capture: Any, then: Any = None) -> None:
     runs once the nomination is confirmed, before the rest is sent."""
     now = timezone.now()
     edition = open_nominations(
-        create_edition(
+        edition=create_edition(
             award=award,
             year=2029,
             nominations_close_at=now + timedelta(days=30),
             supplement_close_at=now + timedelta(days=45),
             ceremony_at=now + timedelta(days=200),
-            actor=ORGANISER,
+            actor=organiser_account(ORGANISER),
         ),
-        actor=ORGANISER,
+        actor=organiser_account(ORGANISER),
     )
     sundsvall = Municipality.objects.get(code="2281")
     with capture(execute=True):

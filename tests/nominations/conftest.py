@@ -68,7 +68,7 @@ def _uploads(settings: Any, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def edition(award: Award) -> Edition:
+def edition(award: Award, organiser: User) -> Edition:
     """Sveriges DigitaliseringsKommun 2027 with its call for nominations open."""
     now = timezone.now()
     created = create_edition(
@@ -77,9 +77,9 @@ def edition(award: Award) -> Edition:
         nominations_close_at=now + timedelta(days=30),
         supplement_close_at=now + timedelta(days=45),
         ceremony_at=now + timedelta(days=200),
-        actor="organiser@example.se",
+        actor=organiser,
     )
-    return open_nominations(created, actor="organiser@example.se")
+    return open_nominations(edition=created, actor=organiser)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from kommunpris.accounts.testing import organiser_account
 from kommunpris.audit.models import AuditEvent
 from kommunpris.awards.services import change_edition
 from kommunpris.nominations.models import Attachment, ContactLink, Response
@@ -236,11 +237,11 @@ def test_after_the_deadline_nothing_can_be_changed(accepted, candidacy, pdf, edi
     upload(accepted, "före.pdf", pdf)
     past = timezone.now() - timedelta(seconds=1)
     change_edition(
-        edition,
+        edition=edition,
         nominations_close_at=past - timedelta(days=1),
         supplement_close_at=past,
         ceremony_at=edition.ceremony_at,
-        actor="organiser@example.se",
+        actor=organiser_account("organiser@example.se"),
     )
     events = AuditEvent.objects.count()
     attachment = Attachment.objects.get()

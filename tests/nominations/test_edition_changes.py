@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from kommunpris.accounts.testing import organiser_account
 from kommunpris.audit.models import AuditEvent
 from kommunpris.awards.models import Edition, Phase
 from kommunpris.awards.services import (
@@ -43,7 +44,12 @@ def events(action: str) -> list[AuditEvent]:
 
 def test_change_records_only_what_changed_and_the_publication_follows_the_gala(edition):
     gala = datetime(2027, 11, 12, 18, 0, tzinfo=STOCKHOLM)
-    change_edition(edition, ceremony_at=gala, venue="  Stockholmsmässan ", actor="anna@x.se")
+    change_edition(
+        edition=edition,
+        ceremony_at=gala,
+        venue="  Stockholmsmässan ",
+        actor=organiser_account("anna@x.se"),
+    )
     edition.refresh_from_db()
     assert (edition.ceremony_at, edition.publish_at, edition.venue) == (
         gala,
@@ -59,7 +65,12 @@ def test_change_records_only_what_changed_and_the_publication_follows_the_gala(e
         "venue": "Stockholmsmässan",
     }
     # The same values again change nothing and record nothing.
-    change_edition(edition, ceremony_at=gala, venue="Stockholmsmässan", actor="anna@x.se")
+    change_edition(
+        edition=edition,
+        ceremony_at=gala,
+        venue="Stockholmsmässan",
+        actor=organiser_account("anna@x.se"),
+    )
     assert len(events("edition.changed")) == 1
 
 
@@ -68,13 +79,15 @@ def test_deadlines_are_fixed_once_the_jury_works_but_the_gala_may_still_move(edi
     edition.refresh_from_db()
     later = edition.nominations_close_at + timedelta(days=3)
     with pytest.raises(EditionError) as refused:
-        change_edition(edition, nominations_close_at=later, actor="anna@x.se")
+        change_edition(
+            edition=edition, nominations_close_at=later, actor=organiser_account("anna@x.se")
+        )
     assert str(refused.value) == (
         "Juryns arbete med Sveriges DigitaliseringsKommun 2027 har börjat; fristerna för "
         "nomineringar och kommunernas komplettering kan inte längre ändras."
     )
     assert events("edition.changed") == []
-    change_edition(edition, venue="Göteborg", actor="anna@x.se")
+    change_edition(edition=edition, venue="Göteborg", actor=organiser_account("anna@x.se"))
     assert Edition.objects.get(pk=edition.pk).venue == "Göteborg"
 
 
@@ -82,7 +95,7 @@ def test_an_announced_edition_is_history(edition):
     Edition.objects.filter(pk=edition.pk).update(phase=Phase.ANNOUNCED)
     edition.refresh_from_db()
     with pytest.raises(EditionError, match="är tillkännagiven; galan och platsen ligger fast"):
-        change_edition(edition, venue="Göteborg", actor="anna@x.se")
+        change_edition(edition=edition, venue="Göteborg", actor=organiser_account("anna@x.se"))
     assert Edition.objects.get(pk=edition.pk).venue == "Kvalitetsmässan"
 
 
@@ -95,9 +108,9 @@ def test_dates_in_the_wrong_order_are_refused_in_swedish_words(edition):
     edition.refresh_from_db()
     with pytest.raises(EditionError) as refused:
         change_edition(
-            edition,
+            edition=edition,
             supplement_close_at=datetime(2027, 4, 20, 12, 0, tzinfo=STOCKHOLM),
-            actor="anna@x.se",
+            actor=organiser_account("anna@x.se"),
         )
     assert str(refused.value) == (
         "Sista dag för kommunernas komplettering (20 april 2027 kl. 12:00) ligger före sista dag "
@@ -108,8 +121,8 @@ def test_dates_in_the_wrong_order_are_refused_in_swedish_words(edition):
 
 
 def test_a_call_closed_early_opens_again_until_its_deadline(edition, time_machine):
-    close_nominations(edition, actor="anna@x.se")
-    reopened = reopen_nominations(edition, actor="anna@x.se")
+    close_nominations(edition=edition, actor=organiser_account("anna@x.se"))
+    reopened = reopen_nominations(edition=edition, actor=organiser_account("anna@x.se"))
     assert reopened.phase == Phase.NOMINATIONS_OPEN
     [event] = events("edition.nominations_reopened")
     assert (event.before, event.after["phase"]) == (
@@ -117,12 +130,12 @@ def test_a_call_closed_early_opens_again_until_its_deadline(edition, time_machin
         "nominations_open",
     )
     with pytest.raises(EditionError, match="är redan öppen"):
-        reopen_nominations(edition, actor="anna@x.se")
+        reopen_nominations(edition=edition, actor=organiser_account("anna@x.se"))
 
-    close_nominations(edition, actor="anna@x.se")
+    close_nominations(edition=edition, actor=organiser_account("anna@x.se"))
     time_machine.move_to(edition.nominations_close_at + timedelta(minutes=1), tick=False)
     with pytest.raises(EditionError) as refused:
-        reopen_nominations(edition, actor="anna@x.se")
+        reopen_nominations(edition=edition, actor=organiser_account("anna@x.se"))
     when = timezone.localtime(edition.nominations_close_at)
     months = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
               "september", "oktober", "november", "december"]  # fmt: skip
@@ -134,11 +147,11 @@ def test_a_call_closed_early_opens_again_until_its_deadline(edition, time_machin
 
 
 def test_reopening_is_refused_once_the_jury_works(edition):
-    close_nominations(edition, actor="anna@x.se")
+    close_nominations(edition=edition, actor=organiser_account("anna@x.se"))
     Edition.objects.filter(pk=edition.pk).update(phase=Phase.JURY_REVIEW)
     edition.refresh_from_db()
     with pytest.raises(EditionError, match="Juryns arbete med .* har börjat; nomineringen kan"):
-        reopen_nominations(edition, actor="anna@x.se")
+        reopen_nominations(edition=edition, actor=organiser_account("anna@x.se"))
 
 
 def test_desk_closes_only_after_saying_what_happens(edition, organiser_client):

@@ -122,11 +122,11 @@ def test_nomination_flow_from_form_to_read_only_candidacy(
     # After the supplement deadline the candidacy is read-only for the municipality.
     past = timezone.now() - timedelta(minutes=1)
     change_edition(
-        edition,
+        edition=edition,
         nominations_close_at=past - timedelta(days=1),
         supplement_close_at=past,
         ceremony_at=edition.ceremony_at,
-        actor=organiser.email,
+        actor=organiser,
     )
     closed = contact_client.get("/arbetsyta/nomineringar/kommun/").content.decode()
     assert "Tiden för era svar är ute" in closed

@@ -16,6 +16,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from kommunpris.accounts.testing import organiser_account
 from kommunpris.audit.models import AuditEvent
 from kommunpris.awards.services import close_nominations
 from kommunpris.mail.models import OutgoingMail
@@ -241,7 +242,7 @@ def test_request_flow_from_form_to_copy_to_deletion(
 def test_deletion_after_the_call_keeps_the_texts_for_the_jury_without_name_or_address(
     client, anna, ask, link_in, organiser_client, django_capture_on_commit_callbacks
 ):
-    close_nominations(anna, actor="organiser@example.se")
+    close_nominations(edition=anna, actor=organiser_account("organiser@example.se"))
     ask()
     link = link_in(mail.outbox[-1], REQUEST)
     shown = visible_text(client.get(link + "radera/").content.decode())
@@ -432,7 +433,7 @@ def test_unconfirmed_change_and_rejection_are_shown_copied_and_erased(
     confirm(link_in(mail.outbox[-1], "/nominera/bekrafta/"))
     lidingo = Nomination.objects.get(municipality__name="Lidingö")
     reject_nomination(nomination=lidingo, reason="Samma text som tio andra", actor="org@example.se")
-    close_nominations(edition, actor="organiser@example.se")
+    close_nominations(edition=edition, actor=organiser_account("organiser@example.se"))
 
     ask()
     link = link_in(mail.outbox[-1], REQUEST)

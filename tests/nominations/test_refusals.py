@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from kommunpris.accounts.testing import organiser_account
 from kommunpris.audit.models import AuditEvent
 from kommunpris.awards.services import change_edition, close_nominations, create_edition
 from kommunpris.mail.models import OutgoingMail
@@ -106,7 +107,7 @@ def test_prepared_edition_says_it_has_not_opened_and_refuses_a_post(client, awar
         nominations_close_at=now + timedelta(days=30),
         supplement_close_at=now + timedelta(days=40),
         ceremony_at=now + timedelta(days=200),
-        actor="organiser@example.se",
+        actor=organiser_account("organiser@example.se"),
     )
     html = client.get("/nominera/").content.decode()
     assert "Nomineringen till Sveriges DigitaliseringsKommun 2027 förbereds" in html
@@ -120,7 +121,7 @@ def test_prepared_edition_says_it_has_not_opened_and_refuses_a_post(client, awar
 
 
 def test_closed_call_refuses_a_post_and_names_the_ceremony(client, edition, form):
-    close_nominations(edition, actor="organiser@example.se")
+    close_nominations(edition=edition, actor=organiser_account("organiser@example.se"))
     page = client.get("/nominera/").content.decode()
     assert "Nomineringen till Sveriges DigitaliseringsKommun 2027 stängde" in page
     assert "Vinnaren tillkännages på Kvalitetsmässan" in page
@@ -144,11 +145,11 @@ def test_call_past_its_deadline_refuses_even_before_the_organiser_closes_it(clie
             now=edition.nominations_close_at + timedelta(seconds=1),
         )
     change_edition(
-        edition,
+        edition=edition,
         nominations_close_at=past,
         supplement_close_at=edition.supplement_close_at,
         ceremony_at=edition.ceremony_at,
-        actor="organiser@example.se",
+        actor=organiser_account("organiser@example.se"),
     )
     refused = client.post("/nominera/", form)
     assert refused.status_code == 403

@@ -37,6 +37,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
 
+from kommunpris.accounts.testing import organiser_account
 from kommunpris.archive.models import Winner
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.selectors import award as default_award
@@ -178,9 +179,9 @@ class _Call:
             nominations_close_at=now + timedelta(days=30),
             supplement_close_at=now + timedelta(days=45),
             ceremony_at=_gala(year),
-            actor=ORGANISER,
+            actor=organiser_account(ORGANISER),
         )
-        self.edition = open_nominations(edition, actor=ORGANISER)
+        self.edition = open_nominations(edition=edition, actor=organiser_account(ORGANISER))
         self.year = year
 
     def nominate(
@@ -273,7 +274,7 @@ def _score_round(
 
 def _jury_edition(call: _Call, people: dict[str, User], *, decide: bool) -> Candidacy:
     """Close the call and run the jury through the funnel to deliberation (and the decision)."""
-    edition = close_nominations(call.edition, actor=ORGANISER)
+    edition = close_nominations(edition=call.edition, actor=organiser_account(ORGANISER))
     chair, juror, conflicted = people["chair"], people["juror"], people["conflicted"]
     seats = {m.user_id: m for m in Membership.objects.filter(edition=edition)}
     jury.declare_tie(
@@ -440,7 +441,7 @@ def build_world() -> World:
         nominations_close_at=now + timedelta(days=60),
         supplement_close_at=now + timedelta(days=75),
         ceremony_at=_gala(first + 6),
-        actor=ORGANISER,
+        actor=organiser_account(ORGANISER),
     )
 
     # A message the mail server refused every time (nothing listens on the discard port).

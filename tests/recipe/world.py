@@ -32,7 +32,7 @@ def main() -> None:
         ceremony_at=now + timedelta(days=300),
         actor="cli",
     )
-    open_nominations(edition, actor="cli", now=now)
+    open_nominations(edition=edition, actor="cli", now=now)
     # An organiser account, as `kommunpris createsuperuser` would make one.
     User.objects.create_user(ORGANISER, ORGANISER, PASSWORD, is_staff=True)
     print(json.dumps({"year": year, "organiser": ORGANISER, "password": PASSWORD}))

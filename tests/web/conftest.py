@@ -91,5 +91,5 @@ def seed_with_joint_winner() -> str:
 @pytest.fixture
 def joint_winner_2025(archive: Award) -> Winner:
     """2025 won by the joint candidacy of Mora, Orsa and Älvdalen, imported like the archive."""
-    import_winners(seed_with_joint_winner(), award=archive)
+    import_winners(data=seed_with_joint_winner(), award=archive)
     return Winner.objects.get(edition__award=archive, edition__year=2025)

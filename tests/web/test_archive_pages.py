@@ -255,9 +255,9 @@ def test_edition_page_during_the_call_links_to_the_nomination_form(
         nominations_close_at=datetime(2027, 4, 29, 23, 59, tzinfo=stockholm),
         supplement_close_at=datetime(2027, 5, 12, 23, 59, tzinfo=stockholm),
         ceremony_at=datetime(2027, 11, 10, 18, 0, tzinfo=stockholm),
-        actor="test",
+        actor="cli",
     )
-    open_nominations(edition, actor="test", now=datetime(2027, 3, 1, tzinfo=stockholm))
+    open_nominations(edition=edition, actor="cli", now=datetime(2027, 3, 1, tzinfo=stockholm))
     html = client.get("/vinnare/2027/").content.decode()
     text = _text(html)
     assert "Nomineringen är öppen Alla får nominera en kommun till och med 29 april 2027." in text

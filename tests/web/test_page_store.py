@@ -42,7 +42,7 @@ def test_a_public_page_is_made_once_and_given_out_again_for_one_query(
 
 def test_a_write_shows_at_once(client: Client, archive: Award, page_store: PageStore) -> None:
     before = _get(client, "/vinnare/")[1].decode()
-    import_winners(seed_with_joint_winner(), award=archive)
+    import_winners(data=seed_with_joint_winner(), award=archive)
     after = _get(client, "/vinnare/")[1].decode()
     assert "Mora kommun, Orsa kommun och Älvdalens kommun" not in before
     assert "Mora kommun, Orsa kommun och Älvdalens kommun" in after

@@ -16,6 +16,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.utils import timezone
 
+from kommunpris.accounts.testing import organiser_account
 from kommunpris.awards.models import Award
 from kommunpris.awards.services import create_edition, open_nominations
 from kommunpris.nominations.models import Nomination
@@ -63,9 +64,9 @@ def test_the_public_site_and_the_nomination_form_need_no_javascript(
         nominations_close_at=now + timedelta(days=30),
         supplement_close_at=now + timedelta(days=45),
         ceremony_at=now + timedelta(days=200),
-        actor="organiser@example.se",
+        actor=organiser_account("organiser@example.se"),
     )
-    open_nominations(edition, actor="organiser@example.se", now=now)
+    open_nominations(edition=edition, actor=organiser_account("organiser@example.se"), now=now)
     context = chromium.new_context(java_script_enabled=False, locale="sv-SE")
     tab = context.new_page()
     try:

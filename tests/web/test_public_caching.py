@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.http import http_date
 
+from kommunpris.accounts.testing import organiser_account
 from kommunpris.archive.services import import_winners
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.services import create_edition, open_nominations
@@ -94,7 +95,7 @@ def test_etag_and_last_modified_are_answered_with_304_until_a_write(
     assert (by_date.status_code, by_date["Last-Modified"]) == (304, modified)
     assert (older.status_code, older.content) == (200, page.content)
 
-    import_winners(seed_with_joint_winner(), award=archive)
+    import_winners(data=seed_with_joint_winner(), award=archive)
     with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
         changed_by_tag = client.get("/vinnare/", headers={"if-none-match": etag})
         changed_by_date = client.get("/vinnare/", headers={"if-modified-since": modified})
@@ -142,9 +143,9 @@ def test_only_the_page_with_a_form_sets_a_cookie_and_it_is_the_visitors_own(
         nominations_close_at=now + timedelta(days=30),
         supplement_close_at=now + timedelta(days=45),
         ceremony_at=now + timedelta(days=200),
-        actor="organiser@example.se",
+        actor=organiser_account("organiser@example.se"),
     )
-    open_nominations(edition, actor="organiser@example.se", now=now)
+    open_nominations(edition=edition, actor=organiser_account("organiser@example.se"), now=now)
 
     form = client.get("/nominera/")
     assert 'name="csrfmiddlewaretoken"' in form.content.decode()

@@ -18,19 +18,23 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kommunpris import errors
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import PUBLIC, Action, MachineActor, actor_label, user_target
+from kommunpris.permissions.accounts import may_reset_two_factor
+from kommunpris.permissions.awards import acts_for_the_platform
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Autentiseringsapp"
 RECOVERY_DEVICE_NAME = "Reservkoder"
-# Who acts when nobody has proved who they are yet (a failed or refused password).
-PUBLIC_ACTOR = "public"
 
 
-class AccountError(ValueError):
+class AccountError(errors.Invalid, ValueError):
     """A sign-in step that cannot go ahead, with a message that says what to do."""
 
 
@@ -38,24 +42,24 @@ class WrongCode(AccountError):
     pass
 
 
+class AccountNotAllowed(AccountError, errors.NotAllowed):
+    status = errors.NotAllowed.status
+
+
 @dataclass
-class CodeThrottled(AccountError):
+class CodeThrottled(AccountError, errors.Conflict):
     """Too many wrong codes in a row: django-otp makes the device wait (1, 2, 4, 8 … seconds)."""
 
     until: datetime
+    status = errors.Conflict.status
 
     def __str__(self) -> str:
         seconds = max(1, math.ceil((self.until - timezone.now()).total_seconds()))
-        wait = "1 sekund" if seconds == 1 else f"{seconds} sekunder"
-        return f"För många felaktiga koder i rad. Vänta {wait} och försök igen."
-
-
-def actor_of(user: User) -> str:
-    return user.email or user.get_username()
-
-
-def user_target(username: str) -> str:
-    return f"user:{username}"
+        return ngettext(
+            "Too many wrong codes in a row. Wait %(seconds)s second and try again.",
+            "Too many wrong codes in a row. Wait %(seconds)s seconds and try again.",
+            seconds,
+        ) % {"seconds": seconds}
 
 
 def format_recovery_code(code: str) -> str:
@@ -99,31 +103,38 @@ def _check_throttle(device: TOTPDevice | StaticDevice) -> None:
 # --- accounts ---------------------------------------------------------------------------
 
 
-def create_superuser(*, email: str, password: str | None, actor: str) -> User:
+def create_superuser(*, email: str, password: str | None, actor: User | MachineActor) -> User:
     """An organiser with every right (also in the admin), who signs in with the address: it is
     the account's address and its username, in lower case. Without a password the account
     cannot sign in until one is set (`kommunpris changepassword ADDRESS`)."""
     from .selectors import address_is_taken
 
+    if not (acts_for_the_platform(actor) or getattr(actor, "is_superuser", False)):
+        raise AccountNotAllowed(
+            _("Only an administrator or the command line creates administrators.")
+        )
     address = email.strip().lower()
     try:
         validate_email(address)
     except ValidationError:
         raise AccountError(
-            f"'{email}' är ingen e-postadress. Skriv t.ex. anna@example.se."
+            _("'%(email)s' is no e-mail address. Write e.g. anna@example.se.") % {"email": email}
         ) from None
     if len(address) > 150:
-        raise AccountError("E-postadressen får vara högst 150 tecken.")
+        raise AccountError(_("The e-mail address may be at most 150 characters."))
     with transaction.atomic():
         if address_is_taken(address):
             raise AccountError(
-                f"Det finns redan ett konto för {address}. Logga in med det, eller välj en "
-                "annan adress."
+                _(
+                    "There is already an account for %(address)s. Sign in with it, or choose "
+                    "another address."
+                )
+                % {"address": address}
             )
         user = User.objects.create_superuser(username=address, email=address, password=password)
         record_event(
-            action="accounts.superuser_created",
-            actor=actor,
+            action=Action.ACCOUNTS_SUPERUSER_CREATED,
+            actor=actor_label(actor),
             target=user_target(address),
             after={"email": address, "has_password": password is not None},
         )
@@ -137,8 +148,8 @@ def record_sign_in(*, user: User, second_factor: str) -> None:
     """A person is signed in and may use the desk: with "totp", "recovery_code", "enrolment",
     or "none" for someone who needs no second factor."""
     record_event(
-        action="accounts.signed_in",
-        actor=actor_of(user),
+        action=Action.ACCOUNTS_SIGNED_IN,
+        actor=actor_label(user),
         target=user_target(user.get_username()),
         after={"username": user.get_username(), "second_factor": second_factor},
     )
@@ -150,8 +161,8 @@ def record_sign_in_failure(
     """A refused step: "password" (the actor is unknown, so public) or a code step (the
     password was right, so the person is known). The password itself is never recorded."""
     record_event(
-        action="accounts.sign_in_failed",
-        actor=actor_of(user) if user is not None else PUBLIC_ACTOR,
+        action=Action.ACCOUNTS_SIGN_IN_FAILED,
+        actor=actor_label(user) if user is not None else PUBLIC,
         target=user_target(username),
         after={"username": username, "step": step, "reason": reason},
     )
@@ -160,8 +171,8 @@ def record_sign_in_failure(
 def record_lockout(*, username: str, until: datetime | None) -> None:
     """Too many failures for one username from one address: sign-in is closed until `until`."""
     record_event(
-        action="accounts.locked_out",
-        actor=PUBLIC_ACTOR,
+        action=Action.ACCOUNTS_LOCKED_OUT,
+        actor=PUBLIC,
         target=user_target(username),
         after={"username": username, "until": until},
     )
@@ -169,8 +180,8 @@ def record_lockout(*, username: str, until: datetime | None) -> None:
 
 def record_sign_out(*, user: User) -> None:
     record_event(
-        action="accounts.signed_out",
-        actor=actor_of(user),
+        action=Action.ACCOUNTS_SIGNED_OUT,
+        actor=actor_label(user),
         target=user_target(user.get_username()),
     )
 
@@ -183,7 +194,7 @@ def sign_in_with_code(*, user: User, code: str) -> TOTPDevice:
     """
     device = _confirmed_totp(user)
     if device is None:
-        raise AccountError("Tvåstegsverifieringen är inte inställd. Ställ in den först.")
+        raise AccountError(_("Two-step verification is not set up. Set it up first."))
     _check_throttle(device)
     token = normalise_totp_code(code)
     with transaction.atomic():
@@ -195,7 +206,7 @@ def sign_in_with_code(*, user: User, code: str) -> TOTPDevice:
         record_sign_in_failure(
             username=user.get_username(), step="code", reason="wrong_code", user=user
         )
-        raise WrongCode("Koden stämmer inte. Skriv de sex siffror som appen visar just nu.")
+        raise WrongCode(_("The code is wrong. Type the six digits the app shows right now."))
     return locked
 
 
@@ -206,7 +217,7 @@ def sign_in_with_recovery_code(*, user: User, code: str) -> tuple[StaticDevice, 
     """
     device = StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).first()
     if device is None:
-        raise WrongCode("Du har inga reservkoder. Logga in med koden från appen.")
+        raise WrongCode(_("You have no recovery codes. Sign in with the code from the app."))
     _check_throttle(device)
     token = normalise_recovery_code(code)
     remaining = 0
@@ -216,8 +227,8 @@ def sign_in_with_recovery_code(*, user: User, code: str) -> tuple[StaticDevice, 
         if verified:
             remaining = locked.token_set.count()
             record_event(
-                action="accounts.recovery_code_used",
-                actor=actor_of(user),
+                action=Action.ACCOUNTS_RECOVERY_CODE_USED,
+                actor=actor_label(user),
                 target=user_target(user.get_username()),
                 after={"remaining": remaining},
             )
@@ -227,7 +238,7 @@ def sign_in_with_recovery_code(*, user: User, code: str) -> tuple[StaticDevice, 
             username=user.get_username(), step="recovery_code", reason="wrong_code", user=user
         )
         raise WrongCode(
-            "Reservkoden stämmer inte eller är redan använd. Varje reservkod fungerar en gång."
+            _("The recovery code is wrong or already used. Each recovery code works once.")
         )
     return locked, remaining
 
@@ -239,16 +250,18 @@ def begin_enrolment(*, user: User) -> TOTPDevice:
     """The secret the person scans into their app; the same one until it is confirmed."""
     if _confirmed_totp(user) is not None:
         raise AccountError(
-            "Tvåstegsverifieringen är redan inställd. Be en arrangör återställa den om du har "
-            "tappat bort telefonen."
+            _(
+                "Two-step verification is set up already. Ask an organiser to reset it if you "
+                "have lost your phone."
+            )
         )
     with transaction.atomic():
         device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
             record_event(
-                action="accounts.two_factor_enrolment_started",
-                actor=actor_of(user),
+                action=Action.ACCOUNTS_TWO_FACTOR_ENROLMENT_STARTED,
+                actor=actor_label(user),
                 target=user_target(user.get_username()),
             )
     return device
@@ -258,7 +271,7 @@ def confirm_enrolment(*, user: User, device: TOTPDevice, code: str) -> list[str]
     """The first code from the app proves the secret was saved; the device counts from now,
     and the person gets fresh recovery codes (returned once, to be shown once)."""
     if device.user_id != user.pk or device.confirmed:
-        raise AccountError("Inställningen har redan gjorts eller hör till någon annan.")
+        raise AccountError(_("The setup has been done already or belongs to someone else."))
     _check_throttle(device)
     token = normalise_totp_code(code)
     codes: list[str] = []
@@ -270,16 +283,18 @@ def confirm_enrolment(*, user: User, device: TOTPDevice, code: str) -> list[str]
             locked.save(update_fields=["confirmed"])
             codes = _replace_recovery_codes(user)
             record_event(
-                action="accounts.two_factor_enrolled",
-                actor=actor_of(user),
+                action=Action.ACCOUNTS_TWO_FACTOR_ENROLLED,
+                actor=actor_label(user),
                 target=user_target(user.get_username()),
                 after={"method": "totp", "recovery_codes": len(codes)},
             )
             record_sign_in(user=user, second_factor="enrolment")
     if not verified:
         raise WrongCode(
-            "Koden stämmer inte. Kontrollera att du lagt in rätt nyckel och skriv de sex siffror "
-            "som appen visar just nu."
+            _(
+                "The code is wrong. Check that you entered the right key and type the six "
+                "digits the app shows right now."
+            )
         )
     return codes
 
@@ -287,21 +302,31 @@ def confirm_enrolment(*, user: User, device: TOTPDevice, code: str) -> list[str]
 def regenerate_recovery_codes(*, user: User) -> list[str]:
     """New recovery codes; every earlier one stops working."""
     if _confirmed_totp(user) is None:
-        raise AccountError("Ställ in tvåstegsverifieringen först; reservkoderna hör till den.")
+        raise AccountError(
+            _("Set up two-step verification first; the recovery codes belong to it.")
+        )
     with transaction.atomic():
         codes = _replace_recovery_codes(user)
         record_event(
-            action="accounts.recovery_codes_regenerated",
-            actor=actor_of(user),
+            action=Action.ACCOUNTS_RECOVERY_CODES_REGENERATED,
+            actor=actor_label(user),
             target=user_target(user.get_username()),
             after={"recovery_codes": len(codes)},
         )
     return codes
 
 
-def reset_two_factor(*, person: User, actor: str) -> None:
+def reset_two_factor(*, person: User, actor: User | MachineActor) -> None:
     """Remove a person's app and recovery codes (a lost phone); they enrol again at their next
     sign-in, and any session they had needs the new second factor before the desk opens."""
+    if not (acts_for_the_platform(actor) or may_reset_two_factor(actor, person)):
+        raise AccountNotAllowed(
+            _(
+                "You may not reset %(person)s's two-step verification. An organiser resets "
+                "someone else's; only an administrator resets an administrator's."
+            )
+            % {"person": person.get_username()}
+        )
     with transaction.atomic():
         totp = TOTPDevice.objects.filter(user=person)
         static = StaticDevice.objects.filter(user=person)
@@ -311,13 +336,14 @@ def reset_two_factor(*, person: User, actor: str) -> None:
         }
         if not totp.exists() and not static.exists():
             raise AccountError(
-                f"{person.get_username()} har ingen tvåstegsverifiering att återställa."
+                _("%(person)s has no two-step verification to reset.")
+                % {"person": person.get_username()}
             )
         totp.delete()
         static.delete()
         record_event(
-            action="accounts.two_factor_reset",
-            actor=actor,
+            action=Action.ACCOUNTS_TWO_FACTOR_RESET,
+            actor=actor_label(actor),
             target=user_target(person.get_username()),
             before=before,
             after={"totp_devices": 0, "recovery_codes": 0},

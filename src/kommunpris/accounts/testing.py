@@ -33,3 +33,12 @@ def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time() + steps_ahead * device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def organiser_account(email: str = "organiser@example.se") -> User:
+    """An organiser's account (active staff) with that address, made if missing: the actor a
+    test hands to a service that only organisers may call."""
+    user, _created = User.objects.get_or_create(
+        username=email, defaults={"email": email, "is_staff": True}
+    )
+    return user

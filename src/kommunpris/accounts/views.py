@@ -451,7 +451,7 @@ def reset(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_reset_two_factor(user, person):
         raise Http404(_("There is no such page."))
     try:
-        services.reset_two_factor(person=person, actor=services.actor_of(user))
+        services.reset_two_factor(person=person, actor=user)
     except services.AccountError as exc:
         messages.error(request, str(exc))
     else:

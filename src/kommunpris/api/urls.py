@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Status
-from ninja.errors import HttpError
 
 from kommunpris.archive.exports import winner_row
 from kommunpris.archive.selectors import (
@@ -16,7 +16,8 @@ from kommunpris.archive.selectors import (
 )
 from kommunpris.archive.textanalysis import THEMES
 from kommunpris.awards.models import Award, Edition
-from kommunpris.awards.selectors import AwardNotFound, award, awards, editions
+from kommunpris.awards.selectors import award, awards, editions
+from kommunpris.errors import DomainError, NotFound, http_status
 from kommunpris.nominations.models import Candidacy, Stage
 from kommunpris.permissions import decision_is_public, may_view_edition_page
 from kommunpris.register.models import County, Municipality
@@ -53,11 +54,15 @@ api = OpenDataAPI(
 )
 
 
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """The API's side of the one mapping (kommunpris.errors): the status of the error's kind
+    and its message as `detail`, like every other error answer here."""
+    return api.create_response(request, {"detail": str(exc)}, status=http_status(exc))
+
+
 def _award(slug: str | None) -> Award:
-    try:
-        return award(slug)
-    except AwardNotFound as exc:
-        raise HttpError(404, str(exc)) from None
+    return award(slug)  # AwardNotFound is a NotFound: 404 with its message
 
 
 def _municipality(m: Municipality) -> MunicipalityOut:
@@ -150,7 +155,7 @@ def get_edition(request: HttpRequest, year: int, award: str | None = None) -> Ed
     the_award = _award(award)
     found = editions(the_award).filter(year=year).first()
     if found is None or not may_view_edition_page(found):
-        raise HttpError(404, f"Upplagan {year} finns inte.")
+        raise NotFound(_("Edition %(year)s does not exist.") % {"year": year})
     loaded = (
         public_editions(award=the_award).filter(pk=found.pk).first()
         if decision_is_public(found)
@@ -195,7 +200,10 @@ def list_municipalities(
 def get_municipality(request: HttpRequest, code: str) -> MunicipalityOut:
     found = municipalities().filter(code=code).first()
     if found is None:
-        raise HttpError(404, f"Det finns ingen kommun med koden '{code}'. Koden har fyra siffror.")
+        raise NotFound(
+            _("There is no municipality with the code '%(code)s'. The code has four digits.")
+            % {"code": code}
+        )
     return _municipality(found)
 
 
@@ -213,7 +221,10 @@ def list_counties(request: HttpRequest) -> list[CountyOut]:
 def get_county(request: HttpRequest, code: str) -> CountyDetailOut:
     found: County | None = counties().filter(code=code).first()
     if found is None:
-        raise HttpError(404, f"Det finns inget län med koden '{code}'. Koden har två siffror.")
+        raise NotFound(
+            _("There is no county with the code '%(code)s'. The code has two digits.")
+            % {"code": code}
+        )
     return CountyDetailOut(
         code=found.code,
         name=found.name,

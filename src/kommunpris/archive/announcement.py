@@ -14,6 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
+from kommunpris.errors import Invalid
+
 OPENING_QUOTES = "“”\"«„‘'"
 CLOSING_QUOTES = "”“\"»’'"
 # Leading space is allowed: an indented heading is still a heading (and reads back unindented).
@@ -31,7 +35,9 @@ class LineError:
     message: str
 
     def __str__(self) -> str:
-        return f"rad {self.line}: {self.message}" if self.line else self.message
+        if not self.line:
+            return self.message
+        return _("line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ class Announcement:
     winners: list[AnnouncedWinner] = field(default_factory=list)
 
 
-class AnnouncementError(ValueError):
+class AnnouncementError(Invalid, ValueError):
     """The text is not a valid announcement; `errors` lists every problem found."""
 
     def __init__(self, errors: list[LineError]) -> None:
@@ -61,14 +67,24 @@ class AnnouncementError(ValueError):
         super().__init__("\n".join(str(e) for e in errors))
 
 
+def _empty_file() -> LineError:
+    return LineError(0, _("The file is empty. Give a file with the winners' text."))
+
+
 def decode(data: bytes) -> str:
     """UTF-8 text from bytes, or AnnouncementError naming the first bad line."""
     if not data.strip():
-        raise AnnouncementError([LineError(0, "Filen är tom. Ange en fil med vinnartexten.")])
+        raise AnnouncementError(
+            [LineError(0, _("The file is empty. Give a file with the winners' text."))]
+        )
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise AnnouncementError(
-            [LineError(line, "Filen är binär, inte text. Ange vinnartexten som UTF-8-text.")]
+            [
+                LineError(
+                    line, _("The file is binary, not text. Give the winners' text as UTF-8 text.")
+                )
+            ]
         )
     try:
         text = data.decode("utf-8-sig")
@@ -78,8 +94,8 @@ def decode(data: bytes) -> str:
             [
                 LineError(
                     line,
-                    f"Filen är inte UTF-8 (byte {exc.start + 1}). "
-                    "Spara den som UTF-8 och försök igen.",
+                    _("The file is not UTF-8 (byte %(byte)s). Save it as UTF-8 and try again.")
+                    % {"byte": exc.start + 1},
                 )
             ]
         ) from None
@@ -95,14 +111,21 @@ def parse(text: str) -> Announcement:
     """Read an announcement; raises AnnouncementError with every problem and its line number."""
     lines = _lines(text)
     if not any(line.strip() for line in lines):
-        raise AnnouncementError([LineError(0, "Filen är tom. Ange en fil med vinnartexten.")])
+        raise AnnouncementError(
+            [LineError(0, _("The file is empty. Give a file with the winners' text."))]
+        )
     errors: list[LineError] = []
     control = next(
         (i for i, line in enumerate(lines) if any(ord(c) < 32 and c != "\t" for c in line)), None
     )
     if control is not None:
         raise AnnouncementError(
-            [LineError(control + 1, "Raden innehåller styrtecken; filen ser inte ut som text.")]
+            [
+                LineError(
+                    control + 1,
+                    _("The line holds control characters; the file does not look like text."),
+                )
+            ]
         )
 
     headings = [i for i, line in enumerate(lines) if HEADING.match(line)]
@@ -111,7 +134,8 @@ def parse(text: str) -> Announcement:
             errors.append(
                 LineError(
                     i + 1,
-                    f"Rubriken är ofullständig. Skriv den som '{HEADING_PHRASE}'.",
+                    _("The heading is incomplete. Write it as '%(phrase)s'.")
+                    % {"phrase": HEADING_PHRASE},
                 )
             )
     if not headings:
@@ -119,8 +143,8 @@ def parse(text: str) -> Announcement:
             errors.append(
                 LineError(
                     0,
-                    "Hittade ingen vinnare. Varje vinnare ska inledas med en rad "
-                    f"'{HEADING_PHRASE}'.",
+                    _("No winner found. Each winner must begin with a line '%(phrase)s'.")
+                    % {"phrase": HEADING_PHRASE},
                 )
             )
         raise AnnouncementError(errors)
@@ -175,8 +199,10 @@ def _motivation_block(
         errors.append(
             LineError(
                 heading + 1,
-                "Rubriken saknar motivering. Skriv juryns motivering inom citattecken "
-                "på raden efter rubriken.",
+                _(
+                    "The heading has no motivation. Write the jury's motivation in quotation "
+                    "marks on the line after the heading."
+                ),
             )
         )
         return None
@@ -185,7 +211,10 @@ def _motivation_block(
         errors.append(
             LineError(
                 first + 1,
-                "Motiveringen ska börja med ett citattecken (“). Lägg juryns ord inom citattecken.",
+                _(
+                    "The motivation must begin with a quotation mark (“). Put the jury's words "
+                    "in quotation marks."
+                ),
             )
         )
         return None
@@ -193,8 +222,10 @@ def _motivation_block(
         errors.append(
             LineError(
                 last + 1,
-                "Motiveringen slutar inte med ett citattecken (”). Avsluta den med ” "
-                "och lämna en tom rad före nästa rubrik.",
+                _(
+                    "The motivation does not end with a quotation mark (”). End it with ” and "
+                    "leave an empty line before the next heading."
+                ),
             )
         )
         return None

@@ -13,11 +13,22 @@ from datetime import date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import (
+    SYSTEM,
+    Action,
+    actor_label,
+    award_target,
+    candidacy_target,
+    edition_key_target,
+)
 from kommunpris.awards.models import Award, Edition, Phase
-from kommunpris.awards.services import get_or_create_announced_edition
+from kommunpris.awards.services import Actor, get_or_create_announced_edition
+from kommunpris.errors import NotAllowed
 from kommunpris.nominations.models import Candidacy, CandidacyMember, Stage
+from kommunpris.permissions.awards import may_manage_editions
 from kommunpris.register.resolver import MunicipalityNotFound
 from kommunpris.register.selectors import resolver
 
@@ -56,25 +67,30 @@ def _validate_winners(
             errors.append(
                 LineError(
                     w.line,
-                    f"Okänd utmärkelse '{w.award_name}'. Utmärkelsen heter "
-                    + " eller ".join(f"'{n}'" for n in names)
-                    + ".",
+                    _("Unknown award '%(written)s'. The award is called %(names)s.")
+                    % {
+                        "written": w.award_name,
+                        "names": _(" or ").join(f"'{n}'" for n in names),
+                    },
                 )
             )
         elif award.name_in(w.year) != w.award_name:
             errors.append(
                 LineError(
                     w.line,
-                    f"Utmärkelsen hette '{award.name_in(w.year)}' år {w.year}, inte "
-                    f"'{w.award_name}'. Skriv '{award.name_in(w.year)} {w.year}'.",
+                    _(
+                        "The award was called '%(name)s' in %(year)s, not '%(written)s'. "
+                        "Write '%(name)s %(year)s'."
+                    )
+                    % {"name": award.name_in(w.year), "year": w.year, "written": w.award_name},
                 )
             )
         if w.year in seen:
             errors.append(
                 LineError(
                     w.line,
-                    f"År {w.year} förekommer två gånger (även på rad {seen[w.year]}). "
-                    "Ta bort den ena.",
+                    _("The year %(year)s appears twice (also on line %(line)s). Remove one.")
+                    % {"year": w.year, "line": seen[w.year]},
                 )
             )
         else:
@@ -83,25 +99,34 @@ def _validate_winners(
             errors.append(
                 LineError(
                     w.line,
-                    f"År {w.year} passar inte utmärkelsens rytm (vart {award.cadence_years}:a år "
-                    f"från {award.founded_year}). Rätta året, eller importera med "
-                    "--allow-off-cadence om det ändå ska med.",
+                    _(
+                        "The year %(year)s does not fit the award's rhythm (every %(n)sth year "
+                        "from %(founded)s). Correct the year, or import with "
+                        "--allow-off-cadence if it belongs all the same."
+                    )
+                    % {"year": w.year, "n": award.cadence_years, "founded": award.founded_year},
                 )
             )
         if w.year in live_years:
             errors.append(
                 LineError(
                     w.line,
-                    f"Upplagan {w.year} pågår i plattformen; dess vinnare utses av juryn, "
-                    f"inte genom import. Ta bort blocket för {w.year}.",
+                    _(
+                        "The edition %(year)s is under way on the platform; its winner is "
+                        "chosen by the jury, not by import. Remove the block for %(year)s."
+                    )
+                    % {"year": w.year},
                 )
             )
         if len(w.display_name) > _DISPLAY_NAME_MAX:
             errors.append(
                 LineError(
                     w.line,
-                    f"Kommunens namn är {len(w.display_name)} tecken långt; högst "
-                    f"{_DISPLAY_NAME_MAX} får plats. Skriv namnet som kommunen själv skriver det.",
+                    _(
+                        "The municipality's name is %(length)s characters long; at most %(max)s "
+                        "fit. Write the name as the municipality writes it itself."
+                    )
+                    % {"length": len(w.display_name), "max": _DISPLAY_NAME_MAX},
                 )
             )
             continue
@@ -116,8 +141,11 @@ def _validate_winners(
         errors.append(
             LineError(
                 0,
-                f"Sidans rubrik (första raden) är {len(announcement.title)} tecken lång; högst "
-                f"{_TITLE_MAX} får plats. Korta rubriken och lägg resten i inledningen.",
+                _(
+                    "The page's heading (the first line) is %(length)s characters long; at most "
+                    "%(max)s fit. Shorten the heading and put the rest in the introduction."
+                )
+                % {"length": len(announcement.title), "max": _TITLE_MAX},
             )
         )
     if errors:
@@ -140,10 +168,16 @@ def read_announcement(data: bytes | str) -> Announcement:
     return parse(text)
 
 
+def _check_may_import(actor: Actor) -> None:
+    if not may_manage_editions(actor):
+        raise NotAllowed(_("Only the award's organisers import into the archive."))
+
+
 def import_winners(
-    data: bytes | str, *, award: Award, allow_off_cadence: bool = False, actor: str = "system"
+    *, data: bytes | str, award: Award, allow_off_cadence: bool = False, actor: Actor = SYSTEM
 ) -> ImportResult:
     """Import a winners page; raises AnnouncementError and writes nothing if anything is wrong."""
+    _check_may_import(actor)
     announcement = read_announcement(data)
     resolved = _validate_winners(announcement, award=award, allow_off_cadence=allow_off_cadence)
     created = updated = unchanged = 0
@@ -154,9 +188,9 @@ def import_winners(
                 award=award, title=announcement.title, intro=announcement.intro
             )
             record_event(
-                action="archive.page_created",
-                actor=actor,
-                target=f"award:{award.slug}",
+                action=Action.ARCHIVE_PAGE_CREATED,
+                actor=actor_label(actor),
+                target=award_target(award),
                 after={"title": announcement.title, "intro": announcement.intro},
             )
         elif (page.title, page.intro) != (announcement.title, announcement.intro):
@@ -164,14 +198,16 @@ def import_winners(
             page.title, page.intro = announcement.title, announcement.intro
             page.save(update_fields=["title", "intro"])
             record_event(
-                action="archive.page_updated",
-                actor=actor,
-                target=f"award:{award.slug}",
+                action=Action.ARCHIVE_PAGE_UPDATED,
+                actor=actor_label(actor),
+                target=award_target(award),
                 before=before,
                 after={"title": page.title, "intro": page.intro},
             )
         for w, codes in resolved:
-            edition, _ = get_or_create_announced_edition(award, w.year, actor=actor)
+            edition, _created = get_or_create_announced_edition(
+                award=award, year=w.year, actor=actor
+            )
             wanted: dict[str, object] = {
                 "municipalities": codes,
                 "display_name": w.display_name,
@@ -185,9 +221,9 @@ def import_winners(
                 set_winner_members(Winner.objects.create(edition=edition, **fields), codes)
                 created += 1
                 record_event(
-                    action="archive.winner_imported",
-                    actor=actor,
-                    target=f"edition:{award.slug}:{w.year}",
+                    action=Action.ARCHIVE_WINNER_IMPORTED,
+                    actor=actor_label(actor),
+                    target=edition_key_target(award_slug=award.slug, year=w.year),
                     after=wanted,
                 )
                 continue
@@ -202,9 +238,9 @@ def import_winners(
                 set_winner_members(current, codes)
             updated += 1
             record_event(
-                action="archive.winner_updated",
-                actor=actor,
-                target=f"edition:{award.slug}:{w.year}",
+                action=Action.ARCHIVE_WINNER_UPDATED,
+                actor=actor_label(actor),
+                target=edition_key_target(award_slug=award.slug, year=w.year),
                 before=before,
                 after=wanted,
             )
@@ -235,8 +271,11 @@ def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow
             [
                 LineError(
                     reader.line_num,
-                    f"Raden går inte att läsa som CSV ({exc}). Spara filen som CSV med "
-                    "kommatecken och citattecken runt fält som innehåller radbrytningar.",
+                    _(
+                        "The line cannot be read as CSV (%(error)s). Save the file as CSV with "
+                        "commas, and quotation marks around fields that hold line breaks."
+                    )
+                    % {"error": exc},
                 )
             ]
         ) from None
@@ -247,8 +286,8 @@ def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow
             [
                 LineError(
                     1,
-                    "Första raden ska vara kolumnnamnen "
-                    f"'{','.join(FINALIST_COLUMNS)}', inte '{','.join(header)}'.",
+                    _("The first line must be the column names '%(wanted)s', not '%(found)s'.")
+                    % {"wanted": ",".join(FINALIST_COLUMNS), "found": ",".join(header)},
                 )
             ]
         )
@@ -261,7 +300,11 @@ def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow
             continue
         if len(row) != len(FINALIST_COLUMNS):
             errors.append(
-                LineError(number, f"Raden har {len(row)} fält, ska ha {len(FINALIST_COLUMNS)}.")
+                LineError(
+                    number,
+                    _("The line has %(found)s fields, it should have %(wanted)s.")
+                    % {"found": len(row), "wanted": len(FINALIST_COLUMNS)},
+                )
             )
             continue
         year_text, stage_text, names_text, source = (cell.strip() for cell in row)
@@ -269,26 +312,41 @@ def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow
             errors.append(
                 LineError(
                     number,
-                    f"Källan är {len(source)} tecken lång; högst {_SOURCE_MAX} får plats. "
-                    "Ange sidans adress utan extra parametrar.",
+                    _(
+                        "The source is %(length)s characters long; at most %(max)s fit. Give "
+                        "the page's address without extra parameters."
+                    )
+                    % {"length": len(source), "max": _SOURCE_MAX},
                 )
             )
             continue
         if not year_text.isdigit() or len(year_text) != 4:
-            errors.append(LineError(number, f"'{year_text}' är inget årtal. Skriv t.ex. 2023."))
+            errors.append(
+                LineError(
+                    number,
+                    _("'%(written)s' is no year. Write e.g. 2023.") % {"written": year_text},
+                )
+            )
             continue
         year = int(year_text)
         if year not in editions:
             errors.append(
                 LineError(
                     number,
-                    f"Upplagan {year} finns inte. Importera vinnarna först "
-                    "(kommunpris import_winners) eller rätta året.",
+                    _(
+                        "The edition %(year)s does not exist. Import the winners first "
+                        "(kommunpris import_winners) or correct the year."
+                    )
+                    % {"year": year},
                 )
             )
         if stage_text not in _CSV_STAGES:
             errors.append(
-                LineError(number, f"Okänt steg '{stage_text}'. Skriv 'finalist' eller 'nominee'.")
+                LineError(
+                    number,
+                    _("Unknown stage '%(written)s'. Write 'finalist' or 'nominee'.")
+                    % {"written": stage_text},
+                )
             )
             continue
         codes: list[str] = []
@@ -299,7 +357,9 @@ def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow
                 errors.append(LineError(number, exc.message))
         if not codes or len(set(codes)) != len(codes):
             if codes:
-                errors.append(LineError(number, "Samma kommun står två gånger i raden."))
+                errors.append(
+                    LineError(number, _("The same municipality appears twice in the line."))
+                )
             continue
         key_codes = tuple(codes)
         for code in codes:
@@ -308,8 +368,12 @@ def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow
                 errors.append(
                     LineError(
                         number,
-                        f"Kommunen {code} står redan i en annan kandidatur {year} "
-                        f"(rad {earlier[0]}). En kommun kan bara stå i en kandidatur per upplaga.",
+                        _(
+                            "The municipality %(code)s is already in another candidacy in "
+                            "%(year)s (line %(line)s). A municipality can stand in one candidacy "
+                            "per edition only."
+                        )
+                        % {"code": code, "year": year, "line": earlier[0]},
                     )
                 )
             owner.setdefault((year, code), (number, key_codes))
@@ -319,8 +383,9 @@ def _read_finalist_rows(data: bytes | str, *, award: Award) -> list[_FinalistRow
     return parsed
 
 
-def import_finalists(data: bytes | str, *, award: Award, actor: str = "system") -> ImportResult:
+def import_finalists(*, data: bytes | str, award: Award, actor: Actor = SYSTEM) -> ImportResult:
     """Record earlier editions' nominees and finalists; all-or-nothing, idempotent."""
+    _check_may_import(actor)
     rows = _read_finalist_rows(data, award=award)
     created = updated = unchanged = 0
     with transaction.atomic():
@@ -340,8 +405,11 @@ def import_finalists(data: bytes | str, *, award: Award, actor: str = "system") 
                         [
                             LineError(
                                 row.line,
-                                f"Kandidaturen {row.year} med {', '.join(sorted(members))} "
-                                "finns redan med andra kommuner. Rätta raden.",
+                                _(
+                                    "The candidacy %(year)s with %(members)s exists already with "
+                                    "other municipalities. Correct the line."
+                                )
+                                % {"year": row.year, "members": ", ".join(sorted(members))},
                             )
                         ]
                     )
@@ -351,9 +419,9 @@ def import_finalists(data: bytes | str, *, award: Award, actor: str = "system") 
                     candidacy.save(update_fields=["stage"])
                     updated += 1
                     record_event(
-                        action="candidacy.stage_imported",
-                        actor=actor,
-                        target=f"candidacy:{candidacy.pk}",
+                        action=Action.CANDIDACY_STAGE_IMPORTED,
+                        actor=actor_label(actor),
+                        target=candidacy_target(candidacy),
                         before={"stage": before},
                         after={"stage": row.stage},
                     )
@@ -369,9 +437,9 @@ def import_finalists(data: bytes | str, *, award: Award, actor: str = "system") 
                 )
             created += 1
             record_event(
-                action="candidacy.imported",
-                actor=actor,
-                target=f"candidacy:{candidacy.pk}",
+                action=Action.CANDIDACY_IMPORTED,
+                actor=actor_label(actor),
+                target=candidacy_target(candidacy),
                 after={"year": row.year, "stage": row.stage, "municipalities": list(row.codes)},
             )
     return ImportResult(created=created, updated=updated, unchanged=unchanged)
@@ -381,8 +449,9 @@ CEREMONY_COLUMNS = ["year", "ceremony_date", "source"]
 
 
 @transaction.atomic
-def record_known_ceremonies(data: bytes | str, *, award: Award, actor: str = "system") -> int:
+def record_known_ceremonies(*, data: bytes | str, award: Award, actor: Actor = SYSTEM) -> int:
     """Set the ceremony day of historical editions from a `year,ceremony_date,source` file."""
+    _check_may_import(actor)
     text = decode(data) if isinstance(data, bytes) else data
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     changed = 0
@@ -398,9 +467,9 @@ def record_known_ceremonies(data: bytes | str, *, award: Award, actor: str = "sy
         edition.ceremony_at, edition.ceremony_date_only = at, True
         edition.save(update_fields=["ceremony_at", "ceremony_date_only"])
         record_event(
-            action="edition.ceremony_recorded",
-            actor=actor,
-            target=f"edition:{award.slug}:{edition.year}",
+            action=Action.EDITION_CEREMONY_RECORDED,
+            actor=actor_label(actor),
+            target=edition_key_target(award_slug=award.slug, year=edition.year),
             before=before,
             after={"ceremony_at": at, "source": row.get("source", "")},
         )

@@ -10,7 +10,7 @@ The audit app knows no domain models; the helpers take anything shaped like them
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Final, Protocol
+from typing import Any, Final, Literal, Protocol
 
 # The actors that are no person: someone on the public site who has not signed in, the
 # platform itself (loads, scheduled work), the command line and the first bootstrap of a site.
@@ -19,6 +19,8 @@ SYSTEM: Final = "system"
 CLI: Final = "cli"
 BOOTSTRAP: Final = "bootstrap"
 MACHINE_ACTORS: Final = frozenset({PUBLIC, SYSTEM, CLI, BOOTSTRAP})
+# The type of an `actor` argument that is no person: one of the four above.
+MachineActor = Literal["public", "system", "cli", "bootstrap"]
 
 
 class Action(StrEnum):

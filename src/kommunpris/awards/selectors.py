@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from kommunpris import errors
 
 from .models import Award, Edition
 
 
-class AwardNotFound(LookupError):
+class AwardNotFound(errors.NotFound, LookupError):
     def __init__(self, slug: str) -> None:
         self.slug = slug
-        known = ", ".join(Award.objects.values_list("slug", flat=True)) or "inga"
-        super().__init__(f"Okänd utmärkelse '{slug}'. Kända: {known}.")
+        known = ", ".join(Award.objects.values_list("slug", flat=True)) or _("none")
+        super().__init__(
+            _("Unknown award '%(slug)s'. Known: %(known)s.") % {"slug": slug, "known": known}
+        )
 
 
 def awards() -> QuerySet[Award]:

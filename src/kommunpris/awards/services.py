@@ -4,19 +4,35 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from kommunpris import dates
+from kommunpris import dates, errors
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import (
+    SYSTEM,
+    Action,
+    MachineActor,
+    actor_label,
+    award_target,
+    edition_key_target,
+    edition_target,
+)
+from kommunpris.permissions.awards import may_manage_editions
 
 from .defaults import DIGITALISERINGSKOMMUN, AwardDefinition
 from .models import Award, AwardName, Edition, Phase
 
+# Who changes awards and editions: an organiser, or the platform (command line, setup).
+Actor = User | MachineActor
+
 
 @transaction.atomic
 def ensure_award(
-    definition: AwardDefinition = DIGITALISERINGSKOMMUN, *, actor: str = "system"
+    definition: AwardDefinition = DIGITALISERINGSKOMMUN, *, actor: Actor = SYSTEM
 ) -> Award:
     """Create the award and its name history if missing; an existing award is left as it is."""
     existing = Award.objects.filter(slug=definition.slug).first()
@@ -34,15 +50,17 @@ def ensure_award(
     for from_year, name in definition.names:
         AwardName.objects.create(award=award, name=name, from_year=from_year)
     record_event(
-        action="award.created",
-        actor=actor,
-        target=f"award:{award.slug}",
+        action=Action.AWARD_CREATED,
+        actor=actor_label(actor),
+        target=award_target(award),
         after={"names": [list(n) for n in definition.names], "venue": definition.venue},
     )
     return award
 
 
-def get_or_create_announced_edition(award: Award, year: int, *, actor: str) -> tuple[Edition, bool]:
+def get_or_create_announced_edition(
+    *, award: Award, year: int, actor: Actor
+) -> tuple[Edition, bool]:
     """A historical edition, already announced; used by the archive importers."""
     edition = Edition.objects.filter(award=award, year=year).first()
     if edition is not None:
@@ -51,9 +69,9 @@ def get_or_create_announced_edition(award: Award, year: int, *, actor: str) -> t
         award=award, year=year, phase=Phase.ANNOUNCED, venue=award.venue
     )
     record_event(
-        action="edition.imported",
-        actor=actor,
-        target=f"edition:{award.slug}:{year}",
+        action=Action.EDITION_IMPORTED,
+        actor=actor_label(actor),
+        target=edition_key_target(award_slug=award.slug, year=year),
         after={"phase": edition.phase},
     )
     return edition, True
@@ -71,7 +89,7 @@ def lock_edition(edition: Edition) -> Edition:
     return edition
 
 
-class EditionError(ValueError):
+class EditionError(errors.Invalid, ValueError):
     """An edition cannot be created or change phase; the message says why and what to do."""
 
 
@@ -80,8 +98,30 @@ class OffCadence(EditionError):
     no way of making one; each caller names its own (a checkbox, a command-line option)."""
 
 
-def _edition_target(edition: Edition) -> str:
-    return f"edition:{edition.award.slug}:{edition.year}"
+class WrongPhase(EditionError, errors.Conflict):
+    """Not in the edition's present phase (already open, closed, the jury has begun …)."""
+
+    status = errors.Conflict.status
+
+
+class EditionNotAllowed(EditionError, errors.NotAllowed):
+    """Only organisers (and the command line) create editions and run the call."""
+
+    status = errors.NotAllowed.status
+
+
+def _check_may_manage(actor: Actor) -> None:
+    if not may_manage_editions(actor):
+        raise EditionNotAllowed(
+            _("Only the award's organisers create editions and open or close the call.")
+        )
+
+
+# Refusals more than one service gives; translated when the refusal is made.
+_ALREADY_OPEN = gettext_lazy("The call for %(title)s is open already.")
+_JURY_HAS_BEGUN = gettext_lazy(
+    "The jury's work on %(title)s has begun; the call cannot open again."
+)
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -99,7 +139,7 @@ def _dates(edition: Edition) -> dict[str, object]:
 
 
 def _local(moment: datetime) -> str:
-    return dates.moment(moment, swedish=True)
+    return dates.moment(moment)
 
 
 def _check_dates(
@@ -111,31 +151,53 @@ def _check_dates(
 ) -> None:
     for moment in (nominations_close_at, supplement_close_at, ceremony_at):
         if timezone.is_naive(moment):
-            raise EditionError("Tider måste ha en tidszon (de lagras i UTC).")
+            raise EditionError(_("Times must have a time zone (they are stored in UTC)."))
     if supplement_close_at < nominations_close_at:
         raise EditionError(
-            f"Sista dag för kommunernas komplettering ({_local(supplement_close_at)}) ligger före "
-            f"sista dag för nomineringar ({_local(nominations_close_at)}). "
-            "Välj en kompletteringsfrist efter nomineringsfristen."
+            _(
+                "The municipalities' supplement deadline (%(supplement)s) is before the "
+                "nomination deadline (%(nominations)s). Choose a supplement deadline after the "
+                "nomination deadline."
+            )
+            % {
+                "supplement": _local(supplement_close_at),
+                "nominations": _local(nominations_close_at),
+            }
         )
     if ceremony_at < supplement_close_at:
         raise EditionError(
-            f"Galan ({_local(ceremony_at)}) ligger före kompletteringsfristen "
-            f"({_local(supplement_close_at)}). Välj en galadag efter fristerna."
+            _(
+                "The gala (%(gala)s) is before the supplement deadline (%(supplement)s). "
+                "Choose a gala day after the deadlines."
+            )
+            % {"gala": _local(ceremony_at), "supplement": _local(supplement_close_at)}
         )
     if not 1900 <= year <= 2999:
-        raise EditionError(f"Året {year} är inte rimligt. Ange ett årtal som 2027.")
+        raise EditionError(
+            _("The year %(year)s is not plausible. Give a year such as 2027.") % {"year": year}
+        )
 
 
 def _check_cadence(award: Award, year: int, *, allow_off_cadence: bool) -> None:
     if award.is_on_cadence(year) or allow_off_cadence:
         return
-    every = {1: "varje år", 2: "vartannat år"}.get(
-        award.cadence_years, f"vart {award.cadence_years}:e år"
-    )
+    if award.cadence_years == 1:
+        every = _("every year")
+    elif award.cadence_years == 2:
+        every = _("every other year")
+    else:
+        every = _("every %(n)sth year") % {"n": award.cadence_years}
     raise OffCadence(
-        f"{award.name_in(year)} delas ut {every} från {award.founded_year}; {year} hör inte dit. "
-        "Välj ett år i ordningen, eller gör ett uttryckligt undantag."
+        _(
+            "%(award)s is given %(every)s from %(founded)s; %(year)s is not one of those years. "
+            "Choose a year in the sequence, or make an explicit exception."
+        )
+        % {
+            "award": award.name_in(year),
+            "every": every,
+            "founded": award.founded_year,
+            "year": year,
+        }
     )
 
 
@@ -148,9 +210,10 @@ def create_edition(
     ceremony_at: datetime,
     venue: str | None = None,
     allow_off_cadence: bool = False,
-    actor: str,
+    actor: Actor,
 ) -> Edition:
     """A new edition in draft; a year off the award's cadence needs `allow_off_cadence`."""
+    _check_may_manage(actor)
     _check_dates(
         year=year,
         nominations_close_at=nominations_close_at,
@@ -161,8 +224,8 @@ def create_edition(
     with transaction.atomic():
         if Edition.objects.filter(award=award, year=year).exists():
             raise EditionError(
-                f"{award.name_in(year)} {year} finns redan. "
-                "Ändra den befintliga upplagan i stället."
+                _("%(award)s %(year)s exists already. Change the existing edition instead.")
+                % {"award": award.name_in(year), "year": year}
             )
         edition = Edition.objects.create(
             award=award,
@@ -175,9 +238,9 @@ def create_edition(
             venue=award.venue if venue is None else venue,
         )
         record_event(
-            action="edition.created",
-            actor=actor,
-            target=_edition_target(edition),
+            action=Action.EDITION_CREATED,
+            actor=actor_label(actor),
+            target=edition_target(edition),
             before=None,
             after={
                 "phase": edition.phase,
@@ -202,9 +265,9 @@ def _field_record(edition: Edition, fields: list[str]) -> dict[str, object]:
 
 
 def change_edition(
-    edition: Edition,
     *,
-    actor: str,
+    edition: Edition,
+    actor: Actor,
     nominations_close_at: datetime | None = None,
     supplement_close_at: datetime | None = None,
     ceremony_at: datetime | None = None,
@@ -216,6 +279,7 @@ def change_edition(
 
     One audit event, `edition.changed`, names only what changed; nothing changed, no event.
     """
+    _check_may_manage(actor)
     with transaction.atomic():
         edition = lock_edition(edition)
         title = edition.title
@@ -230,18 +294,34 @@ def change_edition(
             return edition
         deadlines = {"nominations_close_at", "supplement_close_at"}
         if deadlines & set(changed) and edition.phase not in DEADLINE_PHASES:
-            raise EditionError(
-                f"Juryns arbete med {title} har börjat; fristerna för nomineringar och "
-                "kommunernas komplettering kan inte längre ändras."
+            raise WrongPhase(
+                _(
+                    "The jury's work on %(title)s has begun; the deadlines for nominations and "
+                    "the municipalities' supplement can no longer change."
+                )
+                % {"title": title}
             )
         if edition.phase not in CEREMONY_PHASES:
-            raise EditionError(f"{title} är tillkännagiven; galan och platsen ligger fast.")
+            raise WrongPhase(
+                _("%(title)s is announced; its gala and venue are fixed.") % {"title": title}
+            )
         if len(wanted["venue"]) > VENUE_MAX_LENGTH:  # type: ignore[arg-type]
-            raise EditionError(f"Platsen får vara högst {VENUE_MAX_LENGTH} tecken.")
+            raise EditionError(
+                ngettext(
+                    "The venue may be at most %(max)s character.",
+                    "The venue may be at most %(max)s characters.",
+                    VENUE_MAX_LENGTH,
+                )
+                % {"max": VENUE_MAX_LENGTH}
+            )
         moments = [wanted[name] for name in ("nominations_close_at", "supplement_close_at")]
         if None in moments or wanted["ceremony_at"] is None:
             raise EditionError(
-                f"Ange sista dag för nomineringar, kompletteringen och galan för {title}."
+                _(
+                    "Give the deadline for nominations, for the supplement and the gala "
+                    "for %(title)s."
+                )
+                % {"title": title}
             )
         _check_dates(
             year=edition.year,
@@ -262,9 +342,9 @@ def change_edition(
             edition.publish_at = edition.ceremony_at
         edition.save(update_fields=fields)
         record_event(
-            action="edition.changed",
-            actor=actor,
-            target=_edition_target(edition),
+            action=Action.EDITION_CHANGED,
+            actor=actor_label(actor),
+            target=edition_target(edition),
             before=before,
             after=_field_record(edition, fields),
         )
@@ -276,42 +356,49 @@ def _title(edition: Edition) -> str:
 
 
 def open_nominations(
-    edition: Edition,
     *,
-    actor: str,
+    edition: Edition,
+    actor: Actor,
     allow_off_cadence: bool = False,
     now: datetime | None = None,
 ) -> Edition:
     """draft → nominations_open: only once, only before the deadline, only on the cadence."""
+    _check_may_manage(actor)
     now = now or timezone.now()
     with transaction.atomic():
         edition = lock_edition(edition)
         title = _title(edition)
         if edition.phase == Phase.NOMINATIONS_OPEN:
-            raise EditionError(f"Nomineringen till {title} är redan öppen.")
+            raise WrongPhase(_ALREADY_OPEN % {"title": title})
         if edition.phase == Phase.NOMINATIONS_CLOSED:
-            raise EditionError(
-                f"Nomineringen till {title} har redan varit öppen och är stängd. Öppna den igen "
-                "i stället (det går till sista dag för nomineringar)."
+            raise WrongPhase(
+                _(
+                    "The call for %(title)s has been open already and is closed. Reopen it "
+                    "instead (that is possible until the nomination deadline)."
+                )
+                % {"title": title}
             )
         if edition.phase != Phase.DRAFT:
-            raise EditionError(
-                f"Juryns arbete med {title} har börjat; nomineringen kan inte öppnas igen."
-            )
+            raise WrongPhase(_JURY_HAS_BEGUN % {"title": title})
         if edition.nominations_close_at is None:
-            raise EditionError(f"{title} har ingen sista dag för nomineringar. Ange en först.")
+            raise EditionError(
+                _("%(title)s has no nomination deadline. Give one first.") % {"title": title}
+            )
         if edition.nominations_close_at <= now:
             raise EditionError(
-                f"Sista dag för nomineringar till {title} ({_local(edition.nominations_close_at)}) "
-                "har redan passerat. Flytta fristen framåt innan nomineringen öppnas."
+                _(
+                    "The nomination deadline for %(title)s (%(deadline)s) has passed already. "
+                    "Move the deadline forward before the call opens."
+                )
+                % {"title": title, "deadline": _local(edition.nominations_close_at)}
             )
         _check_cadence(edition.award, edition.year, allow_off_cadence=allow_off_cadence)
         edition.phase = Phase.NOMINATIONS_OPEN
         edition.save(update_fields=["phase"])
         record_event(
-            action="edition.nominations_opened",
-            actor=actor,
-            target=_edition_target(edition),
+            action=Action.EDITION_NOMINATIONS_OPENED,
+            actor=actor_label(actor),
+            target=edition_target(edition),
             before={"phase": Phase.DRAFT},
             after={
                 "phase": edition.phase,
@@ -321,66 +408,73 @@ def open_nominations(
     return edition
 
 
-def check_close_nominations(edition: Edition) -> None:
+def check_close_nominations(*, edition: Edition) -> None:
     """Raises EditionError saying why the call cannot be closed now; returns if it can."""
     title = _title(edition)
     if edition.phase == Phase.DRAFT:
-        raise EditionError(f"Nomineringen till {title} har inte öppnats och kan inte stängas.")
+        raise WrongPhase(
+            _("The call for %(title)s has not been opened and cannot be closed.") % {"title": title}
+        )
     if edition.phase != Phase.NOMINATIONS_OPEN:
-        raise EditionError(f"Nomineringen till {title} är redan stängd.")
+        raise WrongPhase(_("The call for %(title)s is closed already.") % {"title": title})
 
 
-def close_nominations(edition: Edition, *, actor: str) -> Edition:
+def close_nominations(*, edition: Edition, actor: Actor) -> Edition:
     """nominations_open → nominations_closed (the form stops taking nominations at the deadline
     anyway; this records that the call is over and lets the organiser end it early). Until the
     deadline it can be opened again (reopen_nominations)."""
+    _check_may_manage(actor)
     with transaction.atomic():
         edition = lock_edition(edition)
-        check_close_nominations(edition)
+        check_close_nominations(edition=edition)
         edition.phase = Phase.NOMINATIONS_CLOSED
         edition.save(update_fields=["phase"])
         record_event(
-            action="edition.nominations_closed",
-            actor=actor,
-            target=_edition_target(edition),
+            action=Action.EDITION_NOMINATIONS_CLOSED,
+            actor=actor_label(actor),
+            target=edition_target(edition),
             before={"phase": Phase.NOMINATIONS_OPEN},
             after={"phase": edition.phase},
         )
     return edition
 
 
-def check_reopen_nominations(edition: Edition, *, now: datetime | None = None) -> None:
+def check_reopen_nominations(*, edition: Edition, now: datetime | None = None) -> None:
     """Raises EditionError saying why the call cannot open again now; returns if it can."""
     now = now or timezone.now()
     title = _title(edition)
     if edition.phase == Phase.NOMINATIONS_OPEN:
-        raise EditionError(f"Nomineringen till {title} är redan öppen.")
+        raise WrongPhase(_ALREADY_OPEN % {"title": title})
     if edition.phase == Phase.DRAFT:
-        raise EditionError(f"Nomineringen till {title} har inte öppnats än; öppna den i stället.")
-    if edition.phase != Phase.NOMINATIONS_CLOSED:
-        raise EditionError(
-            f"Juryns arbete med {title} har börjat; nomineringen kan inte öppnas igen."
+        raise WrongPhase(
+            _("The call for %(title)s has not been opened yet; open it instead.") % {"title": title}
         )
+    if edition.phase != Phase.NOMINATIONS_CLOSED:
+        raise WrongPhase(_JURY_HAS_BEGUN % {"title": title})
     if edition.nominations_close_at is None or edition.nominations_close_at <= now:
         when = _local(edition.nominations_close_at) if edition.nominations_close_at else "–"
-        raise EditionError(
-            f"Sista dag för nomineringar till {title} ({when}) har passerat. Flytta fristen "
-            "framåt (Ändra datum och plats) innan nomineringen öppnas igen."
+        raise WrongPhase(
+            _(
+                "The nomination deadline for %(title)s (%(deadline)s) has passed. Move the "
+                "deadline forward (Change dates and venue) before the call opens again."
+            )
+            % {"title": title, "deadline": when}
         )
 
 
-def reopen_nominations(edition: Edition, *, actor: str, now: datetime | None = None) -> Edition:
+def reopen_nominations(*, edition: Edition, actor: Actor, now: datetime | None = None) -> Edition:
     """nominations_closed → nominations_open, for a call closed before its published deadline:
     the form takes nominations again until that deadline."""
+    _check_may_manage(actor)
     with transaction.atomic():
         edition = lock_edition(edition)
-        check_reopen_nominations(edition, now=now)
+        check_reopen_nominations(edition=edition, now=now)
         edition.phase = Phase.NOMINATIONS_OPEN
         edition.save(update_fields=["phase"])
         record_event(
-            action="edition.nominations_reopened",
-            actor=actor,
-            target=_edition_target(edition),
+            action=Action.EDITION_NOMINATIONS_REOPENED,
+            actor=actor_label(actor),
+            target=edition_target(edition),
             before={"phase": Phase.NOMINATIONS_CLOSED},
             after={
                 "phase": edition.phase,

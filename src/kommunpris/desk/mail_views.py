@@ -22,6 +22,7 @@ from kommunpris.nominations.selectors import editions_with_a_call
 from kommunpris.permissions.mail import may_manage_mail
 
 from .paging import page_of
+from .session import signed_in_user
 
 View = Callable[..., HttpResponse]
 
@@ -48,10 +49,6 @@ def mail_editions() -> list[Edition]:
         return []
 
 
-def _actor(request: HttpRequest) -> str:
-    return str(getattr(request.user, "email", "") or request.user.get_username())
-
-
 @organiser_only
 def mail(request: HttpRequest) -> HttpResponse:
     state = selectors.mail_state()
@@ -76,7 +73,7 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None:
         raise Http404(_("There is no such message waiting to be sent again."))
     try:
-        retry_given_up(found, actor=_actor(request))
+        retry_given_up(mail=found, actor=signed_in_user(request))
     except MailError as exc:
         messages.error(request, str(exc))
     else:

@@ -87,7 +87,7 @@ from .nominations_forms import (
     RejectForm,
 )
 from .paging import page_of, query_without_page
-from .session import CONTACT_SESSION_KEY, signed_in_contact
+from .session import CONTACT_SESSION_KEY, signed_in_contact, signed_in_user
 
 # Rows read from the database at a time for a streamed export.
 CSV_CHUNK = 2000
@@ -186,7 +186,7 @@ def edition_create(request: HttpRequest) -> HttpResponse:
             year=form.cleaned_data["year"],
             venue=form.cleaned_data["venue"] or None,
             allow_off_cadence=form.cleaned_data["off_cadence"],
-            actor=_actor(request),
+            actor=signed_in_user(request),
             **form.deadlines(),
         )
     except OffCadence as exc:
@@ -214,8 +214,8 @@ def edition_open(request: HttpRequest, year: int) -> HttpResponse:
     form.is_valid()
     try:
         open_nominations(
-            edition,
-            actor=_actor(request),
+            edition=edition,
+            actor=signed_in_user(request),
             allow_off_cadence=bool(form.cleaned_data.get("off_cadence")),
         )
     except OffCadence as exc:
@@ -237,13 +237,13 @@ def edition_close(request: HttpRequest, year: int) -> HttpResponse:
     edition = _edition(year)
     if not is_confirmed(request):
         try:
-            check_close_nominations(edition)
+            check_close_nominations(edition=edition)
         except EditionError as exc:
             messages.error(request, str(exc))
             return redirect("desk:nominations")
         return ask(request, _close_confirmation(request, edition))
     try:
-        close_nominations(edition, actor=_actor(request))
+        close_nominations(edition=edition, actor=signed_in_user(request))
     except EditionError as exc:
         messages.error(request, str(exc))
     else:
@@ -295,7 +295,7 @@ def _close_confirmation(request: HttpRequest, edition: Edition) -> Confirmation:
 def edition_reopen(request: HttpRequest, year: int) -> HttpResponse:
     edition = _edition(year)
     try:
-        reopen_nominations(edition, actor=_actor(request))
+        reopen_nominations(edition=edition, actor=signed_in_user(request))
     except EditionError as exc:
         messages.error(request, str(exc))
     else:
@@ -346,7 +346,7 @@ def edition_edit(request: HttpRequest, year: int) -> HttpResponse:
                 ),
             )
         try:
-            changed = change_edition(edition, actor=_actor(request), **changes)
+            changed = change_edition(edition=edition, actor=signed_in_user(request), **changes)
         except EditionError as exc:
             form.add_error(None, str(exc))
         else:

@@ -3,12 +3,21 @@ the session (contacts are no Django users); everyone else is request.user."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from kommunpris.nominations import selectors
 from kommunpris.nominations.models import MunicipalityContact
 
 CONTACT_SESSION_KEY = "nominations_contact"
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The signed-in person, for views that only signed-in users reach (the services' actor)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise TypeError("signed_in_user() in a view that lets anonymous visitors in")
+    return user
 
 
 def signed_in_contact(request: HttpRequest) -> MunicipalityContact | None:

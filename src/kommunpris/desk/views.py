@@ -28,9 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "desk/home.html",
         {
             "organised": organised,
-            "organiser": may_manage_nominations(request.user),
             "seats": next_steps.seats_with_steps(request.user),
             "mail_given_up": given_up().count() if may_manage_mail(request.user) else 0,
-            "may_manage_mail": may_manage_mail(request.user),
         },
     )

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from kommunpris.archive.models import Winner
+from kommunpris.audit.vocabulary import CLI, MachineActor
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.services import close_nominations, create_edition, open_nominations
 from kommunpris.mail.models import OutgoingMail
@@ -135,7 +136,7 @@ def run_call(
     year: int,
     publish_at: datetime,
     rng: random.Random,
-    actor: str = "cli",
+    actor: MachineActor = CLI,
     say: Callable[[str], None] = print,
 ) -> Call:
     """create_edition → open → nominations confirmed by e-mail → contacts answer → closed.
@@ -154,7 +155,7 @@ def run_call(
         ceremony_at=publish_at,
         actor=actor,
     )
-    edition = open_nominations(edition, actor=actor, now=now)
+    edition = open_nominations(edition=edition, actor=actor, now=now)
     counties = list(Municipality.objects.values_list("county_id", flat=True).distinct())
     joint_county = rng.choice(sorted(counties))
     pair = rng.sample(list(Municipality.objects.filter(county_id=joint_county)), 2)
@@ -211,7 +212,7 @@ def run_call(
                 learned=rng.choice(LEARNED),
                 now=now,
             )
-    edition = close_nominations(edition, actor=actor)
+    edition = close_nominations(edition=edition, actor=actor)
     candidacies = Candidacy.objects.filter(edition=edition).count()
     say(
         f"Nomineringen: {count} bekräftade nomineringar av {len(nominated)} kommuner, "
@@ -361,7 +362,7 @@ def run_jury(
     edition: Edition,
     publish_at: datetime,
     rng: random.Random,
-    actor: str = "cli",
+    actor: MachineActor = CLI,
     say: Callable[[str], None] = print,
     publish_at_once: bool = False,
     review_from: datetime | None = None,

@@ -19,6 +19,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from kommunpris.archive.models import Winner
+from kommunpris.audit.vocabulary import CLI, MachineActor
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.services import close_nominations, create_edition, open_nominations
 from kommunpris.mail.links import SecretLink, build
@@ -126,7 +127,7 @@ def run_national_call(
     scale: Scale,
     rng: random.Random,
     seconds: dict[str, float],
-    actor: str = "cli",
+    actor: MachineActor = CLI,
     say: Callable[[str], None] = print,
 ) -> tuple[Edition, datetime]:
     """The call for nominations, on a simulated clock that ends months before the gala."""
@@ -141,7 +142,7 @@ def run_national_call(
         ceremony_at=publish_at,
         actor=actor,
     )
-    edition = open_nominations(edition, actor=actor, now=now)
+    edition = open_nominations(edition=edition, actor=actor, now=now)
     municipalities = rng.sample(list(Municipality.objects.order_by("code")), scale.candidacies)
     counts = _counts(scale, rng)
     # Each national organisation nominates one municipality in twenty-four (twelve of 290).
@@ -205,7 +206,7 @@ def run_national_call(
                     learned=rng.choice(LEARNED),
                     now=now,
                 )
-    edition = close_nominations(edition, actor=actor)
+    edition = close_nominations(edition=edition, actor=actor)
     say(
         f"Nomineringen: {scale.nominations} bekräftade nomineringar, "
         f"{Candidacy.objects.filter(edition=edition).count()} kandidaturer "
@@ -221,7 +222,7 @@ def simulate_edition(
     publish_at: datetime,
     scale: Scale,
     rng: random.Random,
-    actor: str = "cli",
+    actor: MachineActor = CLI,
     say: Callable[[str], None] = print,
 ) -> Simulated:
     """The whole edition; call it inside one transaction so that a failure leaves nothing."""

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template import TemplateDoesNotExist
@@ -26,7 +27,11 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from kommunpris import errors
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import Action, MachineActor, actor_label, mail_target
+from kommunpris.permissions.awards import acts_for_the_platform
+from kommunpris.permissions.mail import may_manage_mail
 
 from .links import LinkForgotten, SecretLink, UnknownLink, build
 from .models import BulkMailing, MailStatus, OutgoingMail
@@ -203,28 +208,34 @@ def send_pending_mail(*, limit: int = 500) -> tuple[int, int]:
     return done.sent, OutgoingMail.objects.filter(status=MailStatus.PENDING).count()
 
 
-class MailError(ValueError):
+class MailError(errors.Conflict, ValueError):
     """A message cannot be sent again; the text says why."""
 
 
-def retry_given_up(mail: OutgoingMail, *, actor: str) -> OutgoingMail:
+class MailNotAllowed(MailError, errors.NotAllowed):
+    status = errors.NotAllowed.status
+
+
+def retry_given_up(*, mail: OutgoingMail, actor: User | MachineActor) -> OutgoingMail:
     """An organiser sends a message the worker gave up on once more: it is pending again with
     a fresh count of attempts, for the worker to take at once."""
+    if not (acts_for_the_platform(actor) or may_manage_mail(actor)):
+        raise MailNotAllowed(_("Only the award's organisers send given-up messages again."))
     with transaction.atomic():
         mail = OutgoingMail.objects.select_for_update().get(pk=mail.pk)
         if mail.status != MailStatus.GAVE_UP:
             raise MailError(
-                f"E-postmeddelandet till {mail.to} väntar inte på att skickas igen "
-                f"(status: {mail.get_status_display()})."
+                _("The message to %(to)s is not waiting to be sent again (status: %(status)s).")
+                % {"to": mail.to, "status": mail.get_status_display()}
             )
         before = {"status": mail.status, "attempts": mail.attempts, "last_error": mail.last_error}
         mail.status, mail.attempts = MailStatus.PENDING, 0
         mail.gave_up_at = mail.next_attempt_at = None
         mail.save(update_fields=["status", "attempts", "gave_up_at", "next_attempt_at"])
         record_event(
-            action="mail.retry_requested",
-            actor=actor,
-            target=f"mail:{mail.pk}",
+            action=Action.MAIL_RETRY_REQUESTED,
+            actor=actor_label(actor),
+            target=mail_target(mail),
             before=before,
             after={"status": mail.status, "template": mail.template},
         )

@@ -38,21 +38,17 @@ from .organiser_templates import (
     normalised,
     render,
 )
-from .services import MailError, store_mail
+from .services import MailError, MailNotAllowed, store_mail
 
 logger = logging.getLogger(__name__)
 
 
-class MailTemplateInvalid(MailError, errors.Invalid):
+class MailTemplateInvalid(errors.Invalid):
     """The template cannot be used; the text says where and how to write it instead."""
 
 
-class MailNotAllowed(MailError, errors.NotAllowed):
-    """Only organisers write the platform's messages."""
-
-
-class MailConflict(MailError, errors.Conflict):
-    """Not now: the thing has changed, or there is nothing to do."""
+class MailConflict(MailError):
+    """Not now: the thing has changed, or there is nothing to do (a Conflict, as MailError)."""
 
 
 def require_organiser(actor: Any) -> None:

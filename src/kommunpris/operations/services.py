@@ -52,6 +52,8 @@ from kommunpris.audit import protection
 from kommunpris.audit.models import AuditEvent
 from kommunpris.audit.services import GENESIS_HASH, record_event
 from kommunpris.audit.verification import verify_chain
+from kommunpris.audit.vocabulary import CLI, Action, MachineActor, actor_label, backup_target
+from kommunpris.errors import Invalid
 
 FORMAT = "kommunpris-backup"
 VERSION = 1
@@ -74,7 +76,7 @@ SIGNATURE = "signature"
 BACKUP_KEY_MIN_LENGTH = 32
 
 
-class BackupError(ValueError):
+class BackupError(Invalid, ValueError):
     """A backup cannot be written or restored; the message says why and what to do."""
 
 
@@ -514,7 +516,11 @@ def _check_schema(manifest: dict[str, Any], path: Path) -> list[str]:
 
 
 def restore_backup(
-    *, path: Path, force: bool = False, expected_sha256: str | None = None, actor: str = "cli"
+    *,
+    path: Path,
+    force: bool = False,
+    expected_sha256: str | None = None,
+    actor: MachineActor = CLI,
 ) -> RestoreResult:
     """Load a backup into this installation; refused unless the database and MEDIA_ROOT are
     empty or `force` says to replace what is there. Checked in full before anything changes."""
@@ -562,9 +568,9 @@ def restore_backup(
                 swap.apply()
                 rows = sum(manifest.get("rows", {}).values())
                 record_event(
-                    action="operations.restored",
-                    actor=actor,
-                    target=f"backup:{source.name}",
+                    action=Action.OPERATIONS_RESTORED,
+                    actor=actor_label(actor),
+                    target=backup_target(source.name),
                     after={
                         "sha256": manifest["sha256"],
                         "backup_created_at": manifest["created_at"],

@@ -15,6 +15,7 @@ from typing import Any
 # the registry is whole whatever was imported first.
 AREAS = (
     "kommunpris.permissions.accounts",
+    "kommunpris.permissions.awards",
     "kommunpris.permissions.mail",
     "kommunpris.permissions.nominations",
     "kommunpris.permissions.jury",

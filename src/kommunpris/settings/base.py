@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kommunpris.jury",
     "kommunpris.web",
     "kommunpris.desk",
+    "kommunpris.api",  # no models: an app for its message catalogue
 ]
 
 MIDDLEWARE = [
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A domain error no view caught becomes the error page with its status (kommunpris.errors).
+    "kommunpris.web.domain_errors.DomainErrorMiddleware",
 ]
 
 # ---------------------------------------------------------------------------------------------

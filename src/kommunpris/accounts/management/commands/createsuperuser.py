@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kommunpris.accounts.selectors import address_is_taken
 from kommunpris.accounts.services import AccountError, create_superuser
+from kommunpris.audit.vocabulary import CLI
 
 
 class Command(BaseCommand):
@@ -63,7 +64,7 @@ class Command(BaseCommand):
                 password = os.environ.get("DJANGO_SUPERUSER_PASSWORD")
                 if password is not None:
                     self._check_password(email, password)
-            user = create_superuser(email=email, password=password, actor="cli")
+            user = create_superuser(email=email, password=password, actor=CLI)
         except AccountError as exc:
             raise CommandError(str(exc)) from None
         except KeyboardInterrupt:

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kommunpris.accounts.services import AccountError, reset_two_factor
+from kommunpris.audit.vocabulary import CLI
 
 
 class Command(BaseCommand):
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         if person is None:
             raise CommandError(f"Ingen användare med e-postadressen {address}.")
         try:
-            reset_two_factor(person=person, actor="cli")
+            reset_two_factor(person=person, actor=CLI)
         except AccountError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError, CommandParser
 
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.defaults import DIGITALISERINGSKOMMUN
 from kommunpris.awards.models import Award
 from kommunpris.awards.selectors import AwardNotFound, award
@@ -22,7 +23,7 @@ def award_from_options(options: dict[str, object]) -> Award:
     """The named award; the flagship award is created on first use, so a fresh database works."""
     slug = str(options["award"]) if options.get("award") else None
     if slug in (None, DIGITALISERINGSKOMMUN.slug):
-        ensure_award(actor="cli")
+        ensure_award(actor=CLI)
     try:
         return award(slug)
     except AwardNotFound as exc:

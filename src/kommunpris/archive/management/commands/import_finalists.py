@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kommunpris.archive.announcement import AnnouncementError
 from kommunpris.archive.services import import_finalists
+from kommunpris.audit.vocabulary import CLI
 
 from ._common import add_award_argument, award_from_options, read_file
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         data = read_file(path)
         award = award_from_options(options)
         try:
-            result = import_finalists(data, award=award, actor="cli")
+            result = import_finalists(data=data, award=award, actor=CLI)
         except AnnouncementError as exc:
             lines = "\n".join(f"{path}: {error}" for error in exc.errors)
             raise CommandError(f"{lines}\nIngenting importerades.") from None

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kommunpris.archive.announcement import AnnouncementError
 from kommunpris.archive.services import import_winners
+from kommunpris.audit.vocabulary import CLI
 
 from ._common import add_award_argument, award_from_options, read_file
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         award = award_from_options(options)
         try:
             result = import_winners(
-                data, award=award, allow_off_cadence=options["allow_off_cadence"], actor="cli"
+                data=data, award=award, allow_off_cadence=options["allow_off_cadence"], actor=CLI
             )
         except AnnouncementError as exc:
             lines = "\n".join(f"{path}: {error}" for error in exc.errors)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.services import EditionError, close_nominations
 
 from ._edition_options import add_award_argument, edition_from_options
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         edition = edition_from_options(options)
         try:
-            edition = close_nominations(edition, actor="cli")
+            edition = close_nominations(edition=edition, actor=CLI)
         except EditionError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Nomineringen till {edition.title} är stängd.")

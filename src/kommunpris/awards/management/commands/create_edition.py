@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.services import EditionError, OffCadence, create_edition
 
 from ._edition_options import add_award_argument, award_from_options, parse_moment
@@ -60,7 +61,7 @@ class Command(BaseCommand):
                 ),
                 venue=options["venue"],
                 allow_off_cadence=options["off_cadence"],
-                actor="cli",
+                actor=CLI,
             )
         except OffCadence as exc:
             raise CommandError(f"{exc} Ge --off-cadence för att göra undantaget.") from None

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.services import EditionError, OffCadence, open_nominations
 
 from ._edition_options import add_award_argument, edition_from_options
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         edition = edition_from_options(options)
         try:
             edition = open_nominations(
-                edition, actor="cli", allow_off_cadence=options["off_cadence"]
+                edition=edition, actor=CLI, allow_off_cadence=options["off_cadence"]
             )
         except OffCadence as exc:
             raise CommandError(f"{exc} Ge --off-cadence för att göra undantaget.") from None

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.operations.services import BackupError, restore_backup
 
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
                 path=Path(options["path"]),
                 force=options["force"],
                 expected_sha256=options["sha256"],
-                actor="cli",
+                actor=CLI,
             )
         except BackupError as exc:
             raise CommandError(str(exc)) from None

