@@ -40,6 +40,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from kommunpris.audit.vocabulary import CLI  # noqa: E402
 from kommunpris.awards.selectors import award  # noqa: E402
 from kommunpris.awards.services import create_edition, open_nominations  # noqa: E402
 from kommunpris.mail.models import OutgoingMail  # noqa: E402
@@ -85,9 +86,9 @@ def _world() -> None:
         nominations_close_at=now + timedelta(days=30),
         supplement_close_at=now + timedelta(days=45),
         ceremony_at=now + timedelta(days=300),
-        actor="cli",
+        actor=CLI,
     )
-    edition = open_nominations(edition=edition, actor="cli", now=now)
+    edition = open_nominations(edition=edition, actor=CLI, now=now)
     submit_nomination(
         edition=edition,
         municipality=Municipality.objects.get(code="2281"),
@@ -101,7 +102,7 @@ def _world() -> None:
         edition=edition,
         municipality=Municipality.objects.get(code="2281"),
         email=PAGES["/arbetsyta/nomineringar/kommun/logga-in/"][0],
-        actor="bench",
+        actor=CLI,
     )
 
 

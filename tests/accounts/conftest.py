@@ -21,6 +21,7 @@ from django_otp.oath import TOTP
 
 from kommunpris.accounts import services as accounts
 from kommunpris.audit.models import AuditEvent
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.models import Award, Edition, Phase
 from kommunpris.jury import services as jury
 from kommunpris.jury.models import Role
@@ -88,7 +89,7 @@ def invite(world: World, django_capture_on_commit_callbacks: Any) -> Any:
 
     def send(email: str, role: str = Role.JUROR) -> str:
         with django_capture_on_commit_callbacks(execute=True):
-            jury.invite_member(edition=world.edition, email=email, role=role, actor=ORGANISER)
+            jury.invite_member(edition=world.edition, email=email, role=role, actor=CLI)
         for message in reversed(mail.outbox):
             if email in message.to:
                 found = re.search(r"https?://\S+/arbetsyta/jury/inbjudan/\S+/", message.body)
@@ -103,9 +104,9 @@ def invite(world: World, django_capture_on_commit_callbacks: Any) -> Any:
 def juror(world: World) -> User:
     """Anna, a juror who has set her password (not yet two-factor)."""
     seat = jury.invite_member(
-        edition=world.edition, email="anna@example.se", role=Role.JUROR, actor=ORGANISER
+        edition=world.edition, email="anna@example.se", role=Role.JUROR, actor=CLI
     )
-    jury.accept_invitation(user=seat.user, password=PASSWORD)
+    jury.accept_invitation(actor=seat.user, password=PASSWORD)
     return User.objects.get(pk=seat.user_id)
 
 

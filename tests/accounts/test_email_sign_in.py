@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from kommunpris.audit.models import AuditEvent
+from kommunpris.audit.vocabulary import CLI
 
 WRONG = "fel-lösenord-123"
 
@@ -120,7 +121,7 @@ def test_the_invitation_finds_the_account_that_signs_in_with_the_address(world, 
 
     existing = User.objects.create_user("admin", "Ordf@Example.se", kit.password, is_staff=True)
     seat = jury.invite_member(
-        edition=world.edition, email="ordf@example.se", role="chair", actor="test"
+        edition=world.edition, email="ordf@example.se", role="chair", actor=CLI
     )
     assert seat.user_id == existing.pk
     assert User.objects.filter(email__iexact="ordf@example.se").count() == 1

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kommunpris.accounts import services
 from kommunpris.audit.models import AuditEvent
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.jury import services as jury
 from kommunpris.jury.models import Role
 
@@ -21,7 +22,7 @@ PEOPLE = "/arbetsyta/konto/personer/"
 
 
 def test_reset_organiser_resets_a_jurors_lost_phone(enrolled, world, kit, sign_in_verified):
-    jury.invite_member(edition=world.edition, email="dan@example.se", role=Role.CHAIR, actor="cli")
+    jury.invite_member(edition=world.edition, email="dan@example.se", role=Role.CHAIR, actor=CLI)
     anna = sign_in_verified(Client(), enrolled.user)
     organiser = sign_in_verified(Client(), world.organiser)
     listing = kit.text(organiser.get(PEOPLE))
@@ -80,7 +81,7 @@ def test_reset_people_page_reads_in_a_few_queries(
     organiser = sign_in_verified(Client(), world.organiser)
     for number in range(12):
         seat = jury.invite_member(
-            edition=world.edition, email=f"ledamot{number}@example.se", role=Role.JUROR, actor="cli"
+            edition=world.edition, email=f"ledamot{number}@example.se", role=Role.JUROR, actor=CLI
         )
         sign_in_verified(Client(), seat.user)
     with django_assert_max_num_queries(8):

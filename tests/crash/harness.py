@@ -106,7 +106,7 @@ def _setup() -> dict[str, Any]:
         ("tvaflikar@jury.example.invalid", Role.JUROR),
     ]:
         seat = jury.invite_member(edition=edition, email=email, role=role, actor=actor)
-        jury.accept_invitation(user=seat.user, password=PASSWORD)
+        jury.accept_invitation(actor=seat.user, password=PASSWORD)
         people[email] = role
         # The jury signs in with two factors: each member sets up an authenticator app. The
         # first code is taken one step back, so the sign-ins below may use the current step.
@@ -117,7 +117,7 @@ def _setup() -> dict[str, Any]:
         edition=edition, actor=actor, now=edition.supplement_close_at + timedelta(minutes=1)
     )
     chair = User.objects.get(username="ordforande@jury.example.invalid")
-    jury.open_round(edition=edition, stage="candidacy", by=chair)
+    jury.open_round(edition=edition, stage="candidacy", actor=chair)
 
     # The edition taking nominations now.
     call = create_edition(

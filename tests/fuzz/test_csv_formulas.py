@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 from kommunpris.accounts.testing import sign_in_verified
 from kommunpris.archive.models import Winner
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.services import close_nominations, create_edition, open_nominations
 from kommunpris.jury import services as jury
@@ -98,22 +99,22 @@ def world(award: Award, django_capture_on_commit_callbacks: Any) -> Iterator[Wor
     assert link is not None
     nominations.confirm_nomination(token=link.group(1))
     seat = jury.invite_member(
-        edition=edition, email="ordforande@example.se", role=Role.CHAIR, actor=ORGANISER
+        edition=edition, email="ordforande@example.se", role=Role.CHAIR, actor=CLI
     )
-    jury.accept_invitation(user=seat.user, password=PASSWORD)
+    jury.accept_invitation(actor=seat.user, password=PASSWORD)
     chair = User.objects.get(pk=seat.user_id)
     edition = close_nominations(edition=edition, actor=organiser)
     assert edition.supplement_close_at is not None
     jury.start_jury_review(
-        edition=edition, actor=ORGANISER, now=edition.supplement_close_at + timedelta(minutes=1)
+        edition=edition, actor=CLI, now=edition.supplement_close_at + timedelta(minutes=1)
     )
-    scoring_round = jury.open_round(edition=edition, stage=Stage.CANDIDACY, by=chair)
+    scoring_round = jury.open_round(edition=edition, stage=Stage.CANDIDACY, actor=chair)
     candidacy = Candidacy.objects.prefetch_related("members__municipality").get(edition=edition)
     criteria = list(Criterion.objects.filter(edition=edition))
     jury.save_score_sheet(
         scoring_round=scoring_round,
         candidacy=candidacy,
-        juror=chair,
+        actor=chair,
         entries={c.pk: jury.EntryInput(3, "") for c in criteria},
         submit=True,
     )

@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from kommunpris.accounts.testing import sign_in_verified
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.models import Award, Edition, Phase
 from kommunpris.jury import services
 from kommunpris.jury.models import Criterion, Membership, Role, ScoringRound, TieKind
@@ -46,10 +47,8 @@ def make_organiser(email: str = "organisator@kvalitetsmassan.se") -> User:
 
 def seat(edition: Edition, email: str, role: str = Role.JUROR) -> User:
     """Invite a member and let them set their password, as a person would."""
-    membership = services.invite_member(
-        edition=edition, email=email, role=role, actor="organisator@kvalitetsmassan.se"
-    )
-    services.accept_invitation(user=membership.user, password=PASSWORD)
+    membership = services.invite_member(edition=edition, email=email, role=role, actor=CLI)
+    services.accept_invitation(actor=membership.user, password=PASSWORD)
     return User.objects.get(pk=membership.user_id)
 
 
@@ -134,7 +133,7 @@ def jury(award: Award) -> Jury:
         kind=TieKind.HOME,
         municipality_code="2034",
         note="Bor i Orsa",
-        actor=world.bo.email,
+        actor=world.bo,
     )
     services.declare_tie(
         seat=seats[world.cia.pk],
@@ -142,7 +141,7 @@ def jury(award: Award) -> Jury:
         county_code="21",
         county_wide=True,
         note="Anställd av Region Gävleborg",
-        actor=world.cia.email,
+        actor=world.cia,
     )
     services.declare_tie(
         seat=seats[world.cia.pk],
@@ -150,9 +149,9 @@ def jury(award: Award) -> Jury:
         county_code="22",
         county_wide=False,
         note="Sommarstuga i Västernorrland",
-        actor=world.cia.email,
+        actor=world.cia,
     )
-    services.start_jury_review(edition=edition, actor=organiser.email)
+    services.start_jury_review(edition=edition, actor=organiser)
     world.refresh()
     return world
 

@@ -30,7 +30,7 @@ def _submit(jury, juror, candidacy, value, note):
     services.save_score_sheet(
         scoring_round=jury.round(Stage.CANDIDACY),
         candidacy=candidacy,
-        juror=juror,
+        actor=juror,
         entries={c.pk: services.EntryInput(value, note) for c in jury.criteria()},
         comment=note,
         submit=True,
@@ -40,7 +40,7 @@ def _submit(jury, juror, candidacy, value, note):
 @pytest.fixture
 def scored(jury):
     """The candidacy round open; the chair has scored every candidacy but Kiruna, Anna Kiruna."""
-    services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, by=jury.chair)
+    services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, actor=jury.chair)
     for candidacy, value in (
         (jury.ovanaker, 4),
         (jury.joint, 3),
@@ -302,10 +302,10 @@ def test_juror_sees_only_the_editions_they_serve_on(scored, factories, award):
 
 
 def test_ballot_conflicted_juror_ranks_only_the_finalists_they_may_see(scored, factories):
-    services.close_round(scoring_round=scored.round(Stage.CANDIDACY), by=scored.chair)
+    services.close_round(scoring_round=scored.round(Stage.CANDIDACY), actor=scored.chair)
     for candidacy in (scored.ovanaker, scored.timra, scored.kiruna):
-        services.move_candidacy(candidacy=candidacy, stage=Stage.FINALIST, by=scored.chair)
-    services.start_deliberation(edition=scored.edition, by=scored.chair)
+        services.move_candidacy(candidacy=candidacy, stage=Stage.FINALIST, actor=scored.chair)
+    services.start_deliberation(edition=scored.edition, actor=scored.chair)
     cia = factories.signed_in(scored.cia)
     url = f"/arbetsyta/jury/{scored.edition.year}/omrostning/"
     page = _text(cia.get(url))
@@ -364,7 +364,7 @@ def test_rubric_organiser_edits_until_scoring_opens(jury, factories):
     assert "Ledarskap (Leadership) Vikt 2 (25 % av summan). Styrningen 0 Nivå 0" in rubric
     assert factories.signed_in(jury.anna).get(url).status_code == 404
 
-    services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, by=jury.chair)
+    services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, actor=jury.chair)
     assert organiser.get(url).status_code == 404
     assert "Bedömningen har börjat, så mallen kan inte längre ändras." in _text(
         organiser.get(f"/arbetsyta/jury/{jury.edition.year}/kriterier/")

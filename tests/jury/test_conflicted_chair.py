@@ -46,7 +46,7 @@ def _score(jury, juror, values):
         services.save_score_sheet(
             scoring_round=scoring_round,
             candidacy=candidacy,
-            juror=juror,
+            actor=juror,
             entries={c.pk: services.EntryInput(value, "") for c in jury.criteria()},
             submit=True,
         )
@@ -59,7 +59,7 @@ def _tie(jury, person, code):
         kind=TieKind.HOME,
         municipality_code=code,
         note="Bor där sedan länge.",
-        actor=person.email,
+        actor=person,
     )
 
 
@@ -68,7 +68,7 @@ def ranked(jury):
     """Anna has scored the candidacy round: Ovanåker first, Mora, Orsa och Älvdalen second,
     Timrå and Kiruna shared third, Ljusdal last. Bo scored Ovanåker too, then found he is tied
     to it. Then the chair finds she is tied to Ovanåker as well."""
-    services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, by=jury.chair)
+    services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, actor=jury.chair)
     _score(
         jury,
         jury.anna,
@@ -115,16 +115,16 @@ def deliberating(jury):
     """Ovanåker, Timrå and Kiruna are the finalists; then the chair finds she is tied to
     Ovanåker. The ballot puts Ovanåker first, Timrå second, Kiruna third."""
     for scoring_round in ScoringRound.objects.filter(edition=jury.edition):
-        services.close_round(scoring_round=scoring_round, by=jury.chair)
+        services.close_round(scoring_round=scoring_round, actor=jury.chair)
     for candidacy in (jury.ovanaker, jury.timra, jury.kiruna):
-        services.move_candidacy(candidacy=candidacy, stage=Stage.FINALIST, by=jury.chair)
-    services.start_deliberation(edition=jury.edition, by=jury.chair)
+        services.move_candidacy(candidacy=candidacy, stage=Stage.FINALIST, actor=jury.chair)
+    services.start_deliberation(edition=jury.edition, actor=jury.chair)
     _tie(jury, jury.chair, "2121")
     o, t, k = jury.ovanaker.pk, jury.timra.pk, jury.kiruna.pk
-    services.cast_ballot(edition=jury.edition, juror=jury.anna, ranks={o: 1, t: 2, k: 3})
-    services.cast_ballot(edition=jury.edition, juror=jury.bo, ranks={o: 1, k: 2, t: 3})
-    services.cast_ballot(edition=jury.edition, juror=jury.chair, ranks={t: 1, k: 2})
-    services.cast_ballot(edition=jury.edition, juror=jury.cia, ranks={t: 1, k: 2})
+    services.cast_ballot(edition=jury.edition, actor=jury.anna, ranks={o: 1, t: 2, k: 3})
+    services.cast_ballot(edition=jury.edition, actor=jury.bo, ranks={o: 1, k: 2, t: 3})
+    services.cast_ballot(edition=jury.edition, actor=jury.chair, ranks={t: 1, k: 2})
+    services.cast_ballot(edition=jury.edition, actor=jury.cia, ranks={t: 1, k: 2})
     jury.refresh()
     return jury
 
@@ -160,7 +160,7 @@ def test_conflicted_chair_records_a_decision_with_a_reason_and_is_never_told_who
         "display_name": "Timrå kommun",
         "motivation": "Timrå visar vägen.",
         "publish_at": GALA,
-        "by": deliberating.chair,
+        "actor": deliberating.chair,
     }
     with pytest.raises(services.JuryError) as refused:
         services.record_decision(**arguments)
@@ -179,9 +179,9 @@ def test_conflicted_chair_records_a_decision_with_a_reason_and_is_never_told_who
 def test_ties_are_not_the_conflicted_chairs_to_break(deliberating, factories):
     # Cia changes her ballot: Timrå and Kiruna now tie for second, both visible to the chair.
     t, k = deliberating.timra.pk, deliberating.kiruna.pk
-    services.cast_ballot(edition=deliberating.edition, juror=deliberating.cia, ranks={k: 1, t: 2})
+    services.cast_ballot(edition=deliberating.edition, actor=deliberating.cia, ranks={k: 1, t: 2})
     with pytest.raises(services.JuryError) as refused:
-        services.break_tie(edition=deliberating.edition, order=[k, t], by=deliberating.chair)
+        services.break_tie(edition=deliberating.edition, order=[k, t], actor=deliberating.chair)
     assert str(refused.value) == (
         "Du står utanför minst en av finalisterna; låt en annan ledamot avgöra lika "
         "placeringar som ordförande."
@@ -197,17 +197,17 @@ def test_ties_are_not_the_conflicted_chairs_to_break(deliberating, factories):
 
 def _decide(jury, candidacy, display_name):
     for scoring_round in ScoringRound.objects.filter(edition=jury.edition):
-        services.close_round(scoring_round=scoring_round, by=jury.chair)
+        services.close_round(scoring_round=scoring_round, actor=jury.chair)
     for finalist in (jury.ovanaker, jury.timra, jury.kiruna):
-        services.move_candidacy(candidacy=finalist, stage=Stage.FINALIST, by=jury.chair)
-    services.start_deliberation(edition=jury.edition, by=jury.chair)
+        services.move_candidacy(candidacy=finalist, stage=Stage.FINALIST, actor=jury.chair)
+    services.start_deliberation(edition=jury.edition, actor=jury.chair)
     services.record_decision(
         edition=jury.edition,
         candidacy=candidacy,
         display_name=display_name,
         motivation=f"{display_name} visar vägen.",
         publish_at=GALA,
-        by=jury.chair,
+        actor=jury.chair,
     )
 
 

@@ -152,7 +152,7 @@ def decided(jury):
     """Ovanåker wins 2029 at the gala; Timrå and the joint candidacy are the other finalists."""
     cache.clear()
     with time_machine.travel(REVIEW, tick=False):
-        services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, by=jury.chair)
+        services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, actor=jury.chair)
         criteria = jury.criteria()
         for candidacy, value in (
             (jury.ovanaker, 4),
@@ -163,7 +163,7 @@ def decided(jury):
             services.save_score_sheet(
                 scoring_round=jury.round(Stage.CANDIDACY),
                 candidacy=candidacy,
-                juror=jury.anna,
+                actor=jury.anna,
                 entries={
                     c.pk: services.EntryInput(value, COMMENT.format(name=c.name)) for c in criteria
                 },
@@ -171,14 +171,14 @@ def decided(jury):
                 submit=True,
             )
         baseline = crawl(jury.edition.year)
-        services.close_round(scoring_round=jury.round(Stage.CANDIDACY), by=jury.chair)
+        services.close_round(scoring_round=jury.round(Stage.CANDIDACY), actor=jury.chair)
         for candidacy in (jury.ovanaker, jury.timra, jury.joint):
-            services.move_candidacy(candidacy=candidacy, stage=Stage.FINALIST, by=jury.chair)
-        services.move_candidacy(candidacy=jury.kiruna, stage=Stage.NOMINEE, by=jury.chair)
-        services.start_deliberation(edition=jury.edition, by=jury.chair)
+            services.move_candidacy(candidacy=candidacy, stage=Stage.FINALIST, actor=jury.chair)
+        services.move_candidacy(candidacy=jury.kiruna, stage=Stage.NOMINEE, actor=jury.chair)
+        services.start_deliberation(edition=jury.edition, actor=jury.chair)
         finalists = {jury.ovanaker.pk: 1, jury.timra.pk: 2, jury.joint.pk: 3}
-        services.cast_ballot(edition=jury.edition, juror=jury.anna, ranks=finalists)
-        services.cast_ballot(edition=jury.edition, juror=jury.chair, ranks=finalists)
+        services.cast_ballot(edition=jury.edition, actor=jury.anna, ranks=finalists)
+        services.cast_ballot(edition=jury.edition, actor=jury.chair, ranks=finalists)
         services.record_decision(
             edition=jury.edition,
             candidacy=jury.ovanaker,
@@ -186,7 +186,7 @@ def decided(jury):
             motivation=MOTIVATION,
             motivation_en="Ovanåker shows the way.",
             publish_at=GALA,
-            by=jury.chair,
+            actor=jury.chair,
         )
     jury.refresh()
     assert jury.edition.phase == Phase.DECIDED

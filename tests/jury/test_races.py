@@ -21,9 +21,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 def _finalists(jury, *finalists):
     for scoring_round in ScoringRound.objects.filter(edition=jury.edition, closed_at__isnull=True):
-        services.close_round(scoring_round=scoring_round, by=jury.chair)
+        services.close_round(scoring_round=scoring_round, actor=jury.chair)
     for candidacy in finalists:
-        services.move_candidacy(candidacy=candidacy, stage=Stage.FINALIST, by=jury.chair)
+        services.move_candidacy(candidacy=candidacy, stage=Stage.FINALIST, actor=jury.chair)
     # The chair's authenticator is set up before the race, as it would be.
     from django.test import Client
 
@@ -60,7 +60,7 @@ def test_two_simultaneous_start_deliberation_queue_each_jurors_mail_once(jury, s
 
 def test_two_racing_decisions_give_one_decision_and_a_clear_refusal(jury, shared_database):
     _finalists(jury, jury.ovanaker, jury.timra)
-    services.start_deliberation(edition=jury.edition, by=jury.chair)
+    services.start_deliberation(edition=jury.edition, actor=jury.chair)
     path = f"/arbetsyta/jury/{jury.edition.year}/beslut/"
 
     def decide(candidacy, name):

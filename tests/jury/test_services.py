@@ -13,6 +13,7 @@ from django.core import mail
 from kommunpris.archive.models import Winner
 from kommunpris.archive.services import import_winners
 from kommunpris.audit.models import AuditEvent
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.models import Phase
 from kommunpris.jury import selectors, services
 from kommunpris.jury.invitations import user_for_token
@@ -37,7 +38,7 @@ def test_invite_member_mails_a_one_time_link_that_sets_the_password(
     edition = factories.make_edition(award)
     with django_capture_on_commit_callbacks(execute=True):
         seat = services.invite_member(
-            edition=edition, email=" Eva.Ek@Example.se ", role=Role.JUROR, actor="org@example.se"
+            edition=edition, email=" Eva.Ek@Example.se ", role=Role.JUROR, actor=CLI
         )
     assert seat.user.username == "eva.ek@example.se"
     assert not seat.user.has_usable_password()
@@ -48,7 +49,7 @@ def test_invite_member_mails_a_one_time_link_that_sets_the_password(
     token = link.rstrip("/").rsplit("/", 1)[1]
     assert user_for_token(token) == seat.user
 
-    services.accept_invitation(user=seat.user, password="rätt-häst-batteri-häftstift")
+    services.accept_invitation(actor=seat.user, password="rätt-häst-batteri-häftstift")
 
     seat.refresh_from_db()
     assert seat.accepted_at is not None
@@ -62,14 +63,14 @@ def test_invite_member_second_chair_is_refused(award, factories):
     with pytest.raises(
         services.JuryError, match=re.escape("har redan en ordförande: ordf@example.se")
     ):
-        services.invite_member(edition=edition, email="ny@example.se", role=Role.CHAIR, actor="x")
+        services.invite_member(edition=edition, email="ny@example.se", role=Role.CHAIR, actor=CLI)
     assert not Membership.objects.filter(user__email="ny@example.se").exists()
 
 
 def test_invite_member_bad_address_changes_nothing(award, factories):
     edition = factories.make_edition(award)
     with pytest.raises(services.JuryError, match="'inte en adress' är ingen e-postadress"):
-        services.invite_member(edition=edition, email="inte en adress", role=Role.JUROR, actor="x")
+        services.invite_member(edition=edition, email="inte en adress", role=Role.JUROR, actor=CLI)
     assert Membership.objects.count() == 0
 
 
@@ -83,7 +84,7 @@ def test_conflicts_follow_municipality_joint_and_county_wide_ties(jury):
 def test_declare_tie_takes_effect_at_once(jury):
     seat = Membership.objects.get(edition=jury.edition, user=jury.anna)
     services.declare_tie(
-        seat=seat, kind=TieKind.ELECTED_OFFICE, municipality_code="2584", actor=jury.anna.email
+        seat=seat, kind=TieKind.ELECTED_OFFICE, municipality_code="2584", actor=jury.anna
     )
     assert conflicted_candidacy_ids(jury.anna, jury.edition) == {jury.kiruna.pk}
     assert [c.name for c in selectors.candidacies_for(jury.edition, jury.anna)] == [
@@ -99,7 +100,7 @@ def test_declare_tie_unknown_code_names_the_fix(jury):
     with pytest.raises(
         services.JuryError, match=re.escape("Okänd kommunkod '999'. Kommunkoden har fyra siffror")
     ):
-        services.declare_tie(seat=seat, kind=TieKind.HOME, municipality_code="999", actor="x")
+        services.declare_tie(seat=seat, kind=TieKind.HOME, municipality_code="999", actor=seat.user)
 
 
 def test_start_jury_review_seeds_the_default_rubric(jury):
@@ -124,28 +125,28 @@ def test_rubric_is_editable_until_scoring_opens(jury):
         data=services.CriterionInput(
             name="Ledarskap", weight="2,5", levels=["a", "b", "c", "d", "e"], description="Styrning"
         ),
-        actor=jury.organiser.email,
+        actor=jury.organiser,
     )
     services.add_criterion(
         edition=jury.edition,
         data=services.CriterionInput(name="Självskattning", weight=0, levels=list("01234")),
-        actor=jury.organiser.email,
+        actor=jury.organiser,
     )
     criterion.refresh_from_db()
     assert (criterion.name, str(criterion.weight)) == ("Ledarskap", "2.5")
     assert Criterion.objects.get(name="Självskattning").is_informational
 
-    services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, by=jury.chair)
+    services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, actor=jury.chair)
 
     with pytest.raises(services.JuryError, match="kriterierna kan inte längre ändras"):
-        services.remove_criterion(criterion=criterion, actor=jury.organiser.email)
+        services.remove_criterion(criterion=criterion, actor=jury.organiser)
     assert Criterion.objects.filter(pk=criterion.pk).exists()
 
 
 def test_only_the_chair_moves_candidacies(jury):
     with pytest.raises(services.JuryError, match="Bara juryns ordförande"):
-        services.move_candidacy(candidacy=jury.timra, stage=Stage.NOMINEE, by=jury.anna)
-    services.move_candidacy(candidacy=jury.timra, stage=Stage.NOMINEE, by=jury.chair)
+        services.move_candidacy(candidacy=jury.timra, stage=Stage.NOMINEE, actor=jury.anna)
+    services.move_candidacy(candidacy=jury.timra, stage=Stage.NOMINEE, actor=jury.chair)
     jury.timra.refresh_from_db()
     assert jury.timra.stage == Stage.NOMINEE
     event = AuditEvent.objects.filter(action="candidacy.stage_changed").last()
@@ -157,32 +158,34 @@ def test_only_the_chair_moves_candidacies(jury):
 
 
 def test_score_sheet_draft_then_submit_then_revision_is_audited(jury, full_marks):
-    scoring_round = services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, by=jury.chair)
+    scoring_round = services.open_round(
+        edition=jury.edition, stage=Stage.CANDIDACY, actor=jury.chair
+    )
     criteria = jury.criteria()
     partial = {criteria[0].pk: services.EntryInput(3, "Tydlig styrning")}
     sheet = services.save_score_sheet(
-        scoring_round=scoring_round, candidacy=jury.timra, juror=jury.anna, entries=partial
+        scoring_round=scoring_round, candidacy=jury.timra, actor=jury.anna, entries=partial
     )
     assert not sheet.is_submitted
     with pytest.raises(services.JuryError, match="Sätt poäng på alla kriterier innan du lämnar in"):
         services.save_score_sheet(
             scoring_round=scoring_round,
             candidacy=jury.timra,
-            juror=jury.anna,
+            actor=jury.anna,
             entries={},
             submit=True,
         )
     services.save_score_sheet(
         scoring_round=scoring_round,
         candidacy=jury.timra,
-        juror=jury.anna,
+        actor=jury.anna,
         entries=full_marks(criteria, 2),
         submit=True,
     )
     services.save_score_sheet(
         scoring_round=scoring_round,
         candidacy=jury.timra,
-        juror=jury.anna,
+        actor=jury.anna,
         entries={criteria[1].pk: services.EntryInput(4, "Omprövat efter samtal")},
     )
     sheet = ScoreSheet.objects.get(pk=sheet.pk)
@@ -202,12 +205,14 @@ def test_score_sheet_draft_then_submit_then_revision_is_audited(jury, full_marks
 
 
 def test_conflicted_juror_cannot_score_and_is_told_it_does_not_exist(jury, full_marks):
-    scoring_round = services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, by=jury.chair)
+    scoring_round = services.open_round(
+        edition=jury.edition, stage=Stage.CANDIDACY, actor=jury.chair
+    )
     with pytest.raises(services.NotFound, match=f"Kandidatur {jury.joint.pk} finns inte"):
         services.save_score_sheet(
             scoring_round=scoring_round,
             candidacy=jury.joint,
-            juror=jury.bo,
+            actor=jury.bo,
             entries=full_marks(jury.criteria(), 4),
             submit=True,
         )
@@ -215,13 +220,15 @@ def test_conflicted_juror_cannot_score_and_is_told_it_does_not_exist(jury, full_
 
 
 def test_scores_of_a_juror_who_later_declares_a_tie_stop_counting(jury, full_marks):
-    scoring_round = services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, by=jury.chair)
+    scoring_round = services.open_round(
+        edition=jury.edition, stage=Stage.CANDIDACY, actor=jury.chair
+    )
     criteria = jury.criteria()
     for juror, value in ((jury.anna, 4), (jury.chair, 2)):
         services.save_score_sheet(
             scoring_round=scoring_round,
             candidacy=jury.kiruna,
-            juror=juror,
+            actor=juror,
             entries=full_marks(criteria, value),
             submit=True,
         )
@@ -229,7 +236,9 @@ def test_scores_of_a_juror_who_later_declares_a_tie_stop_counting(jury, full_mar
     assert (before["Kiruna"].score_count, before["Kiruna"].mean_total) == (2, 3.0)
 
     seat = Membership.objects.get(edition=jury.edition, user=jury.anna)
-    services.declare_tie(seat=seat, kind=TieKind.EMPLOYER, municipality_code="2584", actor="x")
+    services.declare_tie(
+        seat=seat, kind=TieKind.EMPLOYER, municipality_code="2584", actor=seat.user
+    )
 
     after = {r.candidacy.name: r for r in selectors.round_results(scoring_round, jury.chair).rows}
     assert (after["Kiruna"].score_count, after["Kiruna"].mean_total) == (1, 2.0)
@@ -237,22 +246,22 @@ def test_scores_of_a_juror_who_later_declares_a_tie_stop_counting(jury, full_mar
 
 def _to_deliberation(jury, finalists):
     for scoring_round in ScoringRound.objects.filter(edition=jury.edition, closed_at__isnull=True):
-        services.close_round(scoring_round=scoring_round, by=jury.chair)
+        services.close_round(scoring_round=scoring_round, actor=jury.chair)
     for candidacy in finalists:
-        services.move_candidacy(candidacy=candidacy, stage=Stage.FINALIST, by=jury.chair)
-    services.start_deliberation(edition=jury.edition, by=jury.chair)
+        services.move_candidacy(candidacy=candidacy, stage=Stage.FINALIST, actor=jury.chair)
+    services.start_deliberation(edition=jury.edition, actor=jury.chair)
     jury.refresh()
 
 
 def test_ballot_conflicted_juror_abstains_on_the_finalist(jury):
     _to_deliberation(jury, [jury.ovanaker, jury.timra, jury.kiruna])
     o, t, k = jury.ovanaker.pk, jury.timra.pk, jury.kiruna.pk
-    services.cast_ballot(edition=jury.edition, juror=jury.chair, ranks={o: 1, t: 2, k: 3})
-    services.cast_ballot(edition=jury.edition, juror=jury.anna, ranks={t: 1, o: 2, k: 3})
+    services.cast_ballot(edition=jury.edition, actor=jury.chair, ranks={o: 1, t: 2, k: 3})
+    services.cast_ballot(edition=jury.edition, actor=jury.anna, ranks={t: 1, o: 2, k: 3})
     # Cia is out of Ovanåker: she ranks only the others, and Ovanåker is not hers to rank.
     with pytest.raises(services.NotFound):
-        services.cast_ballot(edition=jury.edition, juror=jury.cia, ranks={o: 1, t: 2, k: 3})
-    services.cast_ballot(edition=jury.edition, juror=jury.cia, ranks={k: 1, t: 2})
+        services.cast_ballot(edition=jury.edition, actor=jury.cia, ranks={o: 1, t: 2, k: 3})
+    services.cast_ballot(edition=jury.edition, actor=jury.cia, ranks={k: 1, t: 2})
     count = selectors.ballot_count(jury.edition)
     assert count.result.pairwise[o] == {t: 1, k: 2}
     assert count.result.pairwise[t] == {o: 1, k: 2}
@@ -261,18 +270,20 @@ def test_ballot_conflicted_juror_abstains_on_the_finalist(jury):
     assert count.is_tied
 
     with pytest.raises(services.JuryError, match="Ordna exakt de lika placerade finalisterna"):
-        services.break_tie(edition=jury.edition, order=[o, k], by=jury.chair)
-    services.break_tie(edition=jury.edition, order=[t, o], by=jury.chair, note="Lottning")
+        services.break_tie(edition=jury.edition, order=[o, k], actor=jury.chair)
+    services.break_tie(edition=jury.edition, order=[t, o], actor=jury.chair, note="Lottning")
     count = selectors.ballot_count(jury.edition)
     assert count.order == [[t], [o], [k]]
     assert count.leaders == [t]
 
 
 def test_record_decision_creates_the_winner_and_freezes(jury, full_marks, factories):
-    scoring_round = services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, by=jury.chair)
+    scoring_round = services.open_round(
+        edition=jury.edition, stage=Stage.CANDIDACY, actor=jury.chair
+    )
     _to_deliberation(jury, [jury.ovanaker, jury.timra])
     services.cast_ballot(
-        edition=jury.edition, juror=jury.anna, ranks={jury.ovanaker.pk: 1, jury.timra.pk: 2}
+        edition=jury.edition, actor=jury.anna, ranks={jury.ovanaker.pk: 1, jury.timra.pk: 2}
     )
     gala = datetime(2029, 11, 14, 18, 0, tzinfo=STOCKHOLM)
     with pytest.raises(services.JuryError, match="Kiruna är inte finalist"):
@@ -282,7 +293,7 @@ def test_record_decision_creates_the_winner_and_freezes(jury, full_marks, factor
             display_name="Kiruna kommun",
             motivation="x",
             publish_at=gala,
-            by=jury.chair,
+            actor=jury.chair,
         )
     with pytest.raises(services.JuryError, match="'Timrå kommun' är inte ett namn på Ovanåker"):
         services.record_decision(
@@ -291,7 +302,7 @@ def test_record_decision_creates_the_winner_and_freezes(jury, full_marks, factor
             display_name="Timrå kommun",
             motivation="x",
             publish_at=gala,
-            by=jury.chair,
+            actor=jury.chair,
         )
     with pytest.raises(services.JuryError, match="Omröstningen placerade Ovanåker först"):
         services.record_decision(
@@ -300,7 +311,7 @@ def test_record_decision_creates_the_winner_and_freezes(jury, full_marks, factor
             display_name="Timrå kommun",
             motivation="x",
             publish_at=gala,
-            by=jury.chair,
+            actor=jury.chair,
         )
     assert not Winner.objects.filter(edition=jury.edition).exists()
 
@@ -310,7 +321,7 @@ def test_record_decision_creates_the_winner_and_freezes(jury, full_marks, factor
         display_name="Ovanåkers kommun",
         motivation="Ovanåker visar vägen.\n\nMed mod.",
         publish_at=gala,
-        by=jury.chair,
+        actor=jury.chair,
     )
     jury.refresh()
     assert (winner.codes, winner.display_name, winner.motivation) == (
@@ -328,7 +339,7 @@ def test_record_decision_creates_the_winner_and_freezes(jury, full_marks, factor
     assert not scoring_round.is_open
     with pytest.raises(services.JuryError, match="låsta"):
         services.cast_ballot(
-            edition=jury.edition, juror=jury.anna, ranks={jury.ovanaker.pk: 2, jury.timra.pk: 1}
+            edition=jury.edition, actor=jury.anna, ranks={jury.ovanaker.pk: 2, jury.timra.pk: 1}
         )
 
 
@@ -339,7 +350,7 @@ def test_record_decision_refuses_a_past_publication_time_unless_confirmed(jury):
         "candidacy": jury.timra,
         "display_name": "Timrå kommun",
         "motivation": "Motivering",
-        "by": jury.chair,
+        "actor": jury.chair,
     }
     with pytest.raises(
         services.JuryError, match=re.escape("utanför 2029–2030. Galan hålls upplagans år")
@@ -364,12 +375,12 @@ def test_start_jury_review_waits_for_the_supplement_deadline(award, factories):
         services.JuryError, match="kan komplettera sina kandidaturer till 15 maj 2029 kl. 23:59"
     ):
         services.start_jury_review(
-            edition=edition, actor="x", now=datetime(2029, 5, 1, tzinfo=STOCKHOLM)
+            edition=edition, actor=CLI, now=datetime(2029, 5, 1, tzinfo=STOCKHOLM)
         )
     edition.refresh_from_db()
     assert edition.phase == Phase.NOMINATIONS_CLOSED
     services.start_jury_review(
-        edition=edition, actor="x", now=datetime(2029, 5, 16, tzinfo=STOCKHOLM)
+        edition=edition, actor=CLI, now=datetime(2029, 5, 16, tzinfo=STOCKHOLM)
     )
     assert edition.phase == Phase.JURY_REVIEW
 
@@ -382,7 +393,7 @@ def test_record_decision_on_a_joint_candidacy_records_every_member(jury):
         "candidacy": jury.joint,
         "motivation": "Tre kommuner som delar allt.",
         "publish_at": gala,
-        "by": jury.chair,
+        "actor": jury.chair,
     }
     assert services.suggested_display_name(jury.joint) == (
         "Mora kommun, Orsa kommun och Älvdalens kommun"

@@ -56,7 +56,7 @@ def _stored(juror, candidacy) -> tuple[str, int, list[int | None]]:
 
 @pytest.fixture
 def round_open(jury):
-    services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, by=jury.chair)
+    services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, actor=jury.chair)
     return jury
 
 
@@ -167,7 +167,7 @@ def test_save_score_sheet_with_an_old_version_writes_nothing(round_open, full_ma
     first = services.save_score_sheet(
         scoring_round=scoring_round,
         candidacy=jury.ljusdal,
-        juror=jury.chair,
+        actor=jury.chair,
         entries=full_marks(criteria, 3),
         comment="Ett",
         expected_version=0,
@@ -178,7 +178,7 @@ def test_save_score_sheet_with_an_old_version_writes_nothing(round_open, full_ma
         services.save_score_sheet(
             scoring_round=scoring_round,
             candidacy=jury.ljusdal,
-            juror=jury.chair,
+            actor=jury.chair,
             entries=full_marks(criteria, 1),
             comment="Två",
             submit=True,
@@ -191,7 +191,7 @@ def test_save_score_sheet_with_an_old_version_writes_nothing(round_open, full_ma
     services.save_score_sheet(
         scoring_round=scoring_round,
         candidacy=jury.ljusdal,
-        juror=jury.chair,
+        actor=jury.chair,
         entries=full_marks(criteria, 1),
         comment="Två",
     )

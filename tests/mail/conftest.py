@@ -54,7 +54,7 @@ def _contact(edition: Edition, code: str, email: str, name: str) -> Municipality
         municipality=Municipality.objects.get(code=code),
         email=email,
         name=name,
-        actor=ORGANISER,
+        actor=CLI,
     )
 
 
@@ -87,18 +87,16 @@ def build_call(award: Award) -> Call:
         "ljusdal": _contact(edition, "2161", "kontakt@ljusdal.se", "Lisa Ljung"),
         "umea": _contact(edition, "2480", "kontakt@umea.se", "Ulf Umesson"),
     }
-    nominations.respond_to_candidacy(
-        candidacy=sundsvall, contact=contacts["sundsvall"], accept=True
-    )
+    nominations.respond_to_candidacy(candidacy=sundsvall, actor=contacts["sundsvall"], accept=True)
     nominations.save_contribution(
         candidacy=sundsvall,
-        contact=contacts["sundsvall"],
+        actor=contacts["sundsvall"],
         proud="E-tjänsterna som invånarna använder.",
         effect="",
         learned="",
     )
-    nominations.respond_to_candidacy(candidacy=timra, contact=contacts["timra"], accept=True)
-    nominations.respond_to_candidacy(candidacy=kiruna, contact=contacts["kiruna"], accept=False)
+    nominations.respond_to_candidacy(candidacy=timra, actor=contacts["timra"], accept=True)
+    nominations.respond_to_candidacy(candidacy=kiruna, actor=contacts["kiruna"], accept=False)
     return Call(edition=edition, contacts=contacts)
 
 
@@ -123,15 +121,15 @@ def scoring(award: Award) -> Scoring:
     bo = seat(edition, "bo@example.se")
     first = make_candidacy(edition, "2121")
     second = make_candidacy(edition, "2262")
-    jury.start_jury_review(edition=edition, actor=ORGANISER)
-    scoring_round = jury.open_round(edition=edition, stage=Stage.CANDIDACY, by=chair)
+    jury.start_jury_review(edition=edition, actor=CLI)
+    scoring_round = jury.open_round(edition=edition, stage=Stage.CANDIDACY, actor=chair)
     criteria = list(Criterion.objects.filter(edition=edition))
     for juror, candidacies in ((anna, (first, second)), (bo, (first,))):
         for candidacy in candidacies:
             jury.save_score_sheet(
                 scoring_round=scoring_round,
                 candidacy=candidacy,
-                juror=juror,
+                actor=juror,
                 entries={c.pk: jury.EntryInput(3, "") for c in criteria},
                 submit=True,
             )

@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kommunpris.audit.models import AuditEvent
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.mail.bulk import (
     BulkText,
     fingerprint,
@@ -255,7 +256,7 @@ def test_copies_to_contacts_go_with_the_calls_mail_and_the_mailing_stays(
                 actor=organiser,
             )
     month = timezone.now() + timedelta(days=31)
-    purged = nominations.purge_personal_data(actor="system", now=month)
+    purged = nominations.purge_personal_data(actor=CLI, now=month)
     assert purged.mails_deleted >= 1
     copies = OutgoingMail.objects.filter(mailing__isnull=False)
     assert sorted(copies.values_list("template", flat=True)) == [

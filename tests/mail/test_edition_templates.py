@@ -316,7 +316,7 @@ def test_the_editions_own_templates_write_every_message_the_call_sends(
             municipality=sundsvall,
             email="kontakt@sundsvall.se",
             name="Karin Kontakt",
-            actor=ORGANISER,
+            actor=CLI,
         )
         nominations.request_contact_link(email="kontakt@sundsvall.se")
         nominations.request_personal_data_link(email="anna@example.se")
@@ -324,11 +324,11 @@ def test_the_editions_own_templates_write_every_message_the_call_sends(
             edition=edition,
             email="sara@example.se",
             role=Role.JUROR,
-            actor=ORGANISER,
+            actor=CLI,
             name="Sara Svensson",
         )
         # Another edition's message keeps the platform's text.
-        jury.invite_member(edition=other, email="olle@example.se", role=Role.JUROR, actor=ORGANISER)
+        jury.invite_member(edition=other, email="olle@example.se", role=Role.JUROR, actor=CLI)
 
     sent = {m.template: m for m in OutgoingMail.objects.filter(edition=edition)}
     assert set(sent) == set(keys)
@@ -374,12 +374,12 @@ def test_a_template_in_english_is_used_only_for_messages_in_english(
         actor=organiser,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        jury.invite_member(edition=edition, email="sv@example.se", role=Role.JUROR, actor=ORGANISER)
+        jury.invite_member(edition=edition, email="sv@example.se", role=Role.JUROR, actor=CLI)
         jury.invite_member(
             edition=edition,
             email="en@example.se",
             role=Role.JUROR,
-            actor=ORGANISER,
+            actor=CLI,
             language="en",
         )
     english = OutgoingMail.objects.get(to="en@example.se")
@@ -409,7 +409,7 @@ def test_the_preview_shows_the_editions_real_data_and_no_link(
             municipality=Municipality.objects.get(code="2262"),
             email="kontakt@timra.se",
             name="Tora Timrå",
-            actor=ORGANISER,
+            actor=CLI,
         )
     shown = preview(
         edition=edition,

@@ -25,6 +25,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from kommunpris.accounts.testing import organiser_account, sign_in_verified
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.models import Award
 from kommunpris.awards.services import create_edition, open_nominations
 from kommunpris.jury import services as jury
@@ -82,12 +83,10 @@ def _send_everything(award: Award, capture: Any, then: Any = None) -> None:
         then()
     with capture(execute=True):
         nominations.register_contact(
-            edition=edition, municipality=sundsvall, email="kontakt@sundsvall.se", actor=ORGANISER
+            edition=edition, municipality=sundsvall, email="kontakt@sundsvall.se", actor=CLI
         )
         nominations.request_contact_link(email="kontakt@sundsvall.se")
-        jury.invite_member(
-            edition=edition, email="sara@example.se", role=Role.JUROR, actor=ORGANISER
-        )
+        jury.invite_member(edition=edition, email="sara@example.se", role=Role.JUROR, actor=CLI)
         nominations.request_personal_data_link(email="anna@example.se")
 
 

@@ -37,13 +37,13 @@ def candidacy(edition, nominate, confirm, link_in):
 
 
 @pytest.fixture
-def contact(edition, candidacy, django_capture_on_commit_callbacks):
+def contact(edition, candidacy, organiser, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return register_contact(
             edition=edition,
             municipality=Municipality.objects.get(name="Sundsvall"),
             email="kontakt@sundsvall.se",
-            actor="organiser@example.se",
+            actor=organiser,
         )
 
 
@@ -58,7 +58,7 @@ def signed_in(contact, link_in) -> Client:
 
 @pytest.fixture
 def accepted(signed_in, candidacy, contact) -> Client:
-    respond_to_candidacy(candidacy=candidacy, contact=contact, accept=True)
+    respond_to_candidacy(candidacy=candidacy, actor=contact, accept=True)
     return signed_in
 
 
@@ -73,14 +73,14 @@ def stored_files(root: Path) -> list[Path]:
 
 
 def test_contact_is_told_once_and_only_after_a_confirmed_nomination(
-    edition, nominate, confirm, link_in, django_capture_on_commit_callbacks
+    edition, organiser, nominate, confirm, link_in, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         register_contact(
             edition=edition,
             municipality=Municipality.objects.get(name="Sundsvall"),
             email="kontakt@sundsvall.se",
-            actor="organiser@example.se",
+            actor=organiser,
         )
     assert mail.outbox == []  # no nomination yet: nothing to tell
 
@@ -261,14 +261,14 @@ def test_after_the_deadline_nothing_can_be_changed(accepted, candidacy, pdf, edi
 
 
 def test_contact_of_another_municipality_cannot_touch_this_candidacy(
-    candidacy, edition, link_in, django_capture_on_commit_callbacks
+    candidacy, edition, organiser, link_in, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         register_contact(
             edition=edition,
             municipality=Municipality.objects.get(name="Lidingö"),
             email="kontakt@lidingo.se",
-            actor="organiser@example.se",
+            actor=organiser,
         )
     browser = Client()
     with django_capture_on_commit_callbacks(execute=True):
@@ -315,7 +315,7 @@ def test_attachments_are_served_only_to_organisers_and_the_jury(
 
 
 def test_new_contact_address_ends_the_previous_contacts_session(
-    signed_in, edition, django_capture_on_commit_callbacks
+    signed_in, edition, organiser, django_capture_on_commit_callbacks
 ):
     assert signed_in.get(CONTACT).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -323,7 +323,7 @@ def test_new_contact_address_ends_the_previous_contacts_session(
             edition=edition,
             municipality=Municipality.objects.get(name="Sundsvall"),
             email="ny.kontakt@sundsvall.se",
-            actor="organiser@example.se",
+            actor=organiser,
         )
     assert signed_in.get(CONTACT)["Location"] == CONTACT + "logga-in/"
     assert mail.outbox[-1].to == ["ny.kontakt@sundsvall.se"]

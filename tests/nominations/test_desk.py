@@ -10,12 +10,13 @@ import io
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 
 from kommunpris.archive.selectors import public_editions
 from kommunpris.audit.models import AuditEvent
 from kommunpris.nominations.models import Nomination, NominationStatus, Response
 from kommunpris.nominations.selectors import candidacies, contribution_of
-from kommunpris.nominations.services import join_candidacies
+from kommunpris.nominations.services import CandidacyError, join_candidacies
 
 DESK = "/arbetsyta/nomineringar/2027/"
 
@@ -193,9 +194,11 @@ def test_desk_is_for_organisers(client, field, django_user_model):
         assert "Inte för ditt konto" in response.content.decode()
 
 
-def test_jury_reads_candidacies_through_the_selectors(field, django_assert_max_num_queries):
+def test_jury_reads_candidacies_through_the_selectors(
+    field, organiser, django_assert_max_num_queries
+):
     ordered = [c for c in candidacies(field) if c.name in ("Mora", "Orsa")]
-    join_candidacies(candidacies=ordered, actor="organiser@example.se")
+    join_candidacies(candidacies=ordered, actor=organiser)
     with django_assert_max_num_queries(4):
         rows = [
             (c.name, c.nomination_count, c.response, contribution_of(c).is_empty)
@@ -234,3 +237,14 @@ def test_editions_and_contacts_pages_queries_do_not_grow(
     # Each signed-in request also reads the session's second factor (django-otp): one query.
     with django_assert_max_num_queries(14):
         organiser_client.get(DESK + "kontakter/")
+
+
+def test_refusals_of_the_organiser_are_in_the_readers_language(field, organiser):
+    one = [c for c in candidacies(field) if c.name == "Mora"]
+    for language, expected in (
+        ("sv", "Välj minst två kandidaturer att slå ihop."),
+        ("en", "Choose at least two candidacies to join."),
+    ):
+        with translation.override(language), pytest.raises(CandidacyError) as refused:
+            join_candidacies(candidacies=one, actor=organiser)
+        assert str(refused.value) == expected

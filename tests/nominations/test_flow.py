@@ -74,7 +74,7 @@ def test_nomination_flow_from_form_to_read_only_candidacy(
             municipality=candidacy.municipalities[0],
             email="Digitalisering@Sundsvall.se",
             name="Sara Sundin",
-            actor=organiser.email,
+            actor=organiser,
         )
     [notice] = mail.outbox
     assert notice.to == ["digitalisering@sundsvall.se"]

@@ -42,7 +42,7 @@ ANNA = ("Anna Andersson", "anna@example.se", "Sundsvalls företagarförening")
 
 
 @pytest.fixture
-def field(edition, nominate, confirm, link_in, pdf, django_capture_on_commit_callbacks):
+def field(edition, organiser, nominate, confirm, link_in, pdf, django_capture_on_commit_callbacks):
     """Sundsvall nominated by Anna (confirmed), with a contact who accepted and uploaded a PDF."""
     nominate()
     confirm(link_in(mail.outbox[-1], "/nominera/bekrafta/"))
@@ -53,12 +53,12 @@ def field(edition, nominate, confirm, link_in, pdf, django_capture_on_commit_cal
             municipality=Municipality.objects.get(name="Sundsvall"),
             email="kontakt@sundsvall.se",
             name="Sara Sundin",
-            actor="organiser@example.se",
+            actor=organiser,
         )
-    respond_to_candidacy(candidacy=candidacy, contact=contact, accept=True)
+    respond_to_candidacy(candidacy=candidacy, actor=contact, accept=True)
     add_attachment(
         candidacy=candidacy,
-        contact=contact,
+        actor=contact,
         upload=SimpleUploadedFile("plan.pdf", pdf, "application/pdf"),
     )
     return edition
@@ -186,7 +186,7 @@ def test_purge_deletes_unconfirmed_nominations_and_changes_after_30_days(
 
 
 def test_purge_deletes_messages_of_the_call_from_the_mail_log_after_30_days(
-    field, django_capture_on_commit_callbacks
+    field, organiser, django_capture_on_commit_callbacks
 ):
     # The confirmation, the contact's notice: queued a month ago.
     month_ago = timezone.now() - timedelta(days=31)
@@ -200,7 +200,7 @@ def test_purge_deletes_messages_of_the_call_from_the_mail_log_after_30_days(
             edition=field,
             municipality=Municipality.objects.get(name="Sundsvall"),
             email="ny.kontakt@sundsvall.se",
-            actor="organiser@example.se",
+            actor=organiser,
         )
 
     purged = purge_personal_data(actor="cli")

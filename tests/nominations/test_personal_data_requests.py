@@ -423,7 +423,7 @@ def test_data_page_reads_in_a_few_queries(
 
 
 def test_unconfirmed_change_and_rejection_are_shown_copied_and_erased(
-    client, edition, nominate, confirm, link_in, ask, django_capture_on_commit_callbacks
+    client, edition, organiser, nominate, confirm, link_in, ask, django_capture_on_commit_callbacks
 ):
     # Anna's confirmed Sundsvall with a change she never confirmed; her Lidingö marked as spam.
     nominate()
@@ -432,15 +432,15 @@ def test_unconfirmed_change_and_rejection_are_shown_copied_and_erased(
     nominate(municipality="Lidingö")
     confirm(link_in(mail.outbox[-1], "/nominera/bekrafta/"))
     lidingo = Nomination.objects.get(municipality__name="Lidingö")
-    reject_nomination(nomination=lidingo, reason="Samma text som tio andra", actor="org@example.se")
-    close_nominations(edition=edition, actor=organiser_account("organiser@example.se"))
+    reject_nomination(nomination=lidingo, reason="Samma text som tio andra", actor=organiser)
+    close_nominations(edition=edition, actor=organiser)
 
     ask()
     link = link_in(mail.outbox[-1], REQUEST)
     shown = visible_text(client.get(link).content.decode())
     assert "Status Avvisad som skräp" in shown
     assert "Samma text som tio andra" in shown
-    assert "org@example.se" not in shown  # the organiser's address is not the nominator's data
+    assert organiser.email not in shown  # the organiser's address is not the nominator's data
     assert "Ändringar du har skickat som inte är bekräftade (" in shown
     assert "Ditt namn Anna A. Andersson" in shown
     assert "En ny text om bygglov." in shown

@@ -515,6 +515,7 @@ CASES: list[Case] = [
     ),
     Case("desk:jury-phase", JURY_POST_ONLY, jury_year),
     Case("desk:jury-members", JURY_AND_ORGANISERS, jury_year),
+    Case("desk:jury-language", JURY_POST_ONLY, jury_year),
     Case("desk:jury-ties", MEMBERS, jury_year, shows_own_tie=True),
     Case(
         "desk:jury-recusals",
@@ -1213,6 +1214,13 @@ POSTS: list[Post] = [
             "note": "Styrelseledamot.",
             "confirmed": "yes",
         },
+        {**JURY_REFUSALS, **refuse(ORGANISERS, NOT_FOR)},
+        "juror",
+    ),
+    Post(
+        "desk:jury-language",
+        jury_year,
+        lambda w: {"language": "en"},
         {**JURY_REFUSALS, **refuse(ORGANISERS, NOT_FOR)},
         "juror",
     ),

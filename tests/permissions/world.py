@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from kommunpris.accounts.testing import organiser_account
 from kommunpris.archive.models import Winner
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.selectors import award as default_award
 from kommunpris.awards.services import close_nominations, create_edition, open_nominations
@@ -214,14 +215,14 @@ class _Call:
             municipality=_municipality(code),
             email=email,
             name=f"Digitaliseringschefen i {_municipality(code).name}",
-            actor=ORGANISER,
+            actor=CLI,
         )
         contact = MunicipalityContact.objects.select_related("edition__award").get(pk=registered.pk)
         candidacy = self.candidacy(code)
-        nominations.respond_to_candidacy(candidacy=candidacy, contact=contact, accept=True)
+        nominations.respond_to_candidacy(candidacy=candidacy, actor=contact, accept=True)
         nominations.save_contribution(
             candidacy=self.candidacy(code),
-            contact=contact,
+            actor=contact,
             proud=f"Vår egen berättelse om {candidacy.name}.",
             effect="Invånarna väntar kortare och får svar dygnet runt.",
             learned="Att samarbete över gränserna ger mer än det kostar.",
@@ -229,7 +230,7 @@ class _Call:
         if not pdf:
             return None
         return nominations.add_attachment(
-            candidacy=self.candidacy(code), contact=contact, upload=_pdf(pdf)
+            candidacy=self.candidacy(code), actor=contact, upload=_pdf(pdf)
         )
 
 
@@ -239,18 +240,18 @@ _FOLLOWED_INVITATIONS: dict[str, str] = {}
 
 def _seat(edition: Edition, email: str, name: str, role: str = Role.JUROR) -> User:
     """Invite a person and let them follow the link and set their password."""
-    seat = jury.invite_member(edition=edition, email=email, role=role, name=name, actor=ORGANISER)
+    seat = jury.invite_member(edition=edition, email=email, role=role, name=name, actor=CLI)
     _FOLLOWED_INVITATIONS[email] = _token_in_mail(
         email, "jury/invitation", "/arbetsyta/jury/inbjudan/"
     )
-    jury.accept_invitation(user=seat.user, password=PASSWORD)
+    jury.accept_invitation(actor=seat.user, password=PASSWORD)
     return User.objects.get(pk=seat.user_id)
 
 
 def _score_round(
     edition: Edition, stage: str, people: list[User], chair: User, *, close: bool = True
 ) -> None:
-    scoring_round = jury.open_round(edition=edition, stage=stage, by=chair)
+    scoring_round = jury.open_round(edition=edition, stage=stage, actor=chair)
     criteria = list(Criterion.objects.filter(edition=edition))
     for number, person in enumerate(people):
         for candidacy in jury_selectors.candidacies_for(edition, person, stage=stage):
@@ -260,7 +261,7 @@ def _score_round(
             jury.save_score_sheet(
                 scoring_round=scoring_round,
                 candidacy=candidacy,
-                juror=person,
+                actor=person,
                 entries={
                     c.pk: jury.EntryInput(value, f"{SCORE_MARK}: {c.name} hos {candidacy.name}.")
                     for c in criteria
@@ -269,7 +270,7 @@ def _score_round(
                 submit=True,
             )
     if close:
-        jury.close_round(scoring_round=scoring_round, by=chair)
+        jury.close_round(scoring_round=scoring_round, actor=chair)
 
 
 def _jury_edition(call: _Call, people: dict[str, User], *, decide: bool) -> Candidacy:
@@ -282,35 +283,35 @@ def _jury_edition(call: _Call, people: dict[str, User], *, decide: bool) -> Cand
         kind=TieKind.HOME,
         municipality_code=CONFLICT_HOME,
         note="Bor i Orsa sedan många år.",
-        actor=conflicted.email,
+        actor=conflicted,
     )
     assert edition.supplement_close_at is not None
     jury.start_jury_review(
-        edition=edition, actor=ORGANISER, now=edition.supplement_close_at + timedelta(minutes=1)
+        edition=edition, actor=CLI, now=edition.supplement_close_at + timedelta(minutes=1)
     )
     everyone = [chair, juror, conflicted]
     finalists = (JOINT[0], SUNDSVALL, KIRUNA)
     _score_round(edition, Stage.CANDIDACY, everyone, chair)
     for code in (*finalists, TIMRA):
-        jury.move_candidacy(candidacy=call.candidacy(code), stage=Stage.NOMINEE, by=chair)
+        jury.move_candidacy(candidacy=call.candidacy(code), stage=Stage.NOMINEE, actor=chair)
     _score_round(edition, Stage.NOMINEE, everyone, chair)
     for code in finalists:
-        jury.move_candidacy(candidacy=call.candidacy(code), stage=Stage.FINALIST, by=chair)
+        jury.move_candidacy(candidacy=call.candidacy(code), stage=Stage.FINALIST, actor=chair)
     visit_day = timezone.localdate() + timedelta(days=7)
     jury.add_site_visit_note(
         candidacy=call.candidacy(JOINT[0]),
-        author=chair,
+        actor=chair,
         body=f"{VISIT_MARK}: vi träffade de tre kommundirektörerna i Mora.",
         visited_on=visit_day,
     )
     jury.add_site_visit_note(
         candidacy=call.candidacy(SUNDSVALL),
-        author=conflicted,
+        actor=conflicted,
         body=f"{VISIT_MARK}: kontaktcenter vittnar om färre ärenden.",
         visited_on=visit_day,
     )
     _score_round(edition, Stage.FINALIST, everyone, chair, close=decide)
-    jury.start_deliberation(edition=edition, by=chair)
+    jury.start_deliberation(edition=edition, actor=chair)
     for person in everyone:
         visible = [
             c
@@ -319,7 +320,7 @@ def _jury_edition(call: _Call, people: dict[str, User], *, decide: bool) -> Cand
         ]
         ranked = sorted(visible, key=lambda c: (not c.is_joint, c.name))
         jury.cast_ballot(
-            edition=edition, juror=person, ranks={c.pk: i for i, c in enumerate(ranked, 1)}
+            edition=edition, actor=person, ranks={c.pk: i for i, c in enumerate(ranked, 1)}
         )
     joint = call.candidacy(JOINT[0])
     if decide:
@@ -333,7 +334,7 @@ def _jury_edition(call: _Call, people: dict[str, User], *, decide: bool) -> Cand
             ),
             motivation_en="Three small municipalities show what sharing can do.",
             publish_at=_gala(edition.year),
-            by=chair,
+            actor=chair,
         )
     return joint
 
@@ -357,7 +358,7 @@ def build_world() -> World:
         )
         call.nominate(JOINT[2], name="Fatima Ali", email="fatima.ali@example.se")
         nominations.join_candidacies(
-            candidacies=[call.candidacy(code) for code in JOINT], actor=ORGANISER
+            candidacies=[call.candidacy(code) for code in JOINT], actor=CLI
         )
         for code in (SUNDSVALL, KIRUNA, TIMRA, LJUSDAL):
             call.nominate(code, name="Erik Strand", email="erik.strand@example.se")
@@ -403,7 +404,7 @@ def build_world() -> World:
         email="sara.nilsson@example.se",
         role=Role.JUROR,
         name="Sara Nilsson",
-        actor=ORGANISER,
+        actor=CLI,
     )
     invitation = _token_in_mail(
         "sara.nilsson@example.se", "jury/invitation", "/arbetsyta/jury/inbjudan/"
@@ -416,7 +417,7 @@ def build_world() -> World:
     call.nominate(NORDMALING, name="Omar Said", email="omar.said@example.se")
     call.nominate(VANNAS, name="Omar Said", email="omar.said@example.se")
     umea_pdf = call.contact_sends(UMEA, CONTACT, pdf="Umeå digitalt först.pdf")
-    jury.seed_default_rubric(edition=call.edition, actor=ORGANISER)
+    jury.seed_default_rubric(edition=call.edition, actor=CLI)
     signin_token = _token_in_mail(
         CONTACT, "nominations/candidacy_notice", "/arbetsyta/nomineringar/kommun/lank/"
     )

@@ -82,6 +82,7 @@ class Action(StrEnum):
     JURY_CRITERION_REMOVED = "jury.criterion_removed"
     JURY_INVITATION_ACCEPTED = "jury.invitation_accepted"
     JURY_INVITATION_RESENT = "jury.invitation_resent"
+    JURY_LANGUAGE_CHANGED = "jury.language_changed"
     JURY_MEMBER_INVITED = "jury.member_invited"
     JURY_ROUND_CLOSED = "jury.round_closed"
     JURY_ROUND_OPENED = "jury.round_opened"

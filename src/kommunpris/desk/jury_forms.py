@@ -26,6 +26,15 @@ class InviteForm(forms.Form):
     )
 
 
+class LanguageForm(forms.Form):
+    """A member's language for the jury's e-mail to them."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the jury's e-mail to you"),
+        choices=[("sv", _("Swedish")), ("en", _("English"))],
+    )
+
+
 class TieForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of tie"), choices=TieKind.choices, widget=forms.RadioSelect

@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:year>/", funnel.edition, name="jury-edition"),
     path("<int:year>/fas/", funnel.phase, name="jury-phase"),
     path("<int:year>/ledamoter/", members.members, name="jury-members"),
+    path("<int:year>/sprak/", members.language, name="jury-language"),
     path("<int:year>/jav/", members.ties, name="jury-ties"),
     path("<int:year>/jav/register/", members.recusals, name="jury-recusals"),
     path("<int:year>/kriterier/", rubric.rubric, name="jury-rubric"),

@@ -202,11 +202,11 @@ def run_call(
         if rng.random() < 0.8:
             contact = MunicipalityContact.objects.get(pk=contact.pk)
             nominations.respond_to_candidacy(
-                candidacy=candidacy, contact=contact, accept=True, now=now
+                candidacy=candidacy, actor=contact, accept=True, now=now
             )
             nominations.save_contribution(
                 candidacy=candidacy,
-                contact=contact,
+                actor=contact,
                 proud=rng.choice(PROUD).format(name=candidacy.name),
                 effect=rng.choice(EFFECT),
                 learned=rng.choice(LEARNED),
@@ -238,7 +238,7 @@ def _seat_jury(
         seat = services.invite_member(
             edition=edition, email=person.email, role=person.role, name=person.name, actor=actor
         )
-        services.accept_invitation(user=seat.user, password=f"demo-{seat.user.pk}-lösenord")
+        services.accept_invitation(actor=seat.user, password=f"demo-{seat.user.pk}-lösenord")
         people[person.name] = User.objects.get(pk=seat.user_id)
     say(f"Juryn: {len(people)} personer, ordförande {jury[0].name}.")
     return people
@@ -265,7 +265,7 @@ def _declare_ties(
         kind=TieKind.HOME,
         municipality_code=home.code,
         note=f"Bor i {home.name}.",
-        actor=jurors[0].email,
+        actor=jurors[0],
     )
     services.declare_tie(
         seat=seats[jurors[1].pk],
@@ -273,14 +273,14 @@ def _declare_ties(
         county_code=county.code,
         county_wide=True,
         note=f"Anställd av regionen i {county.name}.",
-        actor=jurors[1].email,
+        actor=jurors[1],
     )
     services.declare_tie(
         seat=seats[jurors[2].pk],
         kind=TieKind.ORGANISATION,
         organisation="Sambruk",
         note="Styrelseledamot.",
-        actor=jurors[2].email,
+        actor=jurors[2],
     )
     if len(people) > len(JURY):
         other_home, advised = rng.sample(
@@ -292,14 +292,14 @@ def _declare_ties(
             kind=TieKind.HOME,
             municipality_code=neighbour.code,
             note=f"Bor i {neighbour.name}.",
-            actor=jurors[3].email,
+            actor=jurors[3],
         )
         services.declare_tie(
             seat=seats[jurors[4].pk],
             kind=TieKind.CANDIDACY,
             candidacy=advised,
             note="Har varit konsult åt kommunen i år.",
-            actor=jurors[4].email,
+            actor=jurors[4],
         )
     recusals = selectors.recusal_record(edition)
     say(f"Jäv: {len(recusals)} fall där en ledamot står utanför en kandidatur.")
@@ -317,7 +317,7 @@ def score_round(
 ) -> selectors.RoundResults:
     """Open the round, let every member submit a sheet for every candidacy they may see
     (scores drawn around each candidacy's quality, with each juror's own bias), close it."""
-    scoring_round = services.open_round(edition=edition, stage=stage, by=chair)
+    scoring_round = services.open_round(edition=edition, stage=stage, actor=chair)
     criteria = list(Criterion.objects.filter(edition=edition))
     bias = {user.pk: rng.gauss(0, 0.35) for user in people.values()}
     sheets = 0
@@ -331,13 +331,13 @@ def score_round(
             services.save_score_sheet(
                 scoring_round=scoring_round,
                 candidacy=candidacy,
-                juror=user,
+                actor=user,
                 entries=entries,
                 comment=f"{candidacy.name}: {rng.choice(COMMENTS[round(_mean(entries))])}",
                 submit=True,
             )
             sheets += 1
-    services.close_round(scoring_round=scoring_round, by=chair)
+    services.close_round(scoring_round=scoring_round, actor=chair)
     say(f"Bedömning av {services.STAGE_WORDS[stage]}: {sheets} inlämnade bedömningar.")
     return selectors.round_results(scoring_round, chair)
 
@@ -353,7 +353,7 @@ def promote(
     """Move the round's best `count` candidacies on to `stage`."""
     ranked = [row.candidacy for row in results.rows if row.rank is not None][:count]
     for candidacy in ranked:
-        services.move_candidacy(candidacy=candidacy, stage=stage, by=chair)
+        services.move_candidacy(candidacy=candidacy, stage=stage, actor=chair)
     return ranked
 
 
@@ -401,12 +401,12 @@ def run_jury(
         ]
         services.add_site_visit_note(
             candidacy=finalist,
-            author=rng.choice(visitors),
+            actor=rng.choice(visitors),
             body=SITE_VISITS[number % len(SITE_VISITS)],
             visited_on=visit_day + timedelta(days=number),
         )
     third = score_round(edition, Stage.FINALIST, people, quality, chair=chair, rng=rng, say=say)
-    services.start_deliberation(edition=edition, by=chair)
+    services.start_deliberation(edition=edition, actor=chair)
 
     means = {row.candidacy.pk: row.mean_total or 0.0 for row in third.rows}
     for user in people.values():
@@ -415,13 +415,13 @@ def run_jury(
             continue
         mine = sorted(visible, key=lambda c: -(means[c.pk] + rng.gauss(0, 0.3)))
         services.cast_ballot(
-            edition=edition, juror=user, ranks={c.pk: place for place, c in enumerate(mine, 1)}
+            edition=edition, actor=user, ranks={c.pk: place for place, c in enumerate(mine, 1)}
         )
     count = selectors.ballot_count(edition)
     if count.result.ties:
         order = [pk for tier in count.result.ties for pk in sorted(tier, key=lambda pk: -means[pk])]
         services.break_tie(
-            edition=edition, order=order, by=chair, note="Juryn enades efter samtal."
+            edition=edition, order=order, actor=chair, note="Juryn enades efter samtal."
         )
         count = selectors.ballot_count(edition)
     say(
@@ -446,6 +446,6 @@ def run_jury(
         display_name=services.suggested_display_name(winner_candidacy),
         motivation=motivation,
         publish_at=publish_at,
-        by=chair,
+        actor=chair,
         publish_at_once=publish_at_once,
     )

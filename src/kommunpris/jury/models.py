@@ -29,6 +29,11 @@ class Membership(models.Model):
     invited_at = models.DateTimeField()
     invited_by = models.CharField(max_length=200)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # The member's language for the jury's e-mail to them: the invitation's, then their own
+    # choice on the desk.
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="sv"
+    )
 
     class Meta:
         ordering = ["edition_id", "role", "user__email"]

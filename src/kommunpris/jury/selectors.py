@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from kommunpris.archive.models import Winner
 from kommunpris.awards.models import Edition
 from kommunpris.nominations.models import (
     Attachment,
@@ -559,3 +560,37 @@ def chair_of(edition: Edition) -> Membership | None:
     return (
         Membership.objects.filter(edition=edition, role=Role.CHAIR).select_related("user").first()
     )
+
+
+def candidacies_reaching(edition: Edition, stage: str) -> list[Candidacy]:
+    """Every candidacy of the edition that has reached `stage` (a finalist has been a nominee)."""
+    return [
+        c
+        for c in Candidacy.objects.filter(edition=edition)
+        if Stage.rank(c.stage) >= Stage.rank(stage)
+    ]
+
+
+def suggested_display_name(candidacy: Candidacy) -> str:
+    """How the winner is likely to write itself: as it did when it last won alone, else
+    'X kommun'; a joint candidacy names every member so ('Mora kommun, Orsa kommun och
+    Älvdalens kommun')."""
+    names = []
+    for place in candidacy.municipalities:
+        # Counted before the filter on the member, which would otherwise narrow the count.
+        earlier = (
+            Winner.objects.annotate(member_count=Count("members"))
+            .filter(member_count=1, members__municipality=place)
+            .order_by("-edition__year")
+            .first()
+        )
+        names.append(earlier.display_name if earlier else f"{_genitive(place.name)} kommun")
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " och " + names[-1]
+
+
+def _genitive(name: str) -> str:
+    if name.lower().endswith(("s", "x", "z", "a", "e", "i", "o", "u", "y", "å", "ä", "ö")):
+        return name
+    return name + "s"

@@ -196,11 +196,11 @@ def run_national_call(
             if rng.random() < 0.8:
                 contact = MunicipalityContact.objects.get(pk=contact.pk)
                 nominations.respond_to_candidacy(
-                    candidacy=candidacy, contact=contact, accept=True, now=now
+                    candidacy=candidacy, actor=contact, accept=True, now=now
                 )
                 nominations.save_contribution(
                     candidacy=candidacy,
-                    contact=contact,
+                    actor=contact,
                     proud=rng.choice(PROUD).format(name=candidacy.name),
                     effect=rng.choice(EFFECT),
                     learned=rng.choice(LEARNED),

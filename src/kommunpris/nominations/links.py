@@ -10,8 +10,10 @@ server's key, at sending.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from django.conf import settings
 
 from kommunpris.mail.links import SecretLink, absolute_url, derived_secret, link_builder
 
@@ -26,6 +28,20 @@ from .tokens import (
 CONFIRM = "nominations.confirm"
 CONTACT = "nominations.contact"
 PERSONAL_DATA = "nominations.personal_data"
+
+PERSONAL_DATA_LINK_HOURS = 72
+
+
+def confirmation_link_lifetime() -> timedelta:
+    return timedelta(hours=settings.KOMMUNPRIS_NOMINATION_LINK_HOURS)
+
+
+def contact_link_lifetime() -> timedelta:
+    return timedelta(hours=settings.KOMMUNPRIS_CONTACT_LINK_HOURS)
+
+
+def personal_data_link_lifetime() -> timedelta:
+    return timedelta(hours=PERSONAL_DATA_LINK_HOURS)
 
 
 def confirmation_link(

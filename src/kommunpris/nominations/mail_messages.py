@@ -37,7 +37,6 @@ from .models import (
     Response,
     Stage,
 )
-from .services import PERSONAL_DATA_LINK_HOURS
 from .tokens import hash_secret
 
 
@@ -163,7 +162,7 @@ def _confirm_example(edition: Edition) -> Example:
 
 def _personal_data_example(edition: Edition) -> Example:
     language = translation.get_language() or "sv"
-    expires = _moment(timezone.now() + timedelta(hours=PERSONAL_DATA_LINK_HOURS), language)
+    expires = _moment(timezone.now() + timedelta(hours=links.PERSONAL_DATA_LINK_HOURS), language)
     count = (
         Nomination.objects.filter(edition=edition, anonymised_at__isnull=True)
         .values("nominator_email")
@@ -174,7 +173,7 @@ def _personal_data_example(edition: Edition) -> Example:
     context = {
         "request_link": absolute_url("personal-data-request", language=language),
         "privacy_link": absolute_url("nominate-privacy", language=language),
-        "valid_hours": PERSONAL_DATA_LINK_HOURS,
+        "valid_hours": links.PERSONAL_DATA_LINK_HOURS,
         "expires": expires,
         "count": 1,
     }

@@ -1,5 +1,6 @@
 """Reads of nominations and candidacies, for the public form, the organiser, the municipality
-contact and the jury (which reads candidacies, their contributions and attachments from here)."""
+contact and the jury (which reads candidacies, their contributions and attachments from here),
+and what an e-mailed link of the call leads to while it can still be used."""
 
 from __future__ import annotations
 
@@ -8,21 +9,35 @@ from datetime import datetime
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from kommunpris.awards.models import Award, Edition, Phase
 from kommunpris.mail.models import OutgoingMail
 from kommunpris.permissions import decision_is_public
 from kommunpris.permissions.nominations import nominations_are_open
 
+from .links import confirmation_link_lifetime, personal_data_link_lifetime
 from .models import (
     NOMINATOR_MAIL_TEMPLATES,
     Attachment,
     Candidacy,
     CandidacyMember,
+    ContactLink,
     MunicipalityContact,
     Nomination,
+    NominationRevision,
     NominationStatus,
     Response,
+)
+from .tokens import (
+    NOMINATION_SALT,
+    PERSONAL_DATA_SALT,
+    LinkExpired,
+    LinkInvalid,
+    LinkUsed,
+    address_key,
+    hash_secret,
+    read_link,
 )
 
 CALL_PHASES = (Phase.DRAFT, Phase.NOMINATIONS_OPEN, Phase.NOMINATIONS_CLOSED)
@@ -287,3 +302,89 @@ def personal_data(email: str) -> PersonalData:
         .order_by("created_at", "id")
     )
     return PersonalData(email=email, nominations=nominations, mails=mails)
+
+
+# --- what an e-mailed link leads to ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkedText:
+    """What a confirmation link confirms: its nomination, and the newer text it was mailed with
+    (None: the nomination's own first text)."""
+
+    nomination: Nomination
+    revision: NominationRevision | None
+
+    @property
+    def text(self) -> Nomination | NominationRevision:
+        return self.revision if self.revision is not None else self.nomination
+
+
+def nomination_from_link(token: str, *, now: datetime | None = None) -> LinkedText:
+    """The nomination and text a confirmation link belongs to, if the link can still be used.
+
+    Raises LinkInvalid (forged or damaged), LinkExpired (older than its lifetime) or LinkUsed
+    (followed already, or a newer text has been confirmed since; `.nomination` says which).
+    """
+    now = now or timezone.now()
+    link = read_link(token, salt=NOMINATION_SALT, now=now, valid_for=confirmation_link_lifetime())
+    nomination = (
+        Nomination.objects.select_related("edition__award", "municipality", "candidacy")
+        .prefetch_related("edition__award__names", "revisions")
+        .filter(pk=link.object_id)
+        .first()
+    )
+    if nomination is None:
+        raise LinkInvalid(token)
+    secret_hash = hash_secret(link.secret)
+    if nomination.token_hash and constant_time_compare(nomination.token_hash, secret_hash):
+        return LinkedText(nomination=nomination, revision=None)
+    for revision in nomination.revisions.all():
+        if constant_time_compare(revision.token_hash, secret_hash):
+            return LinkedText(nomination=nomination, revision=revision)
+    raise LinkUsed(token, nomination)
+
+
+def contact_link_state(token: str, *, now: datetime | None = None) -> ContactLink:
+    """The link if it can still be used; raises LinkInvalid, LinkUsed or LinkExpired."""
+    now = now or timezone.now()
+    link = (
+        ContactLink.objects.select_related("contact__municipality", "contact__edition__award")
+        .filter(token_hash=hash_secret(token))
+        .first()
+    )
+    if link is None:
+        raise LinkInvalid(token)
+    if link.used_at is not None:
+        raise LinkUsed(token)
+    if link.expires_at <= now:
+        raise LinkExpired(token)
+    return link
+
+
+def personal_data_address(token: str, *, now: datetime | None = None) -> str:
+    """The address a personal-data link was sent to, or "" once nothing is kept about it (its
+    owner deleted it, or it was erased on schedule). Raises LinkInvalid (forged or damaged) or
+    LinkExpired (older than its lifetime)."""
+    now = now or timezone.now()
+    link = read_link(
+        token, salt=PERSONAL_DATA_SALT, now=now, valid_for=personal_data_link_lifetime()
+    )
+    email = (
+        Nomination.objects.filter(pk=link.object_id)
+        .order_by()
+        .values_list("nominator_email", flat=True)
+        .first()
+    )
+    if not email or not constant_time_compare(address_key(email), link.secret):
+        return ""
+    return email
+
+
+def erasure_deletes_entirely(nomination: Nomination, *, now: datetime | None = None) -> bool:
+    """Whether a nominator's deletion request removes this nomination altogether: it never
+    counted (unconfirmed or rejected), or the call is still open so it can simply be withdrawn.
+    Otherwise the jury has had it: the texts stay in its record without name or address."""
+    return nomination.status != NominationStatus.CONFIRMED or nominations_are_open(
+        nomination.edition, now=now
+    )

@@ -14,7 +14,7 @@ class PrivateStorage(FileSystemStorage):
     """MEDIA_ROOT, read when used (so tests can move it), and never a public URL."""
 
     def url(self, name: str | None) -> str:
-        raise ValueError("Bilagor har ingen offentlig adress; de lämnas bara ut av en vy.")
+        raise ValueError("Attachments have no public address; only a view hands them out.")
 
 
 storage = PrivateStorage()

@@ -5,6 +5,9 @@ atomic increment and, when that pushes it past its limit, taken back and refused
 requests that arrive together can never both take the last use, on one server or on several
 sharing one cache (Redis in production). A request that is refused afterwards for another
 reason (a mistake in the form) gives its uses back.
+
+Every form that sends mail on request counts the same way, through `reserve_for_sender`: one
+limit for the connection, one for the address written in the form.
 """
 
 from __future__ import annotations
@@ -38,6 +41,15 @@ class Limited(Exception):
     def __init__(self, limit: Limit) -> None:
         super().__init__(f"{limit.scope}: {limit.count} per {limit.window_seconds} s used up")
         self.limit = limit
+
+    @property
+    def by_connection(self) -> bool:
+        """The connection's limit was used up (not the address's)."""
+        return self.limit.scope.endswith(CONNECTION_SUFFIX)
+
+
+CONNECTION_SUFFIX = "-ip"
+ADDRESS_SUFFIX = "-email"
 
 
 @dataclass
@@ -87,3 +99,20 @@ def reserve(*limits: Limit) -> Reservation:
 def used(limit: Limit) -> int:
     """How many uses are counted in the current window (for tests and the operator)."""
     return int(cache.get(limit.key, 0))
+
+
+def reserve_for_sender(
+    scope: str,
+    *,
+    connection: str,
+    address: str,
+    per_connection: tuple[int, int],
+    per_address: tuple[int, int],
+) -> Reservation:
+    """Check, then count, for one request of a form: one use of the connection's limit and,
+    when an address was written, one of the address's — or none, raising Limited. Limits are
+    (count, window in seconds); the scopes are `<scope>-ip` and `<scope>-email`."""
+    limits = [Limit(scope + CONNECTION_SUFFIX, connection, *per_connection)]
+    if address:
+        limits.append(Limit(scope + ADDRESS_SUFFIX, address, *per_address))
+    return reserve(*limits)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
 
+from kommunpris.audit.vocabulary import CLI, SYSTEM
 from kommunpris.awards.models import Edition, Phase
 from kommunpris.jury.models import MUNICIPALITY_TIES, Membership, Role, ScoringRound, Tie, TieKind
 from kommunpris.nominations.models import (
@@ -36,6 +37,8 @@ from .accounts import is_organiser as is_organiser  # re-exported for older impo
 from .registry import register
 
 AnyUser = User | AnonymousUser
+# Who asks a jury service: a person, or the command line or the platform itself.
+Actor = AnyUser | str
 
 # Phases in which the jury works on an edition; after them scores and ballots are frozen.
 JURY_PHASES = (Phase.JURY_REVIEW, Phase.DELIBERATION)
@@ -62,10 +65,32 @@ def organisation_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def is_operator(actor: object) -> bool:
+    """The command line and the platform itself (`audit.vocabulary.CLI`, `SYSTEM`) act with the
+    organiser's rights: whoever runs a command on the server has those already."""
+    return isinstance(actor, str) and actor in (CLI, SYSTEM)
+
+
+def _organises(actor: Actor) -> bool:
+    return is_operator(actor) or (not isinstance(actor, str) and is_organiser(actor))
+
+
 def membership(user: AnyUser, edition: Edition) -> Membership | None:
+    """The person's seat on the edition's jury. A seat found is kept on the user object for the
+    rest of the request: the views, the template tag and the services ask several predicates
+    of one page, and a seat is never taken away or changed in role once made."""
     if not (user.is_authenticated and user.is_active):
         return None
-    return Membership.objects.filter(edition=edition, user_id=user.pk).first()
+    seats: dict[int, Membership] | None = getattr(user, "_jury_seats", None)
+    if seats is None:
+        seats = {}
+        setattr(user, "_jury_seats", seats)  # noqa: B010 (a cache the User model does not declare)
+    seat = seats.get(edition.pk)
+    if seat is None:
+        seat = Membership.objects.filter(edition=edition, user_id=user.pk).first()
+        if seat is not None:
+            seats[edition.pk] = seat
+    return seat
 
 
 def is_member(user: AnyUser, edition: Edition) -> bool:
@@ -196,9 +221,20 @@ def may_view_jury(user: AnyUser, edition: Edition) -> bool:
     return is_member(user, edition) or is_organiser(user)
 
 
-def may_manage_jury(user: AnyUser, edition: Edition) -> bool:
+def may_manage_jury(user: Actor, edition: Edition) -> bool:
     """Inviting members and editing the rubric is the organiser's work."""
-    return is_organiser(user)
+    return _organises(user)
+
+
+def may_start_review(user: Actor, edition: Edition) -> bool:
+    """Handing the candidacies to the jury: the organiser, who closed the call, or the chair."""
+    return _organises(user) or (not isinstance(user, str) and is_chair(user, edition))
+
+
+def may_act_for_seat(user: AnyUser, seat: Membership) -> bool:
+    """A member declares (and withdraws) their own ties and chooses their own language;
+    nobody does it for another."""
+    return bool(user.is_authenticated and user.is_active and seat.user_id == user.pk)
 
 
 def rubric_is_locked(edition: Edition) -> bool:
@@ -206,7 +242,7 @@ def rubric_is_locked(edition: Edition) -> bool:
     return ScoringRound.objects.filter(edition=edition).exists()
 
 
-def may_edit_rubric(user: AnyUser, edition: Edition) -> bool:
+def may_edit_rubric(user: Actor, edition: Edition) -> bool:
     return may_manage_jury(user, edition) and not rubric_is_locked(edition)
 
 
@@ -281,6 +317,7 @@ def may_break_ties(user: AnyUser, edition: Edition) -> bool:
     return may_decide(user, edition) and sees_the_whole_final(user, edition)
 
 
+register("jury.serve", is_member)
 register("jury.view", may_view_jury)
 register("jury.manage", may_manage_jury)
 register("jury.edit_rubric", may_edit_rubric)
@@ -290,3 +327,5 @@ register("jury.view_recusals", may_view_recusals)
 register("jury.cast_ballot", may_cast_ballot)
 register("jury.decide", may_decide)
 register("jury.break_ties", may_break_ties)
+register("jury.start_review", may_start_review)
+register("jury.act_for_seat", may_act_for_seat)

@@ -1,5 +1,8 @@
-"""Who may do what in the call for nominations: the window, the organiser, the jury's reading,
-and a municipality contact's own candidacy. Views, templates and services ask here."""
+"""Who may do what in the call for nominations: the window, the organiser, and a municipality
+contact's own candidacy. Views, templates and services ask here.
+
+The call comes before the jury, so nothing here asks the jury's rules; who of the jury reads a
+candidacy's material is `permissions.candidacy_material`, which asks both."""
 
 from __future__ import annotations
 
@@ -8,17 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from kommunpris.audit.vocabulary import CLI, SYSTEM
 from kommunpris.awards.models import Edition, Phase
 
 from .accounts import is_organiser
-from .jury import conflicted_candidacy_ids
 from .registry import register
 
 if TYPE_CHECKING:
     from kommunpris.nominations.models import Attachment, Candidacy, MunicipalityContact
-
-# The Django permission that lets a non-organiser (a juror) read contributions and attachments.
-READ_CANDIDACY_MATERIAL = "nominations.view_attachment"
 
 
 def _now(now: datetime | None) -> datetime:
@@ -52,18 +52,12 @@ def may_manage_nominations(user: Any) -> bool:
     return is_organiser(user)
 
 
-def may_read_candidacy_material(user: Any, candidacy: Candidacy) -> bool:
-    """Organisers, and users granted READ_CANDIDACY_MATERIAL (the jury), read what a
-    municipality sent in: its own answers and its PDF attachments. A juror never reads the
-    material of a candidacy the conflict rule (kommunpris.permissions.jury) keeps from them."""
-    if is_organiser(user):
-        return True
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.has_perm(READ_CANDIDACY_MATERIAL)
-        and candidacy.pk not in conflicted_candidacy_ids(user, candidacy.edition)
-    )
+def acts_as_organiser(actor: Any) -> bool:
+    """The organiser's work on the call, asked by its services: an organiser, or the platform
+    itself and its command line (whoever runs a command holds the server)."""
+    if isinstance(actor, str):
+        return actor in (CLI, SYSTEM)
+    return may_manage_nominations(actor)
 
 
 def contact_speaks_for(contact: MunicipalityContact, candidacy: Candidacy) -> bool:
@@ -87,4 +81,3 @@ def contact_may_read_attachment(contact: MunicipalityContact, attachment: Attach
 
 
 register("nominations.curate", may_manage_nominations)
-register("nominations.read_material", may_read_candidacy_material)

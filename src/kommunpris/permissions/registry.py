@@ -19,6 +19,7 @@ AREAS = (
     "kommunpris.permissions.mail",
     "kommunpris.permissions.nominations",
     "kommunpris.permissions.jury",
+    "kommunpris.permissions.candidacy_material",
 )
 
 

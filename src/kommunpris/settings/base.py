@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kommunpris.awards",
     "kommunpris.nominations",
     "kommunpris.archive",
+    "kommunpris.search",
     "kommunpris.jury",
     "kommunpris.web",
     "kommunpris.desk",

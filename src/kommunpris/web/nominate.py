@@ -212,23 +212,21 @@ def _address_and_connection(request: HttpRequest, email: str) -> str:
     return f"{email.strip().lower()} {client_address(request)}"
 
 
-def _nomination_limits(request: HttpRequest, email: str) -> list[throttle.Limit]:
+def _reserve_nomination(request: HttpRequest, email: str) -> throttle.Reservation:
     """The connection's limit, and the sender's own repeats: an address from one connection
     (nothing about what others sent with the address)."""
     limits = settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS
-    ip_count, ip_window = limits["ip"]
-    email_count, email_window = limits["email"]
-    by_address = throttle.Limit("nominate-ip", client_address(request), ip_count, ip_window)
-    if not email:
-        return [by_address]
-    by_email = throttle.Limit(
-        "nominate-email", _address_and_connection(request, email), email_count, email_window
+    return throttle.reserve_for_sender(
+        "nominate",
+        connection=client_address(request),
+        address=_address_and_connection(request, email) if email else "",
+        per_connection=limits["ip"],
+        per_address=limits["email"],
     )
-    return [by_address, by_email]
 
 
 def _refusal_for_rate(limited: throttle.Limited, email: str) -> str:
-    if limited.limit.scope == "nominate-ip":
+    if limited.by_connection:
         return _(
             "Your nomination was not sent: very many nominations have come from your "
             "connection in a short time. Wait an hour and send it again; what you wrote is "
@@ -286,7 +284,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
     # The uses are taken before anything else, atomically, and given back if the nomination
     # is refused for another reason: only accepted nominations count.
     try:
-        reservation = throttle.reserve(*_nomination_limits(request, email))
+        reservation = _reserve_nomination(request, email)
     except throttle.Limited as limited:
         form.is_valid()
         return _form_page(

@@ -74,14 +74,15 @@ def _request_page(
     )
 
 
-def _request_limits(request: HttpRequest, email: str) -> list[throttle.Limit]:
+def _reserve_request(request: HttpRequest, email: str) -> throttle.Reservation:
     limits = settings.KOMMUNPRIS_NOMINATION_RATE_LIMITS
-    ip_count, ip_window = limits["ip"]
-    email_count, email_window = limits["email"]
-    by_address = throttle.Limit("personal-data-ip", client_address(request), ip_count, ip_window)
-    if not email:
-        return [by_address]
-    return [by_address, throttle.Limit("personal-data-email", email, email_count, email_window)]
+    return throttle.reserve_for_sender(
+        "personal-data",
+        connection=client_address(request),
+        address=email,
+        per_connection=limits["ip"],
+        per_address=limits["email"],
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -98,7 +99,7 @@ def request_link(request: HttpRequest) -> HttpResponse:
         return _request_page(request, form, refusal=refusal, status=400)
     email = request.POST.get("email", "").strip().lower()
     try:
-        reservation = throttle.reserve(*_request_limits(request, email))
+        reservation = _reserve_request(request, email)
     except throttle.Limited:
         form.is_valid()
         refusal = _(

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from kommunpris.archive.selectors import MotivationThemes, motivation_themes
 from kommunpris.archive.textanalysis import THEMES, Theme
+from kommunpris.search import highlight
 
-from . import charts, highlight
+from . import charts
 from .views import _award
 
 

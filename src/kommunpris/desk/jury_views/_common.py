@@ -14,7 +14,14 @@ from kommunpris.awards.models import Edition
 from kommunpris.awards.selectors import edition_of_award
 from kommunpris.desk import confirmation
 from kommunpris.jury.models import Membership
-from kommunpris.permissions.jury import is_frozen, is_organiser, may_view_recusals, membership
+from kommunpris.permissions.jury import (
+    is_frozen,
+    is_organiser,
+    may_lead,
+    may_view_jury,
+    may_view_recusals,
+    membership,
+)
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,8 @@ class Jury:
 
     @property
     def is_chair(self) -> bool:
-        return self.seat is not None and self.seat.is_chair
+        """The chair's pages and work (kommunpris.permissions.jury.may_lead)."""
+        return may_lead(self.user, self.edition)
 
     @property
     def is_frozen(self) -> bool:
@@ -68,7 +76,7 @@ def jury_for(
     user = _user(request)
     seat = membership(user, edition)
     jury = Jury(edition=edition, user=user, seat=seat, is_organiser=is_organiser(user))
-    if seat is None and not jury.is_organiser:
+    if not may_view_jury(user, edition):
         raise Http404(_("There is no such edition."))
     if members_only and seat is None:
         raise Http404(_("There is no such page."))

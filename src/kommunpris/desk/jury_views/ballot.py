@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods
 from kommunpris import dates
 from kommunpris.archive.models import Winner
 from kommunpris.archive.selectors import winner_members
-from kommunpris.awards.models import Phase
 from kommunpris.jury import selectors, services
 from kommunpris.jury.models import Decision
 from kommunpris.nominations.models import Candidacy
@@ -25,6 +24,7 @@ from kommunpris.permissions.jury import (
     conflicted_candidacy_ids,
     may_break_ties,
     may_cast_ballot,
+    may_decide,
     sees_the_whole_final,
 )
 
@@ -55,7 +55,7 @@ def ballot(request: HttpRequest, year: int) -> HttpResponse:
             return redirect("desk:jury-ballot", year=year)
         if form.is_valid():
             try:
-                services.cast_ballot(edition=jury.edition, juror=jury.user, ranks=form.ranks())
+                services.cast_ballot(edition=jury.edition, actor=jury.user, ranks=form.ranks())
             except services.JuryError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -100,7 +100,7 @@ def count(request: HttpRequest, year: int) -> HttpResponse:
             services.break_tie(
                 edition=jury.edition,
                 order=form.order(),
-                by=jury.user,
+                actor=jury.user,
                 note=form.cleaned_data["note"],
             )
         except services.JuryError as exc:
@@ -127,7 +127,7 @@ def count(request: HttpRequest, year: int) -> HttpResponse:
             ],
             "ties": ties,
             "form": form,
-            "may_break": jury.edition.phase == Phase.DELIBERATION and bool(ties),
+            "may_break": may_break,
         },
         status=400 if form.errors else 200,
     )
@@ -203,7 +203,7 @@ def decision(request: HttpRequest, year: int) -> HttpResponse:
             "publish_at": form.cleaned_data["publish_at"],
             "departure_reason": form.cleaned_data["departure_reason"],
             "publish_at_once": form.cleaned_data["publish_at_once"],
-            "by": jury.user,
+            "actor": jury.user,
         }
         try:
             if not is_confirmed(request):
@@ -221,7 +221,7 @@ def decision(request: HttpRequest, year: int) -> HttpResponse:
                 edition=edition,
                 publish_at=reschedule.cleaned_data["publish_at"],
                 publish_at_once=reschedule.cleaned_data["publish_at_once"],
-                by=jury.user,
+                actor=jury.user,
             )
         except services.JuryError as exc:
             reschedule.add_error(None, str(exc))
@@ -244,7 +244,7 @@ def decision(request: HttpRequest, year: int) -> HttpResponse:
             "decided": decided,
             "winner": winner if sees_the_whole_final(jury.user, edition) else None,
             "public": decision_is_public(edition),
-            "may_decide": edition.phase == Phase.DELIBERATION,
+            "may_decide": may_decide(jury.user, edition),
             "tally": tally,
             "leaders": leaders,
             "seen": seen,

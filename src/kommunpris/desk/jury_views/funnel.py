@@ -21,11 +21,17 @@ from kommunpris.jury.models import Decision
 from kommunpris.nominations import storage
 from kommunpris.nominations.models import Stage
 from kommunpris.permissions import decision_is_public
-from kommunpris.permissions.jury import in_round, is_frozen, sees_the_whole_final
+from kommunpris.permissions.jury import (
+    in_round,
+    is_frozen,
+    may_lead,
+    may_start_review,
+    sees_the_whole_final,
+)
 
 from .. import next_steps
 from ..confirmation import Confirmation, is_confirmed
-from ..jury_forms import SiteVisitForm
+from ..jury_forms import LanguageForm, SiteVisitForm
 from ..paging import page_of, query_without_page
 from ._common import Jury, ask, jury_for, page
 
@@ -74,10 +80,8 @@ def edition(request: HttpRequest, year: int) -> HttpResponse:
     reached = _reached(counts)
     decision, winner = _decision_for(jury)
     edition = jury.edition
-    may_start_review = edition.phase == Phase.NOMINATIONS_CLOSED and (
-        jury.is_chair or jury.is_organiser
-    )
-    may_start_deliberation = edition.phase == Phase.JURY_REVIEW and jury.is_chair
+    may_start = edition.phase == Phase.NOMINATIONS_CLOSED and may_start_review(jury.user, edition)
+    may_start_deliberation = edition.phase == Phase.JURY_REVIEW and may_lead(jury.user, edition)
     if jury.seat is not None:
         steps = next_steps.jury_steps(jury.seat, request.user).steps
     else:
@@ -99,19 +103,24 @@ def edition(request: HttpRequest, year: int) -> HttpResponse:
                 for stage in Stage.values
             ],
             "steps": steps,
+            "language_form": LanguageForm(initial={"language": jury.seat.language})
+            if jury.seat is not None
+            else None,
             "criteria_count": len(selectors.criteria(edition)),
             "members": selectors.jury_members(edition),
             "decision": decision,
             "winner": winner,
             "winner_hidden": decision is not None and winner is None,
             "public": decision_is_public(edition),
-            "may_start_review": may_start_review,
-            "review_refusal": _refusal(lambda: services.check_start_jury_review(edition))
-            if may_start_review
+            "may_start_review": may_start,
+            "review_refusal": _refusal(
+                lambda: services.check_start_jury_review(edition=edition, actor=jury.user)
+            )
+            if may_start
             else "",
             "may_start_deliberation": may_start_deliberation,
             "deliberation_refusal": _refusal(
-                lambda: services.check_start_deliberation(edition=edition, by=jury.user)
+                lambda: services.check_start_deliberation(edition=edition, actor=jury.user)
             )
             if may_start_deliberation
             else "",
@@ -165,17 +174,17 @@ def phase(request: HttpRequest, year: int) -> HttpResponse:
     action = request.POST.get("action")
     edition = jury.edition
     try:
-        if action == "start_review" and (jury.is_chair or jury.is_organiser):
+        if action == "start_review" and may_start_review(jury.user, edition):
             if not is_confirmed(request):
-                services.check_start_jury_review(edition)
+                services.check_start_jury_review(edition=edition, actor=jury.user)
                 return ask(request, jury, _phase_confirmation(jury, action))
-            services.start_jury_review(edition=edition, actor=services.actor_of(jury.user))
+            services.start_jury_review(edition=edition, actor=jury.user)
             messages.success(request, _("The jury's review has begun."))
-        elif action == "start_deliberation" and jury.is_chair:
+        elif action == "start_deliberation" and may_lead(jury.user, edition):
             if not is_confirmed(request):
-                services.check_start_deliberation(edition=edition, by=jury.user)
+                services.check_start_deliberation(edition=edition, actor=jury.user)
                 return ask(request, jury, _phase_confirmation(jury, action))
-            services.start_deliberation(edition=edition, by=jury.user)
+            services.start_deliberation(edition=edition, actor=jury.user)
             messages.success(request, _("Deliberation has begun and the final ballot is open."))
         else:
             raise Http404(_("There is no such page."))
@@ -242,7 +251,9 @@ def move(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         raise Http404(_("There is no such candidacy."))
     before = found.stage
     try:
-        services.move_candidacy(candidacy=found, stage=request.POST.get("stage", ""), by=jury.user)
+        services.move_candidacy(
+            candidacy=found, stage=request.POST.get("stage", ""), actor=jury.user
+        )
     except services.JuryError as exc:
         messages.error(request, str(exc))
     else:
@@ -287,7 +298,7 @@ def site_visit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         try:
             services.add_site_visit_note(
                 candidacy=found,
-                author=jury.user,
+                actor=jury.user,
                 body=form.cleaned_data["body"],
                 visited_on=form.cleaned_data["visited_on"],
             )

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kommunpris.awards.models import Phase
 from kommunpris.awards.selectors import AwardNotFound, award, editions
@@ -27,7 +27,7 @@ from kommunpris.permissions.jury import (
 )
 
 from ..confirmation import Confirmation, is_confirmed, is_revising
-from ..jury_forms import InviteForm, TieForm
+from ..jury_forms import InviteForm, LanguageForm, TieForm
 from ._common import Jury, ask, jury_for, page
 
 
@@ -60,7 +60,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.accept_invitation(user=user, password=form.cleaned_data["new_password1"])
+            services.accept_invitation(actor=user, password=form.cleaned_data["new_password1"])
         except services.JuryError as exc:
             form.add_error("new_password1", str(exc))
         else:
@@ -97,7 +97,7 @@ def members(request: HttpRequest, year: int) -> HttpResponse:
             )
             if found is None:
                 raise Http404(_("There is no such member."))
-            services.resend_invitation(seat=found, actor=services.actor_of(jury.user))
+            services.resend_invitation(seat=found, actor=jury.user)
             messages.success(
                 request,
                 _("The invitation was sent again to %(email)s.") % {"email": found.user.email},
@@ -111,7 +111,7 @@ def members(request: HttpRequest, year: int) -> HttpResponse:
                     role=form.cleaned_data["role"],
                     name=form.cleaned_data["name"],
                     language=form.cleaned_data["language"],
-                    actor=services.actor_of(jury.user),
+                    actor=jury.user,
                 )
             except services.JuryError as exc:
                 form.add_error(None, str(exc))
@@ -125,6 +125,32 @@ def members(request: HttpRequest, year: int) -> HttpResponse:
         {"members": selectors.jury_members(jury.edition), "form": form, "manage": manage},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def language(request: HttpRequest, year: int) -> HttpResponse:
+    """A member chooses the language of the jury's e-mail to them."""
+    jury = jury_for(request, year, members_only=True)
+    assert jury.seat is not None
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        try:
+            seat = services.set_member_language(
+                seat=jury.seat, language=form.cleaned_data["language"], actor=jury.user
+            )
+        except services.JuryError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("The jury's e-mail to you is now written in English.")
+                if seat.language == "en"
+                else _("The jury's e-mail to you is now written in Swedish."),
+            )
+    else:
+        messages.error(request, _("Choose Swedish or English."))
+    return redirect("desk:jury-edition", year=year)
 
 
 def _tie_confirmation(jury: Jury, caught: list[Candidacy], withdrawable: bool) -> Confirmation:
@@ -185,9 +211,7 @@ def ties(request: HttpRequest, year: int) -> HttpResponse:
         if found is None:
             raise Http404(_("There is no such tie."))
         try:
-            services.withdraw_tie(
-                edition=jury.edition, tie=found, seat=jury.seat, actor=services.actor_of(jury.user)
-            )
+            services.withdraw_tie(edition=jury.edition, tie=found, actor=jury.user)
         except services.JuryError as exc:
             messages.error(request, str(exc))
         else:
@@ -209,11 +233,9 @@ def ties(request: HttpRequest, year: int) -> HttpResponse:
         }
         try:
             if not is_confirmed(request):
-                caught = services.tie_would_conflict(seat=jury.seat, **tie)
+                caught = services.tie_would_conflict(seat=jury.seat, actor=jury.user, **tie)
                 return ask(request, jury, _tie_confirmation(jury, caught, withdrawable))
-            services.declare_tie(
-                seat=jury.seat, note=data["note"], actor=services.actor_of(jury.user), **tie
-            )
+            services.declare_tie(seat=jury.seat, note=data["note"], actor=jury.user, **tie)
         except services.JuryError as exc:
             form.add_error(None, str(exc))
         else:

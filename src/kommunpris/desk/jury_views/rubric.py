@@ -27,9 +27,7 @@ def rubric(request: HttpRequest, year: int) -> HttpResponse:
             raise Http404(_("There is no such page."))
         try:
             if "seed" in request.POST:
-                services.seed_default_rubric(
-                    edition=jury.edition, actor=services.actor_of(jury.user)
-                )
+                services.seed_default_rubric(edition=jury.edition, actor=jury.user)
                 messages.success(request, _("The default rubric is in place."))
             elif "remove" in request.POST:
                 criterion = Criterion.objects.filter(
@@ -38,7 +36,7 @@ def rubric(request: HttpRequest, year: int) -> HttpResponse:
                 ).first()
                 if criterion is None:
                     raise Http404(_("There is no such criterion."))
-                services.remove_criterion(criterion=criterion, actor=services.actor_of(jury.user))
+                services.remove_criterion(criterion=criterion, actor=jury.user)
                 messages.success(request, _("The criterion is removed."))
         except services.JuryError as exc:
             messages.error(request, str(exc))
@@ -73,13 +71,9 @@ def criterion(request: HttpRequest, year: int, pk: int | None = None) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             if found is None:
-                services.add_criterion(
-                    edition=jury.edition, data=form.to_input(), actor=services.actor_of(jury.user)
-                )
+                services.add_criterion(edition=jury.edition, data=form.to_input(), actor=jury.user)
             else:
-                services.update_criterion(
-                    criterion=found, data=form.to_input(), actor=services.actor_of(jury.user)
-                )
+                services.update_criterion(criterion=found, data=form.to_input(), actor=jury.user)
         except services.JuryError as exc:
             form.add_error(None, str(exc))
         else:

@@ -21,6 +21,7 @@ from kommunpris.permissions.jury import (
     JURY_PHASES,
     conflicted_candidacy_ids,
     in_round,
+    may_lead,
     may_score,
 )
 from kommunpris.spreadsheets import Number, csv_text
@@ -54,7 +55,7 @@ def round_page(request: HttpRequest, year: int, stage: str) -> HttpResponse:
             "progress": selectors.round_progress(scoring_round)
             if scoring_round and jury.is_chair
             else [],
-            "may_open": jury.is_chair and jury.edition.phase in JURY_PHASES,
+            "may_open": may_lead(jury.user, jury.edition) and jury.edition.phase in JURY_PHASES,
             "open_count": len(selectors.candidacies_for(jury.edition, request.user, stage=stage))
             if scoring_round is None
             else 0,
@@ -112,19 +113,21 @@ def round_status(request: HttpRequest, year: int, stage: str) -> HttpResponse:
     try:
         if action == "open":
             if not is_confirmed(request):
-                reached = services.check_open_round(edition=jury.edition, stage=stage, by=jury.user)
+                reached = services.check_open_round(
+                    edition=jury.edition, stage=stage, actor=jury.user
+                )
                 return ask(request, jury, _round_confirmation(jury, stage, action, reached))
-            services.open_round(edition=jury.edition, stage=stage, by=jury.user)
+            services.open_round(edition=jury.edition, stage=stage, actor=jury.user)
             messages.success(request, _("The scoring round is open; the jury has been told."))
         elif action == "close":
             scoring_round = _round_or_404(jury, stage)
             if not is_confirmed(request):
-                services.check_close_round(scoring_round=scoring_round, by=jury.user)
+                services.check_close_round(scoring_round=scoring_round, actor=jury.user)
                 return ask(request, jury, _round_confirmation(jury, stage, action))
-            services.close_round(scoring_round=scoring_round, by=jury.user)
+            services.close_round(scoring_round=scoring_round, actor=jury.user)
             messages.success(request, _("The scoring round is closed."))
         elif action == "reopen":
-            services.reopen_round(scoring_round=_round_or_404(jury, stage), by=jury.user)
+            services.reopen_round(scoring_round=_round_or_404(jury, stage), actor=jury.user)
             messages.success(request, _("The scoring round is open again."))
         else:
             raise Http404(_("There is no such page."))
@@ -173,7 +176,7 @@ def sheet(request: HttpRequest, year: int, stage: str, pk: int) -> HttpResponse:
                 saved = services.save_score_sheet(
                     scoring_round=scoring_round,
                     candidacy=candidacy,
-                    juror=jury.user,
+                    actor=jury.user,
                     entries=form.entries(),
                     comment=form.cleaned_data["comment"],
                     submit=submit,

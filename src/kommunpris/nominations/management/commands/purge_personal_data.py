@@ -6,7 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.nominations.services import (
     MAIL_KEPT_DAYS,
     UNCONFIRMED_KEPT_DAYS,
@@ -15,45 +17,60 @@ from kommunpris.nominations.services import (
 
 
 class Command(BaseCommand):
-    help = (
-        f"Raderar obekräftade nomineringar och ändringar efter {UNCONFIRMED_KEPT_DAYS} dagar, "
-        "och nominerarnas namn, e-postadresser och organisationer samt kommunernas "
-        "kontaktpersoner när lagringstiden efter upplagans tillkännagivande har gått ut "
-        "(KOMMUNPRIS_NOMINATOR_RETENTION_DAYS). Nomineringarnas texter sparas. Kör dagligen "
-        "(t.ex. från cron); en andra körning samma dag gör ingenting."
-    )
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Here rather than on the class: in the language active when the command runs.
+        self.help = _(
+            "Deletes unconfirmed nominations and changes after %(days)s days, and the "
+            "nominators' names, e-mail addresses and organisations and the municipalities' "
+            "contacts once the retention period after the edition's announcement has passed "
+            "(KOMMUNPRIS_NOMINATOR_RETENTION_DAYS). The nominations' texts are kept. Run daily "
+            "(e.g. from cron); a second run the same day does nothing."
+        ) % {"days": UNCONFIRMED_KEPT_DAYS}
 
     def handle(self, *args: Any, **options: Any) -> None:
         days = settings.KOMMUNPRIS_NOMINATOR_RETENTION_DAYS
-        purged = purge_personal_data(actor="cli")
+        purged = purge_personal_data(actor=CLI)
         lines = [
             (
-                f"obekräftade nomineringar raderade (äldre än {UNCONFIRMED_KEPT_DAYS} dagar)",
+                _("unconfirmed nominations deleted (older than %(days)s days)")
+                % {"days": UNCONFIRMED_KEPT_DAYS},
                 purged.unconfirmed_deleted,
             ),
             (
-                f"obekräftade ändringar kastade (äldre än {UNCONFIRMED_KEPT_DAYS} dagar)",
+                _("unconfirmed changes dropped (older than %(days)s days)")
+                % {"days": UNCONFIRMED_KEPT_DAYS},
                 purged.updates_dropped,
             ),
-            ("nominerares namn, e-postadress och organisation raderade", purged.nominators_erased),
-            ("kommuners kontaktpersoner raderade", purged.contacts_deleted),
-            ("kontaktpersoners adresser raderade från bilagor", purged.uploaders_erased),
             (
-                f"e-postmeddelanden raderade ur e-postloggen (äldre än {MAIL_KEPT_DAYS} dagar)",
+                _("nominators' names, e-mail addresses and organisations erased"),
+                purged.nominators_erased,
+            ),
+            (_("municipalities' contacts deleted"), purged.contacts_deleted),
+            (_("contacts' addresses erased from attachments"), purged.uploaders_erased),
+            (
+                _("e-mail messages deleted from the mail log (older than %(days)s days)")
+                % {"days": MAIL_KEPT_DAYS},
                 purged.mails_deleted,
             ),
         ]
         self.stdout.write(
-            f"Rensning av personuppgifter (kontaktuppgifter sparas {days} dagar efter att "
-            "upplagans vinnare har tillkännagetts):"
+            _(
+                "Purge of personal data (contact details are kept %(days)s days after the "
+                "edition's winner has been announced):"
+            )
+            % {"days": days}
         )
         for label, count in lines:
             self.stdout.write(f"  {label}: {count}")
         if not any(count for _label, count in lines):
-            self.stdout.write("Inget att rensa.")
+            self.stdout.write(_("Nothing to purge."))
         for title in purged.without_publish_at:
             self.stderr.write(
-                f"Varning: {title} är tillkännagiven men saknar publiceringstid, så "
-                "lagringstiden kan inte räknas och dess personuppgifter rensas inte; upplagan "
-                "behöver en publiceringstid."
+                _(
+                    "Warning: %(title)s is announced but has no publication time, so the "
+                    "retention period cannot be counted and its personal data are not purged; "
+                    "the edition needs a publication time."
+                )
+                % {"title": title}
             )

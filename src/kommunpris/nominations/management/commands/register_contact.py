@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
+from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.management.commands._edition_options import (
     add_award_argument,
     edition_from_options,
@@ -17,17 +19,25 @@ from kommunpris.register.selectors import resolve
 
 
 class Command(BaseCommand):
-    help = (
-        "Registrerar kommunens kontaktperson för en upplaga. Har kommunen redan en bekräftad "
-        "nominering får kontaktpersonen besked direkt, annars när den första bekräftas."
-    )
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Here rather than on the class: in the language active when the command runs.
+        self.help = _(
+            "Registers a municipality's contact for an edition. If the municipality already has "
+            "a confirmed nomination the contact is told at once, otherwise when the first is "
+            "confirmed."
+        )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--year", type=int, required=True, help="Upplagans år, t.ex. 2027.")
+        parser.add_argument(
+            "--year", type=int, required=True, help=_("The edition's year, e.g. 2027.")
+        )
         add_award_argument(parser)
-        parser.add_argument("--municipality", required=True, help="Kommunen, t.ex. Sundsvall.")
-        parser.add_argument("--email", required=True, help="Kontaktpersonens e-postadress.")
-        parser.add_argument("--name", default="", help="Kontaktpersonens namn (valfritt).")
+        parser.add_argument(
+            "--municipality", required=True, help=_("The municipality, e.g. Sundsvall.")
+        )
+        parser.add_argument("--email", required=True, help=_("The contact's e-mail address."))
+        parser.add_argument("--name", default="", help=_("The contact's name (optional)."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         edition = edition_from_options(options)
@@ -42,9 +52,12 @@ class Command(BaseCommand):
                 municipality=municipality,
                 email=options["email"],
                 name=options["name"],
-                actor="cli",
+                actor=CLI,
             )
         except CandidacyError as exc:
             raise CommandError(str(exc)) from None
-        told = "har fått besked" if contact.notified_at else "får besked vid första nomineringen"
-        self.stdout.write(f"{contact.email} är kontakt för {municipality.name} ({told}).")
+        if contact.notified_at:
+            done = _("%(email)s is the contact for %(name)s (has been told).")
+        else:
+            done = _("%(email)s is the contact for %(name)s (is told at the first nomination).")
+        self.stdout.write(done % {"email": contact.email, "name": municipality.name})
