@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from kommunpris.audit.models import AuditEvent
 from kommunpris.audit.vocabulary import CLI
+from kommunpris.jury import services as jury
+from kommunpris.jury.models import Membership
 from kommunpris.mail.bulk import (
     BulkText,
     fingerprint,
@@ -264,3 +266,36 @@ def test_copies_to_contacts_go_with_the_calls_mail_and_the_mailing_stays(
         "jury/bulk/jurors_unsubmitted",
     ]
     assert sorted(mailings(call.edition).values_list("recipient_count", "sent")) == [(1, 0)]
+
+
+def test_a_juror_who_reads_english_gets_the_english_text(
+    scoring: Scoring, organiser: User, django_capture_on_commit_callbacks: Any
+):
+    seat = Membership.objects.get(edition=scoring.edition, user=scoring.bo)
+    jury.set_member_language(seat=seat, language="en", actor=scoring.bo)
+    text = BulkText(
+        subject_sv="{{ remaining }} kvar",
+        body_sv="Hej! Du har {{ remaining }} kvar i {{ round }}.\n",
+        subject_en="{{ remaining }} left",
+        body_en="Hello! You have {{ remaining }} left in {{ round }}.\n",
+    )
+    shown = preview_bulk(edition=scoring.edition, segment="jurors_unsubmitted", text=text)
+    assert shown.languages == {"en": 1, "sv": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        send_bulk(
+            edition=scoring.edition,
+            segment="jurors_unsubmitted",
+            text=text,
+            expected=shown.fingerprint,
+            key=new_key(),
+            actor=organiser,
+        )
+    bodies = {m.to[0]: (m.subject, m.body) for m in mail.outbox}
+    assert bodies["bo@example.se"] == (
+        "1 left",
+        "Hello! You have 1 left in the round for all candidacies.\n",
+    )
+    assert bodies["ordforande@example.se"] == (
+        "2 kvar",
+        "Hej! Du har 2 kvar i omgången för alla kandidaturer.\n",
+    )

@@ -35,8 +35,8 @@ def _language() -> str:
 
 
 def _seat_language(seat: Membership) -> str:
-    # The juror's own language once seats record one; Swedish until then.
-    return str(getattr(seat, "language", "") or "sv")
+    """The language the jury's e-mail to this member is written in."""
+    return seat.language or "sv"
 
 
 def _first_seat(edition: Edition) -> Membership | None:
