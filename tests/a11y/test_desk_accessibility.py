@@ -70,6 +70,22 @@ PAGES: dict[str, tuple[str, Path_]] = {
     "e-mail given up": ("staff", _plain("desk:mail")),
     "dashboard (call open)": ("staff", _of("dashboard", "call")),
     "dashboard (in deliberation)": ("staff", _of("dashboard", "jury")),
+    "an edition's e-mail": ("staff", _of("mail-edition", "call")),
+    "a message's own text": (
+        "staff",
+        _of("mail-template", "call", message=lambda w: "jury.decided", language=lambda w: "sv"),
+    ),
+    "a message's platform text": (
+        "staff",
+        _of(
+            "mail-template",
+            "call",
+            message=lambda w: "nominations.candidacy_notice",
+            language=lambda w: "en",
+        ),
+    ),
+    "write to a group": ("staff", _of("mail-bulk", "call")),
+    "a mailing": ("staff", _of("mail-mailing", "call", pk=lambda w: w.mailing.pk)),
     "account": ("staff", _plain("desk:account")),
     "two-factor overview": ("staff", _plain("desk:two-factor-people")),
     "jury start": ("staff", _plain("desk:jury-home")),
@@ -138,6 +154,12 @@ CONFIRMATIONS: dict[str, tuple[str, Path_, dict[str, str], str]] = {
         "Anmäl kopplingen …",
     ),
     "remove a document": ("contact", _plain("desk:nominations-contact"), {}, "Ta bort"),
+    "back to the platform's text": (
+        "staff",
+        _of("mail-template", "call", message=lambda w: "jury.decided", language=lambda w: "sv"),
+        {},
+        "Gå tillbaka till plattformens text",
+    ),
     "decline the candidacy": (
         "contact",
         _plain("desk:nominations-contact"),

@@ -65,7 +65,8 @@ from kommunpris.jury.models import (
     SiteVisitNote,
     Tie,
 )
-from kommunpris.mail.models import OutgoingMail
+from kommunpris.mail.bulk import fingerprint, new_key, recipients
+from kommunpris.mail.models import BulkMailing, EditionMailTemplate, OutgoingMail
 from kommunpris.nominations.models import (
     Attachment,
     Candidacy,
@@ -271,6 +272,15 @@ class Case:
         return reverse(self.name, kwargs=kwargs or None)
 
 
+def _message_of(edition: Any, language: str) -> dict[str, Any]:
+    """The world's message with the organiser's own text (the open call's, in Swedish)."""
+    return {"year": edition.year, "message": "jury.decided", "language": language}
+
+
+def _mailing_of(w: Any) -> dict[str, Any]:
+    return {"year": w.call.year, "pk": w.mailing.pk}
+
+
 def year(edition: str) -> Args:
     return lambda w, role: {"year": getattr(w, edition).year}
 
@@ -393,6 +403,28 @@ CASES: list[Case] = [
     # The organiser's view of e-mail the worker gave up on.
     Case("desk:mail", ORGANISER_PAGE),
     Case("desk:mail-retry", ORGANISER_POST_ONLY, lambda w, role: {"pk": w.given_up_mail.pk}),
+    # The organiser's mail of an edition: its messages' texts and its bulk mail.
+    Case("desk:mail-edition", ORGANISER_PAGE, year("call")),
+    Case(
+        "desk:mail-edition",
+        answers(FORBIDDEN, **each(SIGNED_OUT, SIGN_IN), **each(ORGANISERS, NOT_FOUND)),
+        lambda w, role: {"year": 2023},
+        label="an archive edition, which had no call",
+    ),
+    Case("desk:mail-template", ORGANISER_PAGE, lambda w, role: _message_of(w.call, "sv")),
+    Case(
+        "desk:mail-template",
+        answers(FORBIDDEN, **each(SIGNED_OUT, SIGN_IN), **each(ORGANISERS, NOT_FOUND)),
+        lambda w, role: {**_message_of(w.call, "sv"), "message": "jury.okant"},
+        label="no such message",
+    ),
+    Case(
+        "desk:mail-template-reset",
+        ORGANISER_POST_ONLY,
+        lambda w, role: _message_of(w.call, "sv"),
+    ),
+    Case("desk:mail-bulk", ORGANISER_PAGE, year("call")),
+    Case("desk:mail-mailing", ORGANISER_PAGE, lambda w, role: _mailing_of(w)),
     # The organiser's nominations desk.
     Case("desk:nominations", ORGANISER_PAGE),
     Case("desk:nominations-edition-create", ORGANISER_POST_ONLY),
@@ -994,6 +1026,10 @@ def state() -> dict[str, Any]:
     return {
         "audit events": AuditEvent.objects.count(),
         "mail": sorted(OutgoingMail.objects.values_list("pk", "status")),
+        "mail templates": sorted(
+            EditionMailTemplate.objects.values_list("pk", "subject", "body", "updated_at")
+        ),
+        "mailings": BulkMailing.objects.count(),
         "users": sorted(User.objects.values_list("pk", "password", "is_active")),
         "editions": sorted(
             Edition.objects.values_list(
@@ -1153,6 +1189,36 @@ POSTS: list[Post] = [
             "contact_days_before": "5",
             "juror_days_before": "2",
             "nominator_hours_before": "12",
+        },
+        ORGANISER_REFUSALS,
+        "organiser",
+    ),
+    # The organiser's mail: a message's own text, back to the platform's, a bulk mailing.
+    Post(
+        "desk:mail-template",
+        lambda w, role: {**_message_of(w.call, "sv"), "message": "nominations.contact_link"},
+        lambda w: {"subject": "Din länk", "body": "Hej!\n\n{{ link }}\n", "action": "save"},
+        ORGANISER_REFUSALS,
+        "organiser",
+    ),
+    Post(
+        "desk:mail-template-reset",
+        lambda w, role: _message_of(w.call, "sv"),
+        lambda w: {"confirmed": "yes"},
+        ORGANISER_REFUSALS,
+        "organiser",
+    ),
+    Post(
+        "desk:mail-bulk",
+        year("call"),
+        lambda w: {
+            "segment": "contacts",
+            "subject_sv": "Påminnelse",
+            "body_sv": "Hej {{ name }}!\n",
+            "key": new_key(),
+            "expected": fingerprint(recipients(w.call, "contacts")),
+            "action": "send",
+            "confirmed": "yes",
         },
         ORGANISER_REFUSALS,
         "organiser",

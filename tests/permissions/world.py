@@ -47,8 +47,10 @@ from kommunpris.jury import selectors as jury_selectors
 from kommunpris.jury import services as jury
 from kommunpris.jury.models import Criterion, Membership, Role, TieKind
 from kommunpris.mail import worker as mail_worker
-from kommunpris.mail.models import OutgoingMail
+from kommunpris.mail.bulk import BulkText, fingerprint, new_key, recipients, send_bulk
+from kommunpris.mail.models import BulkMailing, OutgoingMail
 from kommunpris.mail.services import compose, queue_mail
+from kommunpris.mail.templates_service import save_template
 from kommunpris.nominations import services as nominations
 from kommunpris.nominations.models import (
     Attachment,
@@ -127,6 +129,8 @@ class World:
     invitation_token: str  # the invitee's, unused
     given_up_mail: OutgoingMail  # the mail worker gave up on it: the organiser may send it again
     spent_invitation_token: str  # the juror's own, spent when she set her password
+    # The organiser's mail of the open call: its own text of one message, and one mailing.
+    mailing: BulkMailing | None = None
     pdf: bytes = MINIMAL_PDF
     password: str = PASSWORD
     # Words only the jury writes, and what they are: no public answer may contain them.
@@ -483,6 +487,25 @@ def build_world() -> World:
         )
         mail_worker.send_one(undeliverable.pk)
 
+    # The organiser's own text of one message of the open call, and a mailing to its contacts.
+    save_template(
+        edition=call.edition,
+        key="jury/decided",
+        language="sv",
+        subject="Juryn har beslutat om {{ edition_title }}",
+        body='Hej!\n\nJuryn har beslutat. Vinnaren är hemlig till {{ publish_at|date:"j F Y" }}.\n',
+        actor=organiser,
+    )
+    contacts = recipients(call.edition, "contacts")
+    mailing = send_bulk(
+        edition=call.edition,
+        segment="contacts",
+        text=BulkText(subject_sv="Välkomna", body_sv="Hej {{ name }}!\n\n{{ link }}\n"),
+        expected=fingerprint(contacts),
+        key=new_key(),
+        actor=organiser,
+    )
+
     # Django's own groups are unused by kommunpris; one exists so the admin's pages have a row.
     Group.objects.create(name="Redaktörer")
 
@@ -523,4 +546,5 @@ def build_world() -> World:
         invitation_token=invitation,
         spent_invitation_token=spent_invitation,
         given_up_mail=OutgoingMail.objects.get(pk=undeliverable.pk),
+        mailing=mailing,
     )

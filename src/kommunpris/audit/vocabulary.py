@@ -107,7 +107,11 @@ class Action(StrEnum):
     JURY_TIE_DECLARED = "jury.tie_declared"
     JURY_TIE_WITHDRAWN = "jury.tie_withdrawn"
 
+    MAIL_BULK_SENT = "mail.bulk_sent"
     MAIL_RETRY_REQUESTED = "mail.retry_requested"
+    MAIL_TEMPLATE_RESET = "mail.template_reset"
+    MAIL_TEMPLATE_SAVED = "mail.template_saved"
+    MAIL_TEST_SENT = "mail.test_sent"
 
     NOMINATION_CONFIRMED = "nomination.confirmed"
     NOMINATION_REJECTED = "nomination.rejected"

@@ -1,4 +1,5 @@
-"""The organiser's view of e-mail the worker gave up on, with a way to send it again."""
+"""The organiser's e-mail page: each edition's messages (kommunpris.desk.mail_template_views), and
+the e-mail the worker gave up on, with a way to send it again."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kommunpris.awards.models import Edition
+from kommunpris.awards.selectors import AwardNotFound, award
 from kommunpris.mail import selectors
 from kommunpris.mail.services import MailError, retry_given_up
+from kommunpris.nominations.selectors import editions_with_a_call
 from kommunpris.permissions.mail import may_manage_mail
 
 from .paging import page_of
@@ -37,6 +41,14 @@ def organiser_only(view: View) -> View:
     return wrapper
 
 
+def mail_editions() -> list[Edition]:
+    """Editions with messages of their own: every edition with a call, newest first."""
+    try:
+        return list(editions_with_a_call(award()))
+    except AwardNotFound:
+        return []
+
+
 @organiser_only
 def mail(request: HttpRequest) -> HttpResponse:
     state = selectors.mail_state()
@@ -44,7 +56,13 @@ def mail(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "desk/mail.html",
-        {"state": state, "given_up": shown.object_list, "page": shown, "query": ""},
+        {
+            "state": state,
+            "given_up": shown.object_list,
+            "page": shown,
+            "query": "",
+            "editions": mail_editions(),
+        },
     )
 
 

@@ -24,6 +24,8 @@ urlpatterns = [
     # The organiser: e-mail the worker gave up on, and sending it again.
     path("e-post/", mail_views.mail, name="mail"),
     path("e-post/<int:pk>/skicka-igen/", mail_views.retry, name="mail-retry"),
+    # The organiser: an edition's messages, their texts, and bulk mail.
+    path("e-post/", include("kommunpris.desk.mail_urls")),
     # The person's own sign-in: two-factor set-up, recovery codes; the organiser's list.
     path("konto/", accounts.account, name="account"),
     path("konto/tvastegsverifiering/", accounts.enrol, name="two-factor-enrol"),

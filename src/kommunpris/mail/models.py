@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from kommunpris.awards.models import Edition
+
 
 class MailStatus(models.TextChoices):
     PENDING = "pending", "pending"
@@ -38,6 +40,18 @@ class OutgoingMail(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=100, blank=True)
     gave_up_at = models.DateTimeField(null=True, blank=True)
+    # The edition the message belongs to (its template is that edition's), and the organiser's
+    # bulk mailing it is part of; empty for messages outside an edition.
+    edition = models.ForeignKey(
+        Edition, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    mailing = models.ForeignKey(
+        "BulkMailing",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
 
     class Meta:
         ordering = ["id"]
@@ -45,3 +59,56 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.to} ({self.status})"
+
+
+class TemplateLanguage(models.TextChoices):
+    SV = "sv", "svenska"
+    EN = "en", "English"
+
+
+class EditionMailTemplate(models.Model):
+    """The organiser's own text of one message in one language for one edition; without one,
+    the platform's own text is sent (kommunpris.mail.organiser_templates.default_source)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="+")
+    message = models.CharField(max_length=100, help_text="The message's key: nominations/confirm.")
+    language = models.CharField(max_length=5, choices=TemplateLanguage.choices)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    updated_at = models.DateTimeField()
+    updated_by = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["edition_id", "message", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "message", "language"],
+                name="one_template_per_edition_message_language",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.language}) for {self.edition}"
+
+
+class BulkMailing(models.Model):
+    """One message the organiser wrote to a segment of an edition's people; each recipient's
+    copy is an OutgoingMail of it, sent by the mail worker."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="+")
+    # Carried by the confirmation: the same mailing confirmed twice is sent once.
+    key = models.CharField(max_length=64, unique=True)
+    segment = models.CharField(max_length=50)
+    subject_sv = models.CharField(max_length=300)
+    body_sv = models.TextField()
+    subject_en = models.CharField(max_length=300, blank=True)
+    body_en = models.TextField(blank=True)
+    recipient_count = models.PositiveIntegerField()
+    sent_by = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["edition_id", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.segment} of {self.edition}: {self.subject_sv}"

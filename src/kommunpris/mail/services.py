@@ -12,9 +12,10 @@ back-off and gives up after a cap.
 from __future__ import annotations
 
 import contextlib
+import logging
 import secrets
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -33,7 +34,12 @@ from kommunpris.permissions.awards import acts_for_the_platform
 from kommunpris.permissions.mail import may_manage_mail
 
 from .links import LinkForgotten, SecretLink, UnknownLink, build
-from .models import MailStatus, OutgoingMail
+from .models import BulkMailing, MailStatus, OutgoingMail
+
+if TYPE_CHECKING:
+    from kommunpris.awards.models import Edition
+
+logger = logging.getLogger(__name__)
 
 
 def render_mail(template: str, context: dict[str, Any], *, language: str) -> tuple[str, str, str]:
@@ -45,6 +51,26 @@ def render_mail(template: str, context: dict[str, Any], *, language: str) -> tup
         with contextlib.suppress(TemplateDoesNotExist):  # the HTML part is optional
             html = render_to_string(f"mail/{template}.html", context)
     return " ".join(subject.split()), text, html
+
+
+def render_for_edition(
+    template: str, context: dict[str, Any], *, language: str, edition: Edition | None
+) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of a message: the edition's own template of it in that
+    language if the organiser wrote one, else the platform's text (`render_mail`)."""
+    from .templates_service import edition_template_of  # the organiser's templates use ours
+
+    own = edition_template_of(edition, template, language) if edition is not None else None
+    if own is not None:
+        try:
+            rendered = own.render(context, language=language)
+        except Exception:  # checked when saved; should it still fail, the message goes anyway
+            logger.exception(
+                "The %s template of %s failed; the platform's text is sent", template, edition
+            )
+        else:
+            return rendered.subject, rendered.text, rendered.html
+    return render_mail(template, context, language=language)
 
 
 def _marker() -> str:
@@ -60,15 +86,52 @@ def queue_mail(
     context: dict[str, Any],
     language: str = "sv",
     links: Mapping[str, SecretLink] | None = None,
+    edition: Edition | None = None,
+    mailing: BulkMailing | None = None,
 ) -> OutgoingMail:
     """Store a message; the mail worker sends it (KOMMUNPRIS_MAIL_DELIVERY = "worker"), or, on
     a developer's machine and in tests ("at_commit"), it is sent once the transaction commits.
 
     `links` are context variables whose value is a link that lets the reader in: the message is
-    rendered with a marker in their place, and they are built only by `compose`.
+    rendered with a marker in their place, and they are built only by `compose`. A message of
+    an `edition` is written with that edition's template, when the organiser has one.
     """
     markers = {name: _marker() for name in links or {}}
-    subject, text, html = render_mail(template, {**context, **markers}, language=language)
+    subject, text, html = render_for_edition(
+        template, {**context, **markers}, language=language, edition=edition
+    )
+    return store_mail(
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        language=language,
+        template=template,
+        links={markers[name]: link for name, link in (links or {}).items()},
+        edition=edition,
+        mailing=mailing,
+    )
+
+
+def link_markers(names: Iterable[str]) -> dict[str, str]:
+    """A fresh marker for each link placeholder, to render in its place (see `store_mail`)."""
+    return {name: _marker() for name in names}
+
+
+def store_mail(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    language: str,
+    template: str,
+    links: Mapping[str, SecretLink] | None = None,
+    edition: Edition | None = None,
+    mailing: BulkMailing | None = None,
+) -> OutgoingMail:
+    """Store a message already written (`links`: each marker in it -> the link to build there
+    when it is sent) for the mail worker, as `queue_mail` does."""
     mail = OutgoingMail.objects.create(
         to=to,
         subject=subject,
@@ -77,9 +140,11 @@ def queue_mail(
         language=language,
         template=template,
         links={
-            markers[name]: {"kind": link.kind, "params": link.params}
-            for name, link in (links or {}).items()
+            marker: {"kind": link.kind, "params": link.params}
+            for marker, link in (links or {}).items()
         },
+        edition=edition,
+        mailing=mailing,
     )
     if settings.KOMMUNPRIS_MAIL_DELIVERY == "at_commit":
         transaction.on_commit(lambda: send_mail_now(mail.pk))
@@ -184,11 +249,14 @@ __all__ = [
     "UnknownLink",
     "compose",
     "forgotten_links",
+    "link_markers",
     "queue_mail",
+    "render_for_edition",
     "render_mail",
     "retry_given_up",
     "send_mail_now",
     "send_message",
     "send_pending_mail",
+    "store_mail",
     "stored_text",
 ]

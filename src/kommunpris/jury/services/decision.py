@@ -265,6 +265,7 @@ def record_decision(
             queue_mail(
                 to=seat.user.email,
                 template="jury/decided",
+                edition=edition,
                 context={"edition_title": edition.title, "publish_at": local},
                 language=seat.language,
             )

@@ -142,6 +142,7 @@ def _queue_invitation(seat: Membership) -> None:
     queue_mail(
         to=seat.user.email,
         template="jury/invitation",
+        edition=seat.edition,
         links={"link": invitation_link(seat.user, language=language)},
         context={
             "edition_title": seat.edition.title,

@@ -151,6 +151,7 @@ def start_deliberation(*, edition: Edition, actor: User) -> Edition:
             queue_mail(
                 to=seat.user.email,
                 template="jury/ballot_open",
+                edition=edition,
                 context={
                     "edition_title": edition.title,
                     "link": site_url("desk:jury-ballot", language=seat.language, year=edition.year),

@@ -99,6 +99,7 @@ def open_round(*, edition: Edition, stage: str, actor: User) -> ScoringRound:
             queue_mail(
                 to=seat.user.email,
                 template="jury/round_open",
+                edition=edition,
                 context={
                     "edition_title": edition.title,
                     "stage": stage,

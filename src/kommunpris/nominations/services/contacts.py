@@ -102,6 +102,7 @@ def _tell_contact_if_due(edition: Edition, municipality: Municipality, *, now: d
         to=contact.email,
         template="nominations/candidacy_notice",
         language="sv",
+        edition=edition,
         context=_contact_mail_context(contact),
         links={"link": _new_contact_link(contact, now=now)},
     )
@@ -164,6 +165,7 @@ def request_contact_link(*, email: str, actor: Actor = PUBLIC, now: datetime | N
                 to=contact.email,
                 template="nominations/contact_link",
                 language="sv",
+                edition=contact.edition,
                 context=_contact_mail_context(contact),
                 links={"link": _new_contact_link(contact, now=now)},
             )

@@ -158,6 +158,7 @@ def submit_nomination(
             to=email,
             template="nominations/confirm",
             language=language,
+            edition=edition,
             links={"link": link},
             context={
                 "name": content["nominator_name"],

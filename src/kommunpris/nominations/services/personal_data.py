@@ -206,6 +206,8 @@ def request_personal_data_link(
             to=email,
             template="nominations/personal_data_link",
             language=language,
+            # The template of the edition of the newest nomination (kommunpris.mail.catalogue).
+            edition=Edition.objects.filter(nominations__pk=held[0]).first(),
             # The newest nomination anchors the link: it is the last to be erased on schedule.
             links={
                 "link": links.personal_data_link(
