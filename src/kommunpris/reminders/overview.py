@@ -179,9 +179,7 @@ def _funnel(edition: Edition, members: list[Membership]) -> Funnel:
     }
     with_text = sum(
         1
-        for c in Candidacy.objects.filter(edition=edition).only(
-            "own_answers"
-        )
+        for c in Candidacy.objects.filter(edition=edition).only("own_answers")
         if c.has_contribution
     )
     return Funnel(
