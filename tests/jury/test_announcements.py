@@ -335,3 +335,49 @@ def test_announcement_past_the_decision_is_refused(jury):
     ):
         withdraw_announcement(edition=jury.edition, stage=Stage.FINALIST, actor=jury.chair)
     assert timezone.now() < GALA  # the clock is back
+
+
+def test_the_winner_is_not_made_public_before_the_finalists(shortlisted):
+    """The award's order holds from the decision's side too: a publication time before an
+    announcement is refused, with the way forward, and nothing is recorded."""
+    jury = shortlisted
+    with time_machine.travel(MAY, tick=False):
+        services.open_round(edition=jury.edition, stage=Stage.CANDIDACY, actor=jury.chair)
+        services.close_round(scoring_round=jury.round(Stage.CANDIDACY), actor=jury.chair)
+        services.move_candidacy(candidacy=jury.timra, stage=Stage.FINALIST, actor=jury.chair)
+        announce_stage(
+            edition=jury.edition, stage=Stage.FINALIST, publish_at=FINALISTS, actor=jury.chair
+        )
+        services.start_deliberation(edition=jury.edition, actor=jury.chair)
+        events = AuditEvent.objects.count()
+        refusal = re.escape(
+            "De nominerade eller finalisterna i Sveriges DigitaliseringsKommun 2029 "
+            "offentliggörs 14 juni 2029 kl. 10:00; vinnaren kan inte offentliggöras före dem. "
+            "Välj 14 juni 2029 kl. 10:00 eller senare, eller flytta det offentliggörandet först."
+        )
+        with pytest.raises(services.JuryError, match=refusal):
+            services.record_decision(
+                edition=jury.edition,
+                candidacy=jury.timra,
+                display_name="Timrå kommun",
+                motivation="Timrå visar vägen.",
+                publish_at=FINALISTS - SECOND,
+                actor=jury.chair,
+            )
+        jury.edition.refresh_from_db()
+        assert (jury.edition.phase, jury.edition.publish_at) == ("deliberation", None)
+        assert AuditEvent.objects.count() == events
+        services.record_decision(
+            edition=jury.edition,
+            candidacy=jury.timra,
+            display_name="Timrå kommun",
+            motivation="Timrå visar vägen.",
+            publish_at=GALA,
+            actor=jury.chair,
+        )
+        with pytest.raises(services.JuryError, match=refusal):
+            services.reschedule_publication(
+                edition=jury.edition, publish_at=FINALISTS - SECOND, actor=jury.chair
+            )
+    jury.edition.refresh_from_db()
+    assert jury.edition.publish_at == GALA

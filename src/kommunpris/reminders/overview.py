@@ -84,6 +84,7 @@ class Overview:
     reminders: list[Reminder]
     reminder_total: int
     reminder_mail: dict[str, selectors.MailCounts]
+    edition_mail: selectors.MailCounts  # every message sent for the edition
     outbox: selectors.MailCounts
 
 
@@ -264,5 +265,6 @@ def edition_overview(edition: Edition, *, now: datetime | None = None) -> Overvi
         reminders=sent[:REMINDERS_SHOWN],
         reminder_total=len(sent),
         reminder_mail=selectors.reminder_mail_counts(sent),
+        edition_mail=selectors.outbox_counts(edition),
         outbox=selectors.outbox_counts(),
     )

@@ -421,10 +421,17 @@ def reminder_mail_counts(reminders: list[Reminder]) -> dict[str, MailCounts]:
     }
 
 
-def outbox_counts() -> MailCounts:
-    """The whole outbox, every edition and message: the mail worker's state."""
+def outbox_counts(edition: Edition | None = None) -> MailCounts:
+    """How the messages of `edition` fared (those sent for it, reminders and bulk mail
+    included), or, without one, the whole outbox: the mail worker's state. A message the mail
+    log no longer holds (deleted after its retention time) is not counted."""
+    mails = (
+        OutgoingMail.objects.all()
+        if edition is None
+        else OutgoingMail.objects.filter(edition=edition)
+    )
     rows = (
-        OutgoingMail.objects.values_list("status")
+        mails.values_list("status")
         .annotate(failed=Count("id", filter=Q(attempts__gt=0)), n=Count("id"))
         .values_list("status", "failed", "n")
         .order_by()
