@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from kommunpris.awards.models import Edition
+from kommunpris.errors import http_status
 from kommunpris.mail import bulk, catalogue
 from kommunpris.mail.organiser_templates import Placeholder
 from kommunpris.mail.templates_service import MailConflict, MailTemplateInvalid
@@ -108,7 +109,7 @@ def bulk_mail(request: HttpRequest, year: int) -> HttpResponse:
     try:
         shown = bulk.preview_bulk(edition=edition, segment=segment, text=text)
     except MailTemplateInvalid as exc:
-        return _form_page(request, edition, form, error=str(exc), status=400)
+        return _form_page(request, edition, form, error=str(exc), status=http_status(exc))
     key = request.POST.get("key") or bulk.new_key()
     if request.POST.get("action") != "send":
         return _preview_page(request, edition, form, shown, key=key)
@@ -173,7 +174,7 @@ def bulk_mail(request: HttpRequest, year: int) -> HttpResponse:
             actor=request.user,
         )
     except MailTemplateInvalid as exc:
-        return _form_page(request, edition, form, error=str(exc), status=400)
+        return _form_page(request, edition, form, error=str(exc), status=http_status(exc))
     except MailConflict as exc:
         messages.error(request, str(exc))
         return redirect("desk:mail-edition", year=year)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kommunpris.awards.models import Edition
+from kommunpris.errors import http_status
 from kommunpris.mail import bulk, catalogue
 from kommunpris.mail.templates_service import (
     MailConflict,
@@ -143,7 +144,7 @@ def template(request: HttpRequest, year: int, message: str, language: str) -> Ht
             return _template_page(request, edition, text, form)
         shown = preview(edition=edition, key=key, language=language, subject=subject, body=body)
     except MailTemplateInvalid as exc:
-        return _template_page(request, edition, text, form, error=str(exc), status=400)
+        return _template_page(request, edition, text, form, error=str(exc), status=http_status(exc))
     return _template_page(request, edition, text, form, shown=shown)
 
 

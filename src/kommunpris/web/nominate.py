@@ -20,6 +20,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kommunpris import errors
 from kommunpris.awards.models import Award
 from kommunpris.awards.selectors import AwardNotFound, award
 from kommunpris.nominations import selectors, throttle
@@ -275,7 +276,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
             request,
             "web/nominate/closed.html",
             {"award": the_award, "call": selectors.next_call(the_award), "refused": refused},
-            status=403 if refused else 200,
+            status=errors.Conflict.status if refused else 200,
         )
     questions = questions_of(edition)
     if request.method != "POST":
@@ -336,12 +337,12 @@ def nominate(request: HttpRequest) -> HttpResponse:
                 "refused": True,
                 "message": str(exc),
             },
-            status=403,
+            status=errors.http_status(exc),
         )
     except NominationError as exc:
         reservation.give_back()
         form.add_error(None, str(exc))
-        return _form_page(request, form, edition, status=400)
+        return _form_page(request, form, edition, status=errors.http_status(exc))
     _remember_sent(request, form.municipality_found, data["nominator_email"], edition)
     return redirect("nominate-sent")
 

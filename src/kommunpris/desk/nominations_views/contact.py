@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kommunpris import dates
+from kommunpris.errors import http_status
 from kommunpris.nominations import selectors, storage
 from kommunpris.nominations.models import Candidacy, MunicipalityContact
 from kommunpris.nominations.questions import questions_of
 from kommunpris.nominations.self_assessment import rubric_of
 from kommunpris.nominations.services import (
     ContributionError,
-    SupplementClosed,
     add_attachment,
     check_remove_attachment,
     check_respond_to_candidacy,
@@ -89,10 +89,6 @@ def _contact_candidacy(contact: MunicipalityContact) -> Candidacy:
     return found
 
 
-def _refused(exc: ContributionError) -> int:
-    return 403 if isinstance(exc, SupplementClosed) else 400
-
-
 @contact_required
 def contact_home(request: HttpRequest, contact: MunicipalityContact) -> HttpResponse:
     return _contact_page(request, contact)
@@ -130,7 +126,7 @@ def contact_respond(request: HttpRequest, contact: MunicipalityContact) -> HttpR
             return ask(request, _decline_confirmation(contact, candidacy))
         respond_to_candidacy(candidacy=candidacy, actor=contact, accept=accept)
     except ContributionError as exc:
-        return _contact_page(request, contact, error=str(exc), status=_refused(exc))
+        return _contact_page(request, contact, error=str(exc), status=http_status(exc))
     if accept:
         messages.success(
             request,
@@ -192,7 +188,7 @@ def contact_contribution(request: HttpRequest, contact: MunicipalityContact) -> 
             saved = before != candidacy.own_answers
         except ContributionError as exc:
             return _contact_page(
-                request, contact, contribution_form=form, error=str(exc), status=_refused(exc)
+                request, contact, contribution_form=form, error=str(exc), status=http_status(exc)
             )
     kept = _("Your answers are saved.") + " " if saved else ""
     if request.POST.get("remove", "").isdigit():
@@ -202,7 +198,7 @@ def contact_contribution(request: HttpRequest, contact: MunicipalityContact) -> 
         try:
             check_remove_attachment(attachment=attachment, actor=contact)
         except ContributionError as exc:
-            return _contact_page(request, contact, error=str(exc), status=_refused(exc))
+            return _contact_page(request, contact, error=str(exc), status=http_status(exc))
         return ask(request, _remove_confirmation(attachment))
     if request.POST.get("response") == "decline":
         if saved:
@@ -210,7 +206,7 @@ def contact_contribution(request: HttpRequest, contact: MunicipalityContact) -> 
         try:
             check_respond_to_candidacy(candidacy=candidacy, actor=contact)
         except ContributionError as exc:
-            return _contact_page(request, contact, error=str(exc), status=_refused(exc))
+            return _contact_page(request, contact, error=str(exc), status=http_status(exc))
         return ask(request, _decline_confirmation(contact, candidacy))
     if request.FILES.get("file") is not None or not has_answers:
         if not upload.is_valid():
@@ -227,7 +223,7 @@ def contact_contribution(request: HttpRequest, contact: MunicipalityContact) -> 
                 contact,
                 attachment_form=upload,
                 error=kept + _("The document was not added: %(why)s") % {"why": str(exc)},
-                status=_refused(exc),
+                status=http_status(exc),
             )
         messages.success(request, kept + _("“%(name)s” is added.") % {"name": added.original_name})
         return redirect("desk:nominations-contact")
@@ -251,7 +247,7 @@ def contact_remove(request: HttpRequest, contact: MunicipalityContact, pk: int) 
             return ask(request, _remove_confirmation(found))
         remove_attachment(attachment=found, actor=contact)
     except ContributionError as exc:
-        return _contact_page(request, contact, error=str(exc), status=_refused(exc))
+        return _contact_page(request, contact, error=str(exc), status=http_status(exc))
     messages.success(request, _("“%(name)s” is removed.") % {"name": found.original_name})
     return redirect("desk:nominations-contact")
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kommunpris.awards.models import Edition
+from kommunpris.errors import http_status
 from kommunpris.nominations import selectors
 from kommunpris.nominations.services import CandidacyError, register_contact
 from kommunpris.register.collation import swedish_sort_key
@@ -63,7 +64,7 @@ def contacts(request: HttpRequest, year: int) -> HttpResponse:
         )
     except CandidacyError as exc:
         form.add_error(None, str(exc))
-        return _contacts_page(request, edition, form, status=400)
+        return _contacts_page(request, edition, form, status=http_status(exc))
     if contact.notified_at:
         note = _("%(email)s is the contact for %(name)s and has been told of the candidacy.")
     else:

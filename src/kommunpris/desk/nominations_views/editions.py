@@ -23,6 +23,7 @@ from kommunpris.awards.services import (
     open_nominations,
     reopen_nominations,
 )
+from kommunpris.errors import http_status
 from kommunpris.nominations import selectors
 
 from ..confirmation import Confirmation, ask, is_confirmed, is_revising
@@ -85,10 +86,10 @@ def edition_create(request: HttpRequest) -> HttpResponse:
             "off_cadence",
             _("%(refusal)s Tick the box to make the exception.") % {"refusal": str(exc)},
         )
-        return _editions_page(request, form, status=400)
+        return _editions_page(request, form, status=http_status(exc))
     except EditionError as exc:
         form.add_error(None, str(exc))
-        return _editions_page(request, form, status=400)
+        return _editions_page(request, form, status=http_status(exc))
     messages.success(
         request,
         _("%(title)s is created as a draft. Open the call for nominations when you are ready.")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kommunpris import dates
 from kommunpris.awards.models import Edition
+from kommunpris.errors import http_status
 from kommunpris.nominations import selectors
 from kommunpris.nominations.models import (
     Candidacy,
@@ -135,10 +136,8 @@ def rubric(request: HttpRequest, year: int) -> HttpResponse:
             introduction_en=intro[1],
             actor=request.user,
         )
-    except CallFrozen as exc:
-        return _rubric_page(request, edition, found, forms, error=str(exc), status=409)
     except CallError as exc:
-        return _rubric_page(request, edition, found, forms, error=str(exc), status=400)
+        return _rubric_page(request, edition, found, forms, error=str(exc), status=http_status(exc))
     messages.success(
         request,
         _(
