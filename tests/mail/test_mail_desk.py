@@ -60,7 +60,7 @@ def test_the_editions_page_lists_every_message_and_its_mailings(call: Call, orga
         "Juryn har beslutat",
     ):
         assert title in page
-    assert page.count("Din text") == 1 and page.count("Plattformens text") == 15
+    assert page.count("Din text") == 1 and page.count("Plattformens text") == 27
     assert "Din text – Juryn har beslutat, engelska" in page
     assert "Inget utskick har gjorts i den här upplagan ännu." in page
     # The desk's e-mail page leads to each edition's.
