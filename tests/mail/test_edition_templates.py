@@ -339,7 +339,10 @@ def test_the_editions_own_templates_write_every_message_the_call_sends(
         as_sent = by_subject[stored.subject]
         assert re.search(r"^https?://\S+/\S{20,}/$", as_sent.body, flags=re.M), key
         assert as_sent.alternatives[0][0].startswith("<!DOCTYPE html>")
-    assert placeholder_values(sent["nominations/candidacy_notice"].body_text)["municipality"] == "Sundsvall"
+    assert (
+        placeholder_values(sent["nominations/candidacy_notice"].body_text)["municipality"]
+        == "Sundsvall"
+    )
     assert placeholder_values(sent["nominations/contact_link"].body_text)["name"] == "Karin Kontakt"
     assert sent["nominations/confirm"].subject == (
         "EGEN nominations/confirm Sveriges DigitaliseringsKommun 2029"

@@ -399,8 +399,7 @@ register_message(
             Placeholder(
                 "publish_at",
                 gettext_lazy(
-                    'when they become public, a date and time: {{ publish_at|date:"j F Y, '
-                    'H:i" }}'
+                    'when they become public, a date and time: {{ publish_at|date:"j F Y, H:i" }}'
                 ),
             ),
         ),
