@@ -24,7 +24,7 @@ from kommunpris.jury.announcements import (
 )
 from kommunpris.jury.models import Membership
 from kommunpris.mail.models import OutgoingMail
-from kommunpris.mail.templates_service import save_template
+from kommunpris.mail.templates_service import preview, save_template
 from kommunpris.nominations.models import Stage
 from kommunpris.permissions import public_stage, stage_is_public
 from tests.mail.own_text import every_placeholder, own_values
@@ -369,6 +369,18 @@ def test_the_editions_own_texts_tell_the_jury_each_in_their_language(
     with time_machine.travel(MAY, tick=False), django_capture_on_commit_callbacks(execute=True):
         announce_stage(
             edition=jury.edition, stage=Stage.NOMINEE, publish_at=NOMINEES, actor=jury.chair
+        )
+        # The preview shows the edition's own announcement.
+        shown = preview(
+            edition=jury.edition,
+            key="jury/announced",
+            language="sv",
+            subject="{{ edition_title }}",
+            body='{{ stage }} {{ publish_at|date:"j F Y, H:i" }}\n',
+        )
+        assert (shown.text, shown.about) == (
+            "nominee 10 maj 2029, 10:00\n",
+            "Upplagans offentliggörande av nominerade.",
         )
         withdraw_announcement(edition=jury.edition, stage=Stage.NOMINEE, actor=jury.chair)
 

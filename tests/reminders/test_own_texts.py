@@ -10,7 +10,8 @@ from kommunpris.audit.vocabulary import SYSTEM
 from kommunpris.jury import services
 from kommunpris.jury.models import Membership
 from kommunpris.mail.models import OutgoingMail
-from kommunpris.mail.templates_service import save_template
+from kommunpris.mail.organiser_templates import default_subject_and_body
+from kommunpris.mail.templates_service import preview, save_template
 from kommunpris.nominations.models import Stage
 from kommunpris.reminders.models import Kind
 from kommunpris.reminders.services import send_due_reminders, set_round_deadline
@@ -33,6 +34,20 @@ def _run(capture) -> dict[str, int]:
 
 def test_the_contacts_reminder_is_the_editions_own_text(call):
     call.candidate("2281", "kontakt@sundsvall.se")
+    # The preview shows the edition's contact as things stand, before the reminder is due.
+    subject, body = default_subject_and_body("reminders/contact_supplement", language="sv")
+    shown = preview(
+        edition=call.edition,
+        key="reminders/contact_supplement",
+        language="sv",
+        subject=subject,
+        body=body,
+    )
+    assert shown.about == "Kontaktpersonen för Sundsvall, så som det ser ut nu."
+    assert (
+        "12 maj 2027 kl. 23:59 (svensk tid). Det här saknas fortfarande:\n\n- Sundsvall: ni "
+        in (shown.text)
+    )
     _own_text(call.edition, "reminders/contact_supplement", call.organiser)
     call.move_to(at(2027, 5, 5, 8, 0))
     assert _run(call.capture)[Kind.CONTACT_SUPPLEMENT] == 1
