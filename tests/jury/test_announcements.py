@@ -22,8 +22,12 @@ from kommunpris.jury.announcements import (
     reschedule_announcement,
     withdraw_announcement,
 )
+from kommunpris.jury.models import Membership
+from kommunpris.mail.models import OutgoingMail
+from kommunpris.mail.templates_service import preview, save_template
 from kommunpris.nominations.models import Stage
 from kommunpris.permissions import public_stage, stage_is_public
+from tests.mail.own_text import every_placeholder, own_values
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 MAY = datetime(2029, 5, 2, 9, 0, tzinfo=STOCKHOLM)
@@ -381,3 +385,74 @@ def test_the_winner_is_not_made_public_before_the_finalists(shortlisted):
             )
     jury.edition.refresh_from_db()
     assert jury.edition.publish_at == GALA
+
+
+def test_the_editions_own_texts_tell_the_jury_each_in_their_language(
+    shortlisted, django_capture_on_commit_callbacks
+):
+    """The organiser's Swedish texts of both messages, and an English one for the member who
+    reads English: each member is told in their own language, with the edition's text."""
+    jury = shortlisted
+    Membership.objects.filter(edition=jury.edition, user=jury.bo).update(language="en")
+    for key in ("jury/announced", "jury/announcement_withdrawn"):
+        subject, body = every_placeholder(key)
+        save_template(
+            edition=jury.edition,
+            key=key,
+            language="sv",
+            subject=subject,
+            body=body,
+            actor=jury.organiser,
+        )
+    save_template(
+        edition=jury.edition,
+        key="jury/announced",
+        language="en",
+        subject="Announced: {{ edition_title }}",
+        body='Public on {{ publish_at|date:"j F Y" }}.\n',
+        actor=jury.organiser,
+    )
+    with time_machine.travel(MAY, tick=False), django_capture_on_commit_callbacks(execute=True):
+        announce_stage(
+            edition=jury.edition, stage=Stage.NOMINEE, publish_at=NOMINEES, actor=jury.chair
+        )
+        # The preview shows the edition's own announcement.
+        shown = preview(
+            edition=jury.edition,
+            key="jury/announced",
+            language="sv",
+            subject="{{ edition_title }}",
+            body='{{ stage }} {{ publish_at|date:"j F Y, H:i" }}\n',
+        )
+        assert (shown.text, shown.about) == (
+            "nominee 10 maj 2029, 10:00\n",
+            "Upplagans offentliggörande av nominerade.",
+        )
+        withdraw_announcement(edition=jury.edition, stage=Stage.NOMINEE, actor=jury.chair)
+
+    announced = {m.to: m for m in OutgoingMail.objects.filter(template="jury/announced")}
+    assert sorted(announced) == sorted(u.email for u in jury.jurors)
+    assert (announced[jury.bo.email].language, announced[jury.bo.email].body_text) == (
+        "en",
+        "Public on 10 May 2029.\n",
+    )
+    assert announced[jury.bo.email].edition == jury.edition
+    for juror in (jury.chair, jury.anna, jury.cia):
+        stored = announced[juror.email]
+        assert stored.subject == "EGEN jury/announced Sveriges DigitaliseringsKommun 2029"
+        assert own_values(stored) == {
+            "edition_title": "Sveriges DigitaliseringsKommun 2029",
+            "stage": "nominee",
+            "publish_at": "10 maj 2029 10:00",
+        }
+    withdrawn = list(OutgoingMail.objects.filter(template="jury/announcement_withdrawn"))
+    assert len(withdrawn) == 4
+    # No English text of the withdrawal: Bo gets the platform's own, in English.
+    bo = next(m for m in withdrawn if m.to == jury.bo.email)
+    assert bo.subject == "An announcement of Sveriges DigitaliseringsKommun 2029 is withdrawn"
+    for stored in withdrawn:
+        if stored is not bo:
+            assert own_values(stored) == {
+                "edition_title": "Sveriges DigitaliseringsKommun 2029",
+                "stage": "nominee",
+            }

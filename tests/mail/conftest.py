@@ -91,9 +91,7 @@ def build_call(award: Award) -> Call:
     nominations.save_contribution(
         candidacy=sundsvall,
         actor=contacts["sundsvall"],
-        proud="E-tjänsterna som invånarna använder.",
-        effect="",
-        learned="",
+        answers={"proud": "E-tjänsterna som invånarna använder.", "effect": "", "learned": ""},
     )
     nominations.respond_to_candidacy(candidacy=timra, actor=contacts["timra"], accept=True)
     nominations.respond_to_candidacy(candidacy=kiruna, actor=contacts["kiruna"], accept=False)

@@ -49,6 +49,8 @@ from kommunpris.nominations import services as nominations
 from kommunpris.register.models import Municipality
 from tests.jury.conftest import make_candidacy, make_edition
 
+from .own_text import every_placeholder, placeholder_values
+
 ORGANISER = "organisator@kvalitetsmassan.se"
 SRC = Path(__file__).resolve().parents[2] / "src" / "kommunpris"
 
@@ -77,7 +79,7 @@ def test_every_message_the_platform_sends_is_in_the_catalogue(db):
         for path in SRC.glob("*/templates/mail/**/*.subject.txt")
     }
     assert on_disk == {m.key for m in catalogue.messages()}
-    assert len(on_disk) == 8
+    assert len(on_disk) == 14
 
 
 # Values that take every branch of every message, none changed by HTML escaping (three of the
@@ -88,6 +90,8 @@ VARIANTS = {
     "role": ["chair", "juror"],
     "has_password": [False, True],
     "count": [1, 7],
+    "stage": ["nominee", "finalist"],
+    "remaining": [1, 4],
 }
 
 
@@ -265,34 +269,21 @@ def test_the_default_typed_back_unchanged_keeps_no_text_of_its_own(award, organi
 # --- used when the platform sends -------------------------------------------------------------
 
 
-def _every_placeholder(key: str) -> tuple[str, str]:
-    """A subject of its own, and a text that shows every placeholder of the message."""
-    message = catalogue.message(key)
-    lines = [
-        "{{ " + p.name + " }}" if p.is_link else f"{p.name}=[{{{{ {p.name} }}}}]"
-        for p in message.placeholders
-    ]
-    title = (
-        " {{ edition_title }}"
-        if any(p.name == "edition_title" for p in message.placeholders)
-        else ""
-    )
-    return f"EGEN {key}{title}", "EGEN MALL\n\n" + "\n".join(lines) + "\n"
-
-
-def _values(body: str) -> dict[str, str]:
-    return dict(re.findall(r"^(\w+)=\[(.*)\]$", body, flags=re.M))
-
-
 def test_the_editions_own_templates_write_every_message_the_call_sends(
     award, organiser, django_capture_on_commit_callbacks
 ):
     edition = _open_edition(award)
     other = _open_edition(award, year=2031)
-    keys = [m.key for m in catalogue.messages() if m.key.startswith("nominations/")]
-    keys.append("jury/invitation")
+    # The reminder to confirm is the reminder run's (tests/reminders/test_own_texts.py).
+    keys = [
+        "nominations/confirm",
+        "nominations/candidacy_notice",
+        "nominations/contact_link",
+        "nominations/personal_data_link",
+        "jury/invitation",
+    ]
     for key in keys:
-        subject, body = _every_placeholder(key)
+        subject, body = every_placeholder(key)
         save_template(
             edition=edition, key=key, language="sv", subject=subject, body=body, actor=organiser
         )
@@ -301,9 +292,11 @@ def test_the_editions_own_templates_write_every_message_the_call_sends(
         nominations.submit_nomination(
             edition=edition,
             municipality=sundsvall,
-            proud="Bygglov på nätet.",
-            effect="Kortare väntan.",
-            learned="Att mäta.",
+            answers={
+                "proud": "Bygglov på nätet.",
+                "effect": "Kortare väntan.",
+                "learned": "Att mäta.",
+            },
             nominator_name="Anna Andersson",
             nominator_email="anna@example.se",
         )
@@ -336,7 +329,7 @@ def test_the_editions_own_templates_write_every_message_the_call_sends(
     for key in keys:
         stored = sent[key]
         assert stored.body_text.startswith("EGEN MALL\n"), key
-        values = _values(stored.body_text)
+        values = placeholder_values(stored.body_text)
         declared = [p.name for p in catalogue.message(key).placeholders if not p.is_link]
         # Every placeholder the message declares is given a value by the service that sends it.
         assert sorted(values) == sorted(declared), key
@@ -346,8 +339,11 @@ def test_the_editions_own_templates_write_every_message_the_call_sends(
         as_sent = by_subject[stored.subject]
         assert re.search(r"^https?://\S+/\S{20,}/$", as_sent.body, flags=re.M), key
         assert as_sent.alternatives[0][0].startswith("<!DOCTYPE html>")
-    assert _values(sent["nominations/candidacy_notice"].body_text)["municipality"] == "Sundsvall"
-    assert _values(sent["nominations/contact_link"].body_text)["name"] == "Karin Kontakt"
+    assert (
+        placeholder_values(sent["nominations/candidacy_notice"].body_text)["municipality"]
+        == "Sundsvall"
+    )
+    assert placeholder_values(sent["nominations/contact_link"].body_text)["name"] == "Karin Kontakt"
     assert sent["nominations/confirm"].subject == (
         "EGEN nominations/confirm Sveriges DigitaliseringsKommun 2029"
     )
@@ -456,9 +452,11 @@ def test_the_editions_own_templates_write_every_message_the_jury_sends(award, or
     edition = make_edition(award, year=2031)
     for code in ("2121", "2262", "2584", "2161", "1281"):
         make_candidacy(edition, code)
-    keys = [m.key for m in catalogue.messages() if m.key.startswith("jury/")]
+    # The announcements and the feedback have tests of their own (tests/jury/
+    # test_announcements.py, tests/packet/test_feedback.py).
+    keys = ["jury/invitation", "jury/round_open", "jury/ballot_open", "jury/decided"]
     for key in keys:
-        subject, body = _every_placeholder(key)
+        subject, body = every_placeholder(key)
         save_template(
             edition=edition, key=key, language="sv", subject=subject, body=body, actor=organiser
         )
@@ -483,11 +481,11 @@ def test_the_editions_own_templates_write_every_message_the_jury_sends(award, or
     for stored in sent:
         assert stored.subject.startswith(f"EGEN {stored.template} "), stored.template
         assert stored.body_text.startswith("EGEN MALL\n"), stored.template
-        values = _values(stored.body_text)
+        values = placeholder_values(stored.body_text)
         declared = [
             p.name for p in catalogue.message(stored.template).placeholders if not p.is_link
         ]
         assert sorted(values) == sorted(declared), stored.template
         assert all(value != "" for value in values.values()), (stored.template, values)
     decided = next(m for m in sent if m.template == "jury/decided")
-    assert _values(decided.body_text)["publish_at"] == "12 november 2031 18:00"
+    assert placeholder_values(decided.body_text)["publish_at"] == "12 november 2031 18:00"

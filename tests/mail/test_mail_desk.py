@@ -58,9 +58,15 @@ def test_the_editions_page_lists_every_message_and_its_mailings(call: Call, orga
         "En bedömningsomgång har öppnat",
         "Slutomröstningen är öppen",
         "Juryn har beslutat",
+        "Påminnelse om att bekräfta en nominering",
+        "Påminnelse till en kommuns kontaktperson",
+        "Påminnelse till en jurymedlem före omgångens sista dag",
+        "De nominerade eller finalisterna offentliggörs",
+        "Ett offentliggörande dras tillbaka",
+        "Juryns återkoppling är släppt",
     ):
         assert title in page
-    assert page.count("Din text") == 1 and page.count("Plattformens text") == 15
+    assert page.count("Din text") == 1 and page.count("Plattformens text") == 27
     assert "Din text – Juryn har beslutat, engelska" in page
     assert "Inget utskick har gjorts i den här upplagan ännu." in page
     # The desk's e-mail page leads to each edition's.

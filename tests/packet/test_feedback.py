@@ -34,8 +34,10 @@ from kommunpris.jury.feedback_selectors import (
 from kommunpris.jury.models import Membership, ScoreEntry, ScoreSheet, ScoringRound, TieKind
 from kommunpris.mail.models import OutgoingMail
 from kommunpris.mail.services import compose
+from kommunpris.mail.templates_service import save_template
 from kommunpris.nominations import services as nominations
 from kommunpris.nominations.models import Candidacy
+from tests.mail.own_text import every_placeholder, own_values
 from tests.permissions.world import SCORE_MARK, World
 
 pytestmark = pytest.mark.django_db
@@ -354,3 +356,24 @@ def test_the_release_says_why_not_yet_for_each_kind_of_edition(world: World):
         Conflict, match="har inget jurybeslut offentliggjort på den här plattformen"
     ):
         feedback.check_release_feedback(edition=archive, actor=world.organiser)
+
+
+def test_the_editions_own_text_tells_the_contacts(world: World, marked: dict[str, Any]):
+    """Released through the service: the organiser's text of the edition is the message."""
+    subject, body = every_placeholder("jury/feedback_released")
+    save_template(
+        edition=world.decided,
+        key="jury/feedback_released",
+        language="sv",
+        subject=subject,
+        body=body,
+        actor=world.organiser,
+    )
+    with _after_gala(world):
+        feedback.release_feedback(edition=world.decided, actor=world.organiser)
+    [stored] = OutgoingMail.objects.filter(template="jury/feedback_released")
+    assert (stored.to, stored.edition) == ("digitalisering@mora.se", world.decided)
+    values = own_values(stored)
+    assert values["municipality"] == "Mora"
+    assert values["edition_title"] == world.decided.title
+    assert values["sign_in_url"].endswith("/arbetsyta/nomineringar/kommun/logga-in/")

@@ -312,15 +312,17 @@ def _set_time(
 
 
 def _tell_the_jury(edition: Edition, stage: str, publish_at: datetime | None) -> None:
+    """Each member in their own language, in the edition's text of the message."""
+    context: dict[str, object] = {"edition_title": edition.title, "stage": stage}
+    if publish_at is not None:
+        context["publish_at"] = timezone.localtime(publish_at)
     for seat in Membership.objects.filter(edition=edition).select_related("user"):
         queue_mail(
             to=seat.user.email,
             template="jury/announced" if publish_at is not None else "jury/announcement_withdrawn",
-            context={
-                "edition_title": edition.title,
-                "stage": stage,
-                "publish_at": timezone.localtime(publish_at) if publish_at else None,
-            },
+            context=context,
+            language=seat.language,
+            edition=edition,
         )
 
 

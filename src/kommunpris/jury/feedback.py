@@ -178,6 +178,7 @@ def release_feedback(*, edition: Edition, actor: User) -> FeedbackRelease:
             queue_mail(
                 to=contact.email,
                 template="jury/feedback_released",
+                edition=edition,
                 context={
                     "edition_title": edition.title,
                     "municipality": contact.municipality.name,

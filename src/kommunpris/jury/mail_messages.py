@@ -4,6 +4,8 @@ edition's own jury for the preview, and each juror's values for a bulk message."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,10 +21,16 @@ from kommunpris.mail.catalogue import (
 )
 from kommunpris.mail.links import absolute_url
 from kommunpris.mail.organiser_templates import Placeholder
-from kommunpris.nominations.models import Candidacy, Stage
+from kommunpris.nominations.models import (
+    Candidacy,
+    CandidacyMember,
+    MunicipalityContact,
+    Stage,
+)
+from kommunpris.permissions import stage_publish_at
 
 from . import selectors
-from .labels import ROUND_NAMES
+from .labels import ROUND_NAMES, STAGE_WORDS
 from .models import Membership, Role, ScoringRound
 
 EDITION_TITLE = Placeholder(
@@ -119,7 +127,80 @@ def _decided_example(edition: Edition) -> Example:
     )
 
 
+def _announced_stage(edition: Edition) -> str | None:
+    """The stage the chair announced last: the finalists once they are, else the nominees."""
+    for stage in (Stage.FINALIST, Stage.NOMINEE):
+        if stage_publish_at(edition, stage) is not None:
+            return stage.value
+    return None
+
+
+def _announced_example(edition: Edition) -> Example:
+    stage = _announced_stage(edition)
+    if stage is None:
+        return Example(
+            context={
+                "edition_title": edition.title,
+                "stage": Stage.NOMINEE.value,
+                "publish_at": timezone.localtime(timezone.now() + timedelta(days=7)),
+            },
+            about=_("Nothing has been announced in this edition yet: the values are examples."),
+        )
+    moment = stage_publish_at(edition, stage)
+    assert moment is not None
+    return Example(
+        context={
+            "edition_title": edition.title,
+            "stage": stage,
+            "publish_at": timezone.localtime(moment),
+        },
+        about=_("The edition's announcement of the %(stage)s.") % {"stage": STAGE_WORDS[stage]},
+    )
+
+
+def _withdrawn_example(edition: Edition) -> Example:
+    stage = _announced_stage(edition)
+    return Example(
+        context={"edition_title": edition.title, "stage": stage or Stage.NOMINEE.value},
+        about=(
+            _("The edition's announcement of the %(stage)s.") % {"stage": STAGE_WORDS[stage]}
+            if stage
+            else _("Nothing has been announced in this edition yet: the values are examples.")
+        ),
+    )
+
+
+def _feedback_example(edition: Edition) -> Example:
+    """The first contact of a municipality with a candidacy, as the release writes to them."""
+    candidates = CandidacyMember.objects.filter(edition=edition).values("municipality_id")
+    contact = (
+        MunicipalityContact.objects.filter(edition=edition, municipality_id__in=candidates)
+        .select_related("municipality")
+        .order_by("municipality__sort_key")
+        .first()
+    )
+    return Example(
+        context={
+            "edition_title": edition.title,
+            "municipality": contact.municipality.name if contact else "Sundsvall",
+            "sign_in_url": absolute_url("desk:nominations-contact-signin", language="sv"),
+        },
+        about=(
+            _("The contact for %(municipality)s.") % {"municipality": contact.municipality.name}
+            if contact
+            else _("No candidacy of this edition has a contact yet: the values are examples.")
+        ),
+    )
+
+
 LINK_OF_PAGE = gettext_lazy("the jury's page for it in the desk")
+STAGE_ANNOUNCED = Placeholder(
+    "stage",
+    gettext_lazy(
+        'whose announcement, "nominee" or "finalist": {% if stage == "finalist" %}…{% else %}…'
+        "{% endif %}"
+    ),
+)
 
 register_message(
     Message(
@@ -301,5 +382,62 @@ register_segment(
         placeholders=JUROR_PLACEHOLDERS,
         recipients=_members,
         order=45,
+    )
+)
+register_message(
+    Message(
+        key="jury/announced",
+        title=gettext_lazy("The nominees or finalists are announced"),
+        recipients=gettext_lazy("Every jury member"),
+        sent_when=gettext_lazy(
+            "When the chair announces the nominees or the finalists, or moves the time they "
+            "become public."
+        ),
+        placeholders=(
+            EDITION_TITLE,
+            STAGE_ANNOUNCED,
+            Placeholder(
+                "publish_at",
+                gettext_lazy(
+                    'when they become public, a date and time: {{ publish_at|date:"j F Y, H:i" }}'
+                ),
+            ),
+        ),
+        example=_announced_example,
+        order=127,
+    )
+)
+register_message(
+    Message(
+        key="jury/announcement_withdrawn",
+        title=gettext_lazy("An announcement is withdrawn"),
+        recipients=gettext_lazy("Every jury member"),
+        sent_when=gettext_lazy(
+            "When the chair withdraws the announcement of the nominees or the finalists before "
+            "it becomes public."
+        ),
+        placeholders=(EDITION_TITLE, STAGE_ANNOUNCED),
+        example=_withdrawn_example,
+        order=128,
+    )
+)
+register_message(
+    Message(
+        key="jury/feedback_released",
+        title=gettext_lazy("The jury's feedback is released"),
+        recipients=gettext_lazy("The contacts of every candidacy's municipalities"),
+        sent_when=gettext_lazy(
+            "When the organiser releases the jury's feedback reports to the municipalities."
+        ),
+        placeholders=(
+            EDITION_TITLE,
+            Placeholder("municipality", gettext_lazy("the municipality's name: Sundsvall")),
+            Placeholder(
+                "sign_in_url",
+                gettext_lazy("the page where a contact signs in to read the report"),
+            ),
+        ),
+        example=_feedback_example,
+        order=170,
     )
 )

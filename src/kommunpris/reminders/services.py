@@ -251,22 +251,57 @@ def _url(viewname: str, *, language: str, **kwargs: Any) -> str:
     return absolute_url(viewname, language=language, **kwargs)
 
 
-def _mail_of(due: selectors.DueReminder, edition: Edition) -> tuple[str, dict[str, Any]]:
-    """The template and context of one reminder, in the recipient's language."""
+def missing_line(candidacy: str, missing: str) -> str:
+    """What a candidacy still owes (`missing`: selectors.ANSWER or OWN_TEXT), as one line of
+    the contacts' reminder, in the active language."""
+    if missing == selectors.ANSWER:
+        owed = _("you have not said whether the municipality takes part as a candidate.")
+    else:
+        owed = _(
+            "the municipality takes part, but its own answers to the three questions are not "
+            "there yet."
+        )
+    return f"- {candidacy}: {owed}"
+
+
+def missing_lines(tasks: list[selectors.ContactTask]) -> str:
+    """The `missing` of the contacts' reminder: one line per candidacy."""
+    return "\n".join(missing_line(task.candidacy.name, task.missing) for task in tasks)
+
+
+def unconfirmed_line(municipality: str, *, sent_at: datetime, expires_at: datetime) -> str:
+    """An unconfirmed nomination as one line of the reminder to confirm, in the active
+    language."""
+    return "- " + _(
+        "%(municipality)s, sent %(sent)s: its confirmation link works until %(expires)s "
+        "(Swedish time)."
+    ) % {
+        "municipality": municipality,
+        "sent": dates.moment(sent_at),
+        "expires": dates.moment(expires_at),
+    }
+
+
+def unconfirmed_lines(items: list[selectors.Unconfirmed]) -> str:
+    """The `nominations` of the reminder to confirm: one line per nomination."""
+    return "\n".join(
+        unconfirmed_line(
+            item.nomination.municipality.name, sent_at=item.sent_at, expires_at=item.expires_at
+        )
+        for item in items
+    )
+
+
+def reminder_mail(due: selectors.DueReminder, edition: Edition) -> tuple[str, dict[str, Any]]:
+    """The template and context of one reminder, in the recipient's language (the catalogue's
+    examples, kommunpris.reminders.mail_messages, are written by it too)."""
     with translation.override(due.language):
         deadline = dates.moment(due.due_at)
         common = {"edition_title": edition.title, "deadline": deadline}
         if due.kind == Kind.CONTACT_SUPPLEMENT:
             return "reminders/contact_supplement", {
                 **common,
-                "candidacies": [
-                    {
-                        "name": task.candidacy.name,
-                        "municipality": task.contact.municipality.name,
-                        "answer_missing": task.missing == selectors.ANSWER,
-                    }
-                    for task in due.contact_tasks
-                ],
+                "missing": missing_lines(due.contact_tasks),
                 "sign_in_link": _url("desk:nominations-contact-signin", language="sv"),
             }
         if due.kind == Kind.JUROR_ROUND:
@@ -281,14 +316,7 @@ def _mail_of(due: selectors.DueReminder, edition: Edition) -> tuple[str, dict[st
             }
         return "nominations/confirmation_reminder", {
             **common,
-            "nominations": [
-                {
-                    "municipality": item.nomination.municipality.name,
-                    "sent": dates.moment(item.sent_at),
-                    "expires": dates.moment(item.expires_at),
-                }
-                for item in due.nominations
-            ],
+            "nominations": unconfirmed_lines(due.nominations),
             "form_link": _url("nominate", language=due.language),
             "privacy_link": _url("nominate-privacy", language=due.language),
         }
@@ -312,11 +340,15 @@ def _audit_record(due: selectors.DueReminder, mail_id: int) -> tuple[str, dict[s
 def _send(due: selectors.DueReminder, edition: Edition, *, actor: str, now: datetime) -> bool:
     """Queue one reminder with its record and audit event, all or nothing; False if this person
     has had it already (another run came first)."""
-    template, context = _mail_of(due, edition)
+    template, context = reminder_mail(due, edition)
     try:
         with transaction.atomic():
             mail = queue_mail(
-                to=due.email, template=template, language=due.language, context=context
+                to=due.email,
+                template=template,
+                language=due.language,
+                context=context,
+                edition=edition,
             )
             Reminder.objects.create(
                 edition=edition,
@@ -368,6 +400,11 @@ __all__ = [
     "Sent",
     "clear_round_deadline",
     "configure_reminders",
+    "missing_line",
+    "missing_lines",
+    "reminder_mail",
     "send_due_reminders",
     "set_round_deadline",
+    "unconfirmed_line",
+    "unconfirmed_lines",
 ]
