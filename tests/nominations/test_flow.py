@@ -140,7 +140,7 @@ def test_nomination_flow_from_form_to_read_only_candidacy(
         "/arbetsyta/nomineringar/kommun/bidrag/",
         {"proud": "Ändrat för sent.", "effect": "", "learned": ""},
     )
-    assert late.status_code == 403
+    assert late.status_code == 409
     assert "Sista dag för kommunernas egna svar och bilagor" in late.content.decode()
     assert candidacies(edition).get().own_answers["proud"] == "Vår digitala bygglovsprocess."
 

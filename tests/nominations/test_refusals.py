@@ -114,7 +114,7 @@ def test_prepared_edition_says_it_has_not_opened_and_refuses_a_post(client, awar
     assert "Nomineringen till Sveriges DigitaliseringsKommun 2027 förbereds" in html
 
     refused = client.post("/nominera/", form)
-    assert refused.status_code == 403
+    assert refused.status_code == 409
     assert "Nomineringen är inte öppen just nu, så din nominering sparades inte." in (
         refused.content.decode()
     )
@@ -127,7 +127,7 @@ def test_closed_call_refuses_a_post_and_names_the_ceremony(client, edition, form
     assert "Nomineringen till Sveriges DigitaliseringsKommun 2027 stängde" in page
     assert "Vinnaren tillkännages på Kvalitetsmässan" in page
     refused = client.post("/nominera/", form)
-    assert refused.status_code == 403
+    assert refused.status_code == 409
     assert "sparades inte" in refused.content.decode()
     assert_nothing_saved()
 
@@ -155,7 +155,7 @@ def test_call_past_its_deadline_refuses_even_before_the_organiser_closes_it(clie
         actor=organiser_account("organiser@example.se"),
     )
     refused = client.post("/nominera/", form)
-    assert refused.status_code == 403
+    assert refused.status_code == 409
     assert_nothing_saved()
 
 
