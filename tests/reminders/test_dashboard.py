@@ -14,6 +14,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from kommunpris.audit.vocabulary import SYSTEM
+from kommunpris.awards.services import create_edition
+from kommunpris.mail.services import queue_mail
 from kommunpris.nominations.services import respond_to_candidacy
 from kommunpris.reminders.services import send_due_reminders
 
@@ -47,6 +49,21 @@ def test_the_dashboard_shows_the_timeline_who_is_behind_counts_and_reminders(cal
     call.move_to(at(2027, 5, 6, 9, 0))
     with call.capture(execute=True):
         send_due_reminders(actor=SYSTEM)
+        # A message of another edition: in the whole outbox, not in this edition's mail.
+        later = create_edition(
+            award=call.edition.award,
+            year=2029,
+            nominations_close_at=at(2029, 4, 30, 23, 59),
+            supplement_close_at=at(2029, 5, 15, 23, 59),
+            ceremony_at=at(2029, 11, 14, 18, 0),
+            actor=call.organiser,
+        )
+        queue_mail(
+            to="someone@example.se",
+            template="jury/decided",
+            context={"edition_title": later.title, "publish_at": at(2029, 11, 14, 18, 0)},
+            edition=later,
+        )
 
     page = signed_in(call.organiser).get(URL)
 
@@ -78,6 +95,11 @@ def test_the_dashboard_shows_the_timeline_who_is_behind_counts_and_reminders(cal
     ) in shown
     assert "30 april 2027, 13:00 den som nominerade Stockholm bekräftelselänken" in shown
     assert "Påminnelser som skickats" in shown
+    assert (
+        "All e-post för Sveriges DigitaliseringsKommun 2027, påminnelser och utskick medräknade: "
+        "8 skickade, 0 väntar (0 av dem har misslyckats och försöks igen), 0 kunde inte skickas. "
+        "All e-post som plattformen har skickat eller har kvar (alla upplagor): 9 skickade,"
+    ) in shown
     # The settings, and the calendar anyone may subscribe to.
     assert field_value(page, "contact_days_before") == "7"
     assert "http://testserver/vinnare/2027/kalender.ics" in shown
