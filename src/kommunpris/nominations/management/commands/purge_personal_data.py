@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from kommunpris.audit.vocabulary import CLI
+from kommunpris.commands import SiteLanguageCommand
 from kommunpris.nominations.services import (
     MAIL_KEPT_DAYS,
     UNCONFIRMED_KEPT_DAYS,
@@ -16,11 +16,9 @@ from kommunpris.nominations.services import (
 )
 
 
-class Command(BaseCommand):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Here rather than on the class: in the language active when the command runs.
-        self.help = _(
+class Command(SiteLanguageCommand):
+    def describe(self) -> str:
+        return _(
             "Deletes unconfirmed nominations and changes after %(days)s days, and the "
             "nominators' names, e-mail addresses and organisations and the municipalities' "
             "contacts once the retention period after the edition's announcement has passed "

@@ -4,29 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kommunpris.audit.vocabulary import CLI
 from kommunpris.awards.management.commands._edition_options import (
     add_award_argument,
     edition_from_options,
 )
+from kommunpris.commands import SiteLanguageCommand
 from kommunpris.nominations.services import CandidacyError, register_contact
 from kommunpris.register.models import Municipality
 from kommunpris.register.resolver import MunicipalityNotFound
 from kommunpris.register.selectors import resolve
 
 
-class Command(BaseCommand):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Here rather than on the class: in the language active when the command runs.
-        self.help = _(
-            "Registers a municipality's contact for an edition. If the municipality already has "
-            "a confirmed nomination the contact is told at once, otherwise when the first is "
-            "confirmed."
-        )
+class Command(SiteLanguageCommand):
+    description = gettext_lazy(
+        "Registers a municipality's contact for an edition. If the municipality already has "
+        "a confirmed nomination the contact is told at once, otherwise when the first is "
+        "confirmed."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -8,28 +8,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from kommunpris.audit.vocabulary import SYSTEM
+from kommunpris.commands import SiteLanguageCommand
 from kommunpris.reminders.models import Kind
 from kommunpris.reminders.services import send_due_reminders
 
 
-class Command(BaseCommand):
-    help = (
-        "Köar de påminnelser som är dags nu: till kommunernas kontakter före sista dag för egna "
-        "svar, till jurymedlemmar före en omgångs sista dag och till nominerande vars "
-        "bekräftelselänk snart slutar gälla. Var och en får varje påminnelse en gång; "
-        "e-postarbetaren skickar dem."
+class Command(SiteLanguageCommand):
+    description = gettext_lazy(
+        "Queues the reminders that are due now: to the municipalities' contacts before the last "
+        "day for their own answers, to jury members before a round's last day and to "
+        "nominators whose confirmation link stops working soon. Each person gets each reminder "
+        "once; the mail worker sends them."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         sent = send_due_reminders(actor=SYSTEM)
         labels = {
-            Kind.CONTACT_SUPPLEMENT: "till kommunkontakter",
-            Kind.JUROR_ROUND: "till jurymedlemmar",
-            Kind.NOMINATOR_CONFIRMATION: "till nominerande",
+            Kind.CONTACT_SUPPLEMENT: _("to municipality contacts"),
+            Kind.JUROR_ROUND: _("to jury members"),
+            Kind.NOMINATOR_CONFIRMATION: _("to nominators"),
         }
         parts = ", ".join(f"{sent.counts[kind]} {label}" for kind, label in labels.items())
-        queued = "påminnelse köad" if sent.total == 1 else "påminnelser köade"
-        self.stdout.write(f"{sent.total} {queued} ({parts}).")
+        self.stdout.write(
+            ngettext(
+                "%(count)s reminder queued (%(parts)s).",
+                "%(count)s reminders queued (%(parts)s).",
+                sent.total,
+            )
+            % {"count": sent.total, "parts": parts}
+        )
