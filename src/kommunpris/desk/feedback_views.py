@@ -3,13 +3,10 @@ once the organiser has released the edition's reports (kommunpris.permissions.fe
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,21 +19,7 @@ from kommunpris.nominations.models import MunicipalityContact
 from kommunpris.permissions.feedback import contact_may_read_feedback, feedback_is_released
 
 from . import pdf
-from .session import signed_in_contact
-
-ContactView = Callable[..., HttpResponseBase]
-
-
-def _contact_required(view: ContactView) -> ContactView:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        contact = signed_in_contact(request)
-        if contact is None:
-            messages.info(request, _("Sign in with the link we e-mail you."))
-            return redirect("desk:nominations-contact-signin")
-        return view(request, contact, *args, **kwargs)
-
-    return wrapper
+from .session import contact_required
 
 
 def _report_of(contact: MunicipalityContact) -> Report | None:
@@ -61,7 +44,7 @@ def _context(contact: MunicipalityContact, report: Report) -> dict[str, Any]:
 
 
 @require_safe
-@_contact_required
+@contact_required
 def report(request: HttpRequest, contact: MunicipalityContact) -> HttpResponse:
     found = _report_of(contact)
     if found is None:
@@ -74,7 +57,7 @@ def report(request: HttpRequest, contact: MunicipalityContact) -> HttpResponse:
 
 
 @require_safe
-@_contact_required
+@contact_required
 def report_pdf(request: HttpRequest, contact: MunicipalityContact) -> HttpResponse:
     found = _report_of(contact)
     if found is None or not feedback_is_released(contact.edition):

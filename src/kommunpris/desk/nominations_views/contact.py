@@ -37,7 +37,7 @@ from kommunpris.permissions.nominations import (
 from .. import next_steps
 from ..confirmation import Confirmation, ask, is_confirmed
 from ..nominations_forms import AttachmentForm, ContributionForm
-from .contact_access import contact_required
+from ..session import contact_required
 from .self_assessment import self_assessment_step
 
 

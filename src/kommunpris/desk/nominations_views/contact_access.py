@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from functools import wraps
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,20 +19,7 @@ from kommunpris.nominations.tokens import LinkError
 from kommunpris.operations.client_address import client_address
 
 from ..nominations_forms import ContactSignInForm
-from ..session import CONTACT_SESSION_KEY, signed_in_contact
-from ._common import View
-
-
-def contact_required(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        contact = signed_in_contact(request)
-        if contact is None:
-            messages.info(request, _("Sign in with the link we e-mail you."))
-            return redirect("desk:nominations-contact-signin")
-        return view(request, contact, *args, **kwargs)
-
-    return wrapper
+from ..session import CONTACT_SESSION_KEY
 
 
 @require_http_methods(["GET", "POST"])

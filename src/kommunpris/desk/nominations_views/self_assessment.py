@@ -49,8 +49,8 @@ from kommunpris.permissions.nominations import (
 
 from ..call_forms import SelfAssessmentForm, areas_from, levels_from, rubric_forms
 from ..confirmation import Confirmation, ask, is_confirmed
+from ..session import contact_required
 from ._common import call_edition, organiser_required
-from .contact_access import contact_required
 
 # --- the organiser ---------------------------------------------------------------------------
 
