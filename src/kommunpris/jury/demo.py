@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kommunpris.archive.models import Winner
 from kommunpris.audit.vocabulary import CLI, MachineActor
@@ -204,34 +205,22 @@ def run_call(
         for m in c.members.all()
     }
     nominations.join_candidacies(candidacies=[by_code[m.code] for m in pair], actor=actor)
-    for candidacy in Candidacy.objects.filter(edition=edition).prefetch_related(
-        "members__municipality"
-    ):
-        first = candidacy.municipalities[0]
-        contact = nominations.register_contact(
-            edition=edition,
-            municipality=first,
-            email=f"digitalisering@{_slug(first.name)}.{DEMO_DOMAIN}",
-            name=f"Digitaliseringschefen i {first.name}",
-            actor=actor,
-            now=now,
-        )
-        if rng.random() < 0.8:
-            contact = MunicipalityContact.objects.get(pk=contact.pk)
-            nominations.respond_to_candidacy(
-                candidacy=candidacy, actor=contact, accept=True, now=now
-            )
-            nominations.save_contribution(
-                candidacy=candidacy,
-                actor=contact,
-                answers=demo_answers(questions, rng, candidacy.name),
-                now=now,
-            )
+    answer_as_contacts(
+        edition,
+        questions,
+        rng,
+        email_of=lambda m: f"digitalisering@{_slug(m.name)}.{DEMO_DOMAIN}",
+        actor=actor,
+        now=now,
+    )
     edition = close_nominations(edition=edition, actor=actor)
     candidacies = Candidacy.objects.filter(edition=edition).count()
     say(
-        f"Nomineringen: {count} bekräftade nomineringar av {len(nominated)} kommuner, "
-        f"{candidacies} kandidaturer (varav en gemensam)."
+        _(
+            "The call: %(count)s confirmed nominations of %(municipalities)s municipalities, "
+            "%(candidacies)s candidacies (one of them joint)."
+        )
+        % {"count": count, "municipalities": len(nominated), "candidacies": candidacies}
     )
     return Call(
         edition=edition,
@@ -255,8 +244,47 @@ def _seat_jury(
         )
         services.accept_invitation(actor=seat.user, password=f"demo-{seat.user.pk}-lösenord")
         people[person.name] = User.objects.get(pk=seat.user_id)
-    say(f"Juryn: {len(people)} personer, ordförande {jury[0].name}.")
+    say(
+        _("The jury: %(count)s people, %(chair)s in the chair.")
+        % {"count": len(people), "chair": jury[0].name}
+    )
     return people
+
+
+def answer_as_contacts(
+    edition: Edition,
+    questions: Sequence[NominationQuestion],
+    rng: random.Random,
+    *,
+    email_of: Callable[[Municipality], str],
+    actor: MachineActor,
+    now: datetime,
+) -> None:
+    """Each candidacy gets a contact (at its first municipality, the address `email_of` it);
+    four in five accept and write their own answers, through the services."""
+    for candidacy in Candidacy.objects.filter(edition=edition).prefetch_related(
+        "members__municipality"
+    ):
+        first = candidacy.municipalities[0]
+        contact = nominations.register_contact(
+            edition=edition,
+            municipality=first,
+            email=email_of(first),
+            name=f"Digitaliseringschefen i {first.name}",
+            actor=actor,
+            now=now,
+        )
+        if rng.random() < 0.8:
+            contact = MunicipalityContact.objects.get(pk=contact.pk)
+            nominations.respond_to_candidacy(
+                candidacy=candidacy, actor=contact, accept=True, now=now
+            )
+            nominations.save_contribution(
+                candidacy=candidacy,
+                actor=contact,
+                answers=demo_answers(questions, rng, candidacy.name),
+                now=now,
+            )
 
 
 def _declare_ties(
@@ -317,7 +345,10 @@ def _declare_ties(
             actor=jurors[4],
         )
     recusals = selectors.recusal_record(edition)
-    say(f"Jäv: {len(recusals)} fall där en ledamot står utanför en kandidatur.")
+    say(
+        _("Conflicts: %(count)s cases where a member stands outside a candidacy.")
+        % {"count": len(recusals)}
+    )
 
 
 def score_round(
@@ -353,7 +384,10 @@ def score_round(
             )
             sheets += 1
     services.close_round(scoring_round=scoring_round, actor=chair)
-    say(f"Bedömning av {services.STAGE_WORDS[stage]}: {sheets} inlämnade bedömningar.")
+    say(
+        _("Scoring of %(stage)s: %(count)s score sheets submitted.")
+        % {"stage": services.STAGE_WORDS[stage], "count": sheets}
+    )
     return selectors.round_results(scoring_round, chair)
 
 
@@ -403,11 +437,11 @@ def run_jury(
     first = score_round(edition, Stage.CANDIDACY, people, quality, chair=chair, rng=rng, say=say)
     nominee_count = nominees or min(8, max(3, len(candidacies) // 2))
     chosen = promote(first, nominee_count, Stage.NOMINEE, chair=chair)
-    say("Nominerade: " + ", ".join(c.name for c in chosen) + ".")
+    say(_("Nominees: %(names)s.") % {"names": ", ".join(c.name for c in chosen)})
     second = score_round(edition, Stage.NOMINEE, people, quality, chair=chair, rng=rng, say=say)
     finalist_count = finalists or (3 if len(chosen) < 6 else 4)
     shortlist = promote(second, finalist_count, Stage.FINALIST, chair=chair)
-    say("Finalister: " + ", ".join(c.name for c in shortlist) + ".")
+    say(_("Finalists: %(names)s.") % {"names": ", ".join(c.name for c in shortlist)})
 
     visit_day = timezone.localdate(publish_at) - timedelta(days=30)
     for number, finalist in enumerate(shortlist):
@@ -439,17 +473,16 @@ def run_jury(
             edition=edition, order=order, actor=chair, note="Juryn enades efter samtal."
         )
         count = selectors.ballot_count(edition)
-    say(
-        "Omröstningen: "
-        + " > ".join(" = ".join(c.name for c in shortlist if c.pk in tier) for tier in count.order)
-        + "."
+    ranking = " > ".join(
+        " = ".join(c.name for c in shortlist if c.pk in tier) for tier in count.order
     )
+    say(_("The ballot: %(order)s.") % {"order": ranking})
     winner_candidacy = next(c for c in shortlist if c.pk == count.leaders[0])
     row = next(r for r in third.rows if r.candidacy.pk == winner_candidacy.pk)
     best = sorted(
         zip(third.criteria, row.criterion_means, strict=True), key=lambda pair: -(pair[1] or 0)
     )[:2]
-    praise = [PRAISE.get(criterion.name, criterion.name.lower()) for criterion, _ in best]
+    praise = [PRAISE.get(criterion.name, criterion.name.lower()) for criterion, _score in best]
     motivation = (
         f"{winner_candidacy.name} visar hur {praise[0]} och {praise[1]} gör digitaliseringen "
         "till en del av hela kommunens arbete. Juryn har sett en organisation som vågar, "

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kommunpris.archive.models import Winner
 from kommunpris.audit.vocabulary import CLI, MachineActor
@@ -25,11 +26,11 @@ from kommunpris.awards.services import close_nominations, create_edition, open_n
 from kommunpris.mail.links import SecretLink, build
 from kommunpris.mail.models import OutgoingMail
 from kommunpris.nominations import services as nominations
-from kommunpris.nominations.models import Candidacy, MunicipalityContact
+from kommunpris.nominations.models import Candidacy
 from kommunpris.nominations.questions import questions_of
 from kommunpris.register.models import Municipality
 
-from .demo import DEMO_DOMAIN, JURY, DemoJuror, demo_answers, run_jury
+from .demo import DEMO_DOMAIN, JURY, DemoJuror, answer_as_contacts, demo_answers, run_jury
 
 # The demo's six and nine more: fifteen, the chair first.
 NATIONAL_JURY = (
@@ -62,13 +63,16 @@ class Scale:
 
     def __post_init__(self) -> None:
         if not 3 <= self.candidacies <= 290:
-            raise ValueError("Mellan 3 och 290 kandidaturer: en per kommun.")
+            raise ValueError(_("Between 3 and 290 candidacies: one per municipality."))
         if self.nominations < self.candidacies:
-            raise ValueError("Minst en nominering per kandidatur.")
+            raise ValueError(_("At least one nomination per candidacy."))
         if not len(JURY) <= self.jurors <= len(NATIONAL_JURY):
-            raise ValueError(f"Mellan {len(JURY)} och {len(NATIONAL_JURY)} jurymedlemmar.")
+            raise ValueError(
+                _("Between %(least)s and %(most)s jury members.")
+                % {"least": len(JURY), "most": len(NATIONAL_JURY)}
+            )
         if not 3 <= self.finalists <= self.nominees <= self.candidacies:
-            raise ValueError("Minst tre finalister, högst lika många som nominerade.")
+            raise ValueError(_("At least three finalists, at most as many as nominees."))
 
 
 @dataclass
@@ -158,7 +162,7 @@ def run_national_call(
         number = 0
         for index, (municipality, count) in enumerate(zip(municipalities, counts, strict=True)):
             organisations = [n for n, chosen in national.items() if index in chosen]
-            for _ in range(count):
+            for _each in range(count):
                 number += 1
                 email = f"nominerare-{number:05d}@{DEMO_DOMAIN}"
                 organisation = (
@@ -177,38 +181,30 @@ def run_national_call(
                 nominations.confirm_nomination(token=links.token_for(email), now=now)
                 if number % 2000 == 0:
                     say(
-                        f"  {number} nomineringar bekräftade "
-                        f"({time.perf_counter() - started:.0f} s)."
+                        _("  %(count)s nominations confirmed (%(seconds)s s).")
+                        % {"count": number, "seconds": f"{time.perf_counter() - started:.0f}"}
                     )
     with _timed(seconds, "contacts"):
-        for candidacy in Candidacy.objects.filter(edition=edition).prefetch_related(
-            "members__municipality"
-        ):
-            first = candidacy.municipalities[0]
-            contact = nominations.register_contact(
-                edition=edition,
-                municipality=first,
-                email=f"digitalisering@kommun-{first.code}.{DEMO_DOMAIN}",
-                name=f"Digitaliseringschefen i {first.name}",
-                actor=actor,
-                now=now,
-            )
-            if rng.random() < 0.8:
-                contact = MunicipalityContact.objects.get(pk=contact.pk)
-                nominations.respond_to_candidacy(
-                    candidacy=candidacy, actor=contact, accept=True, now=now
-                )
-                nominations.save_contribution(
-                    candidacy=candidacy,
-                    actor=contact,
-                    answers=demo_answers(questions, rng, candidacy.name),
-                    now=now,
-                )
+        answer_as_contacts(
+            edition,
+            questions,
+            rng,
+            email_of=lambda m: f"digitalisering@kommun-{m.code}.{DEMO_DOMAIN}",
+            actor=actor,
+            now=now,
+        )
     edition = close_nominations(edition=edition, actor=actor)
     say(
-        f"Nomineringen: {scale.nominations} bekräftade nomineringar, "
-        f"{Candidacy.objects.filter(edition=edition).count()} kandidaturer "
-        f"({seconds['nominations']:.0f} s; kontakter {seconds['contacts']:.0f} s)."
+        _(
+            "The call: %(count)s confirmed nominations, %(candidacies)s candidacies "
+            "(%(seconds)s s; contacts %(contact_seconds)s s)."
+        )
+        % {
+            "count": scale.nominations,
+            "candidacies": Candidacy.objects.filter(edition=edition).count(),
+            "seconds": f"{seconds['nominations']:.0f}",
+            "contact_seconds": f"{seconds['contacts']:.0f}",
+        }
     )
     return edition, max(timezone.now(), supplement_at + timedelta(minutes=1))
 
