@@ -12,9 +12,15 @@ bind = os.environ.get("GUNICORN_BIND", "unix:/run/kommunpris/gunicorn.sock")
 # The socket is read and written by the kommunpris group, which nginx's user belongs to.
 umask = 0o007
 
-# Synchronous workers: the pages are short, server-rendered requests.
+# Workers with a few threads each. Pages are short, server-rendered requests, but a round's
+# ZIP of jury packets streams for as long as WeasyPrint takes to lay out each packet (some ten
+# nominations a second: half a minute and more for a whole first round). A sync worker is
+# killed after `timeout` whatever it is doing; a threaded worker's main thread keeps telling
+# gunicorn it is alive, so `timeout` then only catches a worker that has hung. The page store
+# (kommunpris.web.page_store) is shared by a worker's threads under a lock.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 30
 graceful_timeout = 30
 keepalive = 5

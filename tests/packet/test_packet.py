@@ -221,6 +221,24 @@ def test_the_self_assessment_is_in_the_packet(world: World):
     assert "självskattning" not in kiruna
 
 
+def test_a_round_too_large_for_one_pdf_is_offered_as_the_zip(world: World, settings: Any):
+    """One PDF is laid out while the reader waits; above the limit the round's page says so and
+    offers the ZIP (streamed, a PDF per candidacy), which still holds every packet."""
+    settings.KOMMUNPRIS_ROUND_PDF_MAX_NOMINATIONS = 1
+    client = _client(world.juror)
+    round_page = _url("jury-round-packet", world, stage="candidacy")
+    refused = client.get(_url("jury-round-packet-pdf", world, stage="candidacy"), follow=True)
+    assert refused.redirect_chain == [(round_page, 302)]
+    page = refused.content.decode()
+    assert (
+        "Underlagen för omgången för alla kandidaturer är för många för att läggas i en enda "
+        "PDF medan du väntar."
+    ) in page
+    assert _url("jury-round-packet-pdf", world, stage="candidacy") not in page
+    assert _url("jury-round-packet-zip", world, stage="candidacy") in page
+    assert len(_round_zip(client, world).namelist()) == 8
+
+
 def test_a_rounds_packets_read_a_fixed_number_of_queries(world: World):
     counts = []
     for stage in ("candidacy", "finalist"):  # five candidacies, then three

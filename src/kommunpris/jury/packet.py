@@ -17,6 +17,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from kommunpris.awards.models import Edition
 from kommunpris.nominations.models import (
     Attachment,
@@ -109,3 +111,10 @@ def round_packets(edition: Edition, viewer: AnyUser, stage: str) -> list[Packet]
 
 def attachment_in(packet: Packet, pk: int) -> Attachment | None:
     return next((a for a in packet.attachments if a.pk == pk), None)
+
+
+def fits_one_pdf(packets: Sequence[Packet]) -> bool:
+    """Whether these packets can be laid out as one PDF within a request's time
+    (KOMMUNPRIS_ROUND_PDF_MAX_NOMINATIONS confirmed nominations at most)."""
+    nominations = sum(len(p.nominations) for p in packets)
+    return nominations <= settings.KOMMUNPRIS_ROUND_PDF_MAX_NOMINATIONS

@@ -101,6 +101,12 @@ KOMMUNPRIS_PUBLIC_MAX_AGE = int(os.environ.get("KOMMUNPRIS_PUBLIC_MAX_AGE", "60"
 # (kommunpris.web.page_store): at most this many, and this many bytes. 0 keeps none.
 KOMMUNPRIS_PAGE_STORE_ENTRIES = int(os.environ.get("KOMMUNPRIS_PAGE_STORE_ENTRIES", "1000"))
 KOMMUNPRIS_PAGE_STORE_BYTES = 32 * 1024 * 1024
+# A round's packets as one PDF are made in the request (WeasyPrint lays out some ten
+# nominations a second; nginx waits 35 s for an answer): above this many confirmed nominations
+# the desk offers the ZIP (streamed, a PDF per candidacy) and the printable page instead.
+KOMMUNPRIS_ROUND_PDF_MAX_NOMINATIONS = int(
+    os.environ.get("KOMMUNPRIS_ROUND_PDF_MAX_NOMINATIONS", "150")
+)
 
 # Argon2id first (argon2-cffi); older hashes stay readable and are upgraded at the next sign-in.
 PASSWORD_HASHERS = [

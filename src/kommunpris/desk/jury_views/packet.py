@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
     FileResponse,
@@ -24,6 +25,7 @@ from django.http import (
     HttpResponseBase,
     StreamingHttpResponse,
 )
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,7 +33,13 @@ from django.views.decorators.http import require_safe
 
 from kommunpris import dates
 from kommunpris.jury.labels import ROUND_NAMES
-from kommunpris.jury.packet import Packet, attachment_in, candidacy_packet, round_packets
+from kommunpris.jury.packet import (
+    Packet,
+    attachment_in,
+    candidacy_packet,
+    fits_one_pdf,
+    round_packets,
+)
 from kommunpris.nominations import storage
 from kommunpris.permissions.packet import may_read_round_packets
 
@@ -135,15 +143,27 @@ def round_page(request: HttpRequest, year: int, stage: str) -> HttpResponse:
             "title": _round_title(jury, stage),
             "packets": packets,
             "heading": 2,
+            "one_pdf": fits_one_pdf(packets),
         },
     )
 
 
 @login_required
 @require_safe
-def round_pdf(request: HttpRequest, year: int, stage: str) -> HttpResponse:
+def round_pdf(request: HttpRequest, year: int, stage: str) -> HttpResponseBase:
     jury = _jury(request, year)
     packets = round_packets(jury.edition, jury.user, stage)
+    if not fits_one_pdf(packets):
+        messages.info(
+            request,
+            _(
+                "The packets of %(round)s are too many to lay out as one PDF while you wait. "
+                "Download the ZIP file (each packet as a PDF of its own, with the "
+                "municipality's documents), or print this page."
+            )
+            % {"round": ROUND_NAMES[stage]},
+        )
+        return redirect("desk:jury-round-packet", year=year, stage=stage)
     context = _document_context(jury, title=_round_title(jury, stage), packets=packets)
     context["round_name"] = ROUND_NAMES[stage]
     filename = f"underlag-{year}-{STAGE_SLUGS[stage]}.pdf"
