@@ -280,7 +280,7 @@ def test_a_new_edition_starts_from_the_latest_questions(draft, organiser, award)
 def test_the_organiser_sets_questions_on_the_desk(organiser_client, draft):
     page = organiser_client.get(QUESTIONS_PAGE.format(year=2027)).content.decode()
     assert "Nomineringens frågor – Sveriges DigitaliseringsKommun 2027" in page
-    assert "Årgången har inga egna frågor än" in page
+    assert "Upplagan har inga egna frågor än" in page
     assert 'value="Vad är kommunen mest stolt över?"' in page
     data = {
         "q-TOTAL_FORMS": "5",

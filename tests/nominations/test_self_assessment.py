@@ -144,7 +144,7 @@ def _levels(value: int = 3) -> dict[str, int | None]:
 def test_the_organiser_asks_for_it_from_the_standard_rubric_on_the_desk(organiser_client, edition):
     page = organiser_client.get(RUBRIC_PAGE).content.decode()
     assert "Självskattning för nominerade – Sveriges DigitaliseringsKommun 2027" in page
-    assert "Årgången ber inte de nominerade om någon självskattning." in page
+    assert "Upplagan ber inte de nominerade om någon självskattning." in page
     data = form_in(page, with_field="area-0-name_sv")
     assert data["area-0-name_sv"] == "Strategi, ledning och styrning"
     assert [data[f"level-{n}-label_sv"] for n in range(4)] == [sv for sv, _ in DEFAULT_LEVELS]
