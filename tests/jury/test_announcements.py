@@ -82,8 +82,8 @@ def test_announce_nominees_public_from_their_time_and_the_jury_is_told(
 
     assert _public_names(jury.edition, NOMINEES - SECOND) == []
     assert _public_names(jury.edition, NOMINEES) == [
-        ("Ovanåker", "nominee"),
         ("Mora, Orsa och Älvdalen", "nominee"),
+        ("Ovanåker", "nominee"),
         ("Timrå", "nominee"),
     ]
 
@@ -106,13 +106,13 @@ def test_finalists_show_as_nominees_until_their_own_time(shortlisted):
     assert public_stage(edition, Stage.FINALIST, now=FINALISTS) == Stage.FINALIST
     assert public_stage(edition, Stage.CANDIDACY, now=FINALISTS) == ""
     assert _public_names(edition, FINALISTS - SECOND) == [
-        ("Ovanåker", "nominee"),
         ("Mora, Orsa och Älvdalen", "nominee"),
+        ("Ovanåker", "nominee"),
         ("Timrå", "nominee"),
     ]
     assert _public_names(edition, FINALISTS) == [
-        ("Ovanåker", "finalist"),
         ("Mora, Orsa och Älvdalen", "finalist"),
+        ("Ovanåker", "finalist"),
         ("Timrå", "nominee"),
     ]
 

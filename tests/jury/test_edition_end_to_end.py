@@ -317,7 +317,7 @@ def test_edition_end_to_end(
     page = text(public.get("/vinnare/2029/"))
     assert "Ovanåkers kommun" in page and motivation in page
     assert (
-        "Finalister och nominerade Ovanåker – finalist Timrå – finalist Ljusdal – finalist "
+        "Finalister och nominerade Ljusdal – finalist Ovanåker – finalist Timrå – finalist "
         "Kiruna – nominerad"
     ) in page
     winner = json.loads(public.get("/api/v1/editions/2029").content)["winner"]

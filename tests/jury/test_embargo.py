@@ -281,11 +281,11 @@ def test_embargo_each_stage_is_revealed_at_its_own_time_and_not_a_second_before(
     assert "– finalist" not in edition_page
     api = json.loads(nominees["/api/v1/editions/2029"].split(" ", 1)[1])
     assert (api["nominees_public"], api["finalists_public"], api["finalists"]) == (True, False, [])
-    assert [n["name"] for n in api["nominees"]] == [
-        "Ovanåker",
-        "Mora, Orsa och Älvdalen",
-        "Timrå",
+    assert [n["name"] for n in api["nominees"]] == [  # in Swedish alphabetical order
         "Kiruna",
+        "Mora, Orsa och Älvdalen",
+        "Ovanåker",
+        "Timrå",
     ]
     assert "Sveriges DigitaliseringsKommun 2029: de nominerade" in nominees["/feed/"]
     assert 'href="/vinnare/2029/"' in nominees["/kommun/2584/"]
@@ -315,7 +315,7 @@ def test_embargo_each_stage_is_revealed_at_its_own_time_and_not_a_second_before(
     assert "Mora, Orsa och Älvdalen – finalist (gemensam kandidatur)" in edition_page
     assert "Kiruna – nominerad" in edition_page
     api = json.loads(finalists["/api/v1/editions/2029"].split(" ", 1)[1])
-    assert [f["name"] for f in api["finalists"]] == ["Ovanåker", "Mora, Orsa och Älvdalen", "Timrå"]
+    assert [f["name"] for f in api["finalists"]] == ["Mora, Orsa och Älvdalen", "Ovanåker", "Timrå"]
     assert [n["name"] for n in api["nominees"]] == ["Kiruna"]
     assert "Sveriges DigitaliseringsKommun 2029: finalisterna" in finalists["/feed/"]
 

@@ -20,6 +20,7 @@ from kommunpris.permissions import (
     stage_announced_at,
     stage_is_public,
 )
+from kommunpris.register.collation import swedish_sort_key
 from kommunpris.register.models import Municipality
 
 from .announcement import AnnouncedWinner, Announcement
@@ -103,7 +104,11 @@ def finalists_of(edition: Edition) -> list[Candidacy]:
 
 
 def _in_order(shortlisted: list[Candidacy]) -> list[Candidacy]:
-    return sorted(shortlisted, key=lambda c: (-Stage.rank(public_stage_of(c)), c.pk))
+    """Finalists, then nominees, each in Swedish alphabetical order (as the jury lists them)."""
+    return sorted(
+        shortlisted,
+        key=lambda c: (-Stage.rank(public_stage_of(c)), swedish_sort_key(c.name), c.pk),
+    )
 
 
 def public_stage_of(candidacy: Candidacy) -> str:
