@@ -165,3 +165,11 @@ def test_the_dashboard_reads_a_fixed_number_of_queries_whatever_the_field(call):
     large = _queries(call)
 
     assert len(large) == len(small), [q["sql"] for q in large]
+
+
+def test_with_nothing_waiting_the_nominators_part_says_so_in_a_sentence(call):
+    shown = text(signed_in(call.organiser).get(URL))
+    assert (
+        "Nominerande Ingen nominering väntar på att den som nominerade ska bekräfta den." in shown
+    )
+    assert "0 nomineringar" not in shown
