@@ -49,6 +49,7 @@ def test_the_editions_page_lists_every_message_and_its_mailings(call: Call, orga
     )
     page = _text(desk.get(PAGE))
     assert "E-post – Sveriges DigitaliseringsKommun 2029" in page
+    assert "Arbetsyta › E-post › Sveriges DigitaliseringsKommun 2029" in page  # the way back
     for title in (
         "Bekräfta en nominering",
         "Kommunen är nominerad",

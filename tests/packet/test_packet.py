@@ -219,6 +219,9 @@ def test_the_self_assessment_is_in_the_packet(world: World):
         assert seen in text, seen
     kiruna = client.get(_url("jury-packet", world, pk=world.kiruna.pk)).content.decode()
     assert "självskattning" not in kiruna
+    # No documents: the section is headed by what it is, not by a count of nothing.
+    assert f'<h2 id="packet-{world.kiruna.pk}-attachments">Bilagor</h2>' in kiruna
+    assert "0 bilagor" not in kiruna
 
 
 def test_a_round_too_large_for_one_pdf_is_offered_as_the_zip(world: World, settings: Any):
