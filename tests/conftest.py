@@ -280,6 +280,10 @@ class SharedDatabase:
             file.unlink(missing_ok=True)
             with sqlite3.connect(file) as target:
                 connection.connection.backup(target)
+                # As a deployed file after its first migrate: in WAL already, so processes
+                # that open it at the same moment need not all switch its journal (the switch
+                # takes the whole file and does not wait: "database is locked").
+                target.execute("PRAGMA journal_mode=WAL")
             url = f"sqlite:///{file}"
         else:
             url = _postgres_url()
