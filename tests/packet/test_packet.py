@@ -48,6 +48,7 @@ def test_a_jurors_packet_page_holds_the_material_and_no_score(world: World):
     assert response.status_code == 200
     page = response.content.decode()
     assert f'<h1 id="packet-{world.sundsvall.pk}" class="packet-title">Sundsvall</h1>' in page
+    assert "<dt>Kommunens svar</dt><dd>Tackat ja</dd>" in page
     assert "2 nomineringar" in page
     assert "nominerad av någon på Vision" in page
     assert "E-tjänsterna i Sundsvall som invånarna faktiskt använder." in page
