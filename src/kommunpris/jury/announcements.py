@@ -24,12 +24,14 @@ from django.utils.translation import gettext_lazy
 from kommunpris import dates, errors
 from kommunpris.audit.services import record_event
 from kommunpris.audit.vocabulary import Action, actor_label, edition_target
-from kommunpris.awards.models import Edition, Phase
+from kommunpris.awards.models import Edition
 from kommunpris.mail.services import queue_mail
 from kommunpris.nominations.models import Candidacy, Stage
 from kommunpris.permissions import (
     ANNOUNCED_STAGES,
+    WINNER,
     decision_is_public,
+    out_of_order,
     stage_announced_at,
     stage_publish_at,
 )
@@ -172,47 +174,39 @@ def _check_time(
             )
             % _words(edition, stage, when=when)
         )
-    earlier = [s for s in ANNOUNCED_STAGES if Stage.rank(s) < Stage.rank(stage)]
-    later = [s for s in ANNOUNCED_STAGES if Stage.rank(s) > Stage.rank(stage)]
-    for other in earlier:
-        moment = stage_publish_at(edition, other)
-        if moment is not None and publish_at < moment:
-            raise AnnouncementInvalid(
-                _(
-                    "%(other)s of %(title)s are announced on %(other_when)s; %(stage)s cannot "
-                    "be announced before them. Choose %(other_when)s or later."
-                )
-                % _words(
-                    edition,
-                    stage,
-                    other=capfirst(str(STAGE_NAMES[other])),
-                    other_when=dates.moment(moment),
-                )
-            )
-    for other in later:
-        moment = stage_publish_at(edition, other)
-        if moment is not None and publish_at > moment:
-            raise AnnouncementInvalid(
-                _(
-                    "%(other)s of %(title)s are announced on %(other_when)s; %(stage)s must be "
-                    "announced no later than that. Choose %(other_when)s or earlier, or move "
-                    "that announcement first."
-                )
-                % _words(
-                    edition,
-                    stage,
-                    other=capfirst(str(STAGE_NAMES[other])),
-                    other_when=dates.moment(moment),
-                )
-            )
-    if edition.phase == Phase.DECIDED and edition.publish_at and publish_at > edition.publish_at:
+    found = out_of_order(edition, stage, publish_at)
+    if found is None:
+        return
+    if found.other == WINNER:
         raise AnnouncementInvalid(
             _(
                 "The winner of %(title)s is made public on %(winner_when)s; %(stage)s must be "
                 "announced no later than that."
             )
-            % _words(edition, stage, winner_when=dates.moment(edition.publish_at))
+            % _words(edition, stage, winner_when=dates.moment(found.other_at))
         )
+    words = _words(
+        edition,
+        stage,
+        other=capfirst(str(STAGE_NAMES[found.other])),
+        other_when=dates.moment(found.other_at),
+    )
+    if found.other_first:
+        raise AnnouncementInvalid(
+            _(
+                "%(other)s of %(title)s are announced on %(other_when)s; %(stage)s cannot "
+                "be announced before them. Choose %(other_when)s or later."
+            )
+            % words
+        )
+    raise AnnouncementInvalid(
+        _(
+            "%(other)s of %(title)s are announced on %(other_when)s; %(stage)s must be "
+            "announced no later than that. Choose %(other_when)s or earlier, or move "
+            "that announcement first."
+        )
+        % words
+    )
 
 
 def _require_not_passed(edition: Edition, stage: str) -> datetime:

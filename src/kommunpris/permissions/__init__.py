@@ -15,6 +15,7 @@ request time, so nothing has to run at an announcement or at the gala.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Case, CharField, Q, Value, When
@@ -70,6 +71,50 @@ def stage_publish_at(edition: Edition, stage: str) -> datetime | None:
     """When the chair has the public learn who reached `stage` (nominee or finalist)."""
     moment: datetime | None = getattr(edition, ANNOUNCED_STAGES[Stage(stage)])
     return moment
+
+
+# The decision's place in the award's order of publication, after the announced stages.
+WINNER = "winner"
+PUBLICATION_ORDER = (Stage.NOMINEE, Stage.FINALIST, WINNER)
+
+
+@dataclass(frozen=True)
+class OutOfOrder:
+    """A publication time that breaks the award's order (nominees, finalists, the winner):
+    `other` (a stage or WINNER) is made public at `other_at`, and the time given lies before it
+    though `other` comes first (`other_first`), or after it though `other` comes later."""
+
+    other: str
+    other_at: datetime
+    other_first: bool
+
+
+def publication_times(edition: Edition) -> dict[str, datetime]:
+    """The publication times set so far, by PUBLICATION_ORDER's names: an announced stage's,
+    and the winner's once the decision is recorded."""
+    times = {str(s): m for s in ANNOUNCED_STAGES if (m := stage_publish_at(edition, s))}
+    if edition.phase == Phase.DECIDED and edition.publish_at is not None:
+        times[WINNER] = edition.publish_at
+    return times
+
+
+def out_of_order(edition: Edition, what: str, publish_at: datetime) -> OutOfOrder | None:
+    """Whether making `what` (a stage or WINNER) public at `publish_at` breaks the award's order
+    against the other times set: the latest earlier one it would come before, else the first
+    later one it would come after; None when it keeps the order. `what`'s own time is ignored
+    (it is the one being set)."""
+    rank = PUBLICATION_ORDER.index(what)
+    before: list[OutOfOrder] = []
+    after: list[OutOfOrder] = []
+    for other, at in publication_times(edition).items():
+        other_rank = PUBLICATION_ORDER.index(other)
+        if other_rank < rank and publish_at < at:
+            before.append(OutOfOrder(other, at, other_first=True))
+        elif other_rank > rank and publish_at > at:
+            after.append(OutOfOrder(other, at, other_first=False))
+    if before:
+        return max(before, key=lambda found: found.other_at)
+    return min(after, key=lambda found: found.other_at, default=None)
 
 
 def stage_is_public(edition: Edition, stage: str, *, now: datetime | None = None) -> bool:

@@ -19,7 +19,7 @@ from kommunpris.audit.vocabulary import Action, actor_label, edition_target
 from kommunpris.awards.models import Edition, Phase
 from kommunpris.mail.services import queue_mail
 from kommunpris.nominations.models import Candidacy
-from kommunpris.permissions import ANNOUNCED_STAGES, decision_is_public, stage_publish_at
+from kommunpris.permissions import WINNER, decision_is_public, out_of_order
 from kommunpris.permissions.jury import (
     conflicted_candidacy_ids,
     sees_the_whole_final,
@@ -68,16 +68,15 @@ def _check_publish_at(edition: Edition, publish_at: datetime, *, publish_at_once
             )
             % {"when": when}
         )
-    # The award's order: nominees, then finalists, then the winner.
-    announced = [m for m in (stage_publish_at(edition, s) for s in ANNOUNCED_STAGES) if m]
-    if announced and publish_at < max(announced):
+    found = out_of_order(edition, WINNER, publish_at)
+    if found is not None:
         raise Invalid(
             _(
                 "The nominees or finalists of %(title)s are announced on %(announced)s; the "
                 "winner cannot be made public before them. Choose %(announced)s or later, or "
                 "move that announcement first."
             )
-            % {"title": edition.title, "announced": dates.moment(max(announced))}
+            % {"title": edition.title, "announced": dates.moment(found.other_at)}
         )
 
 
