@@ -21,6 +21,7 @@ from kommunpris.accounts.testing import organiser_account
 from kommunpris.archive.services import import_winners
 from kommunpris.awards.models import Award, Edition
 from kommunpris.awards.services import create_edition, open_nominations
+from kommunpris.permissions import PUBLIC_CLOCK_FIELDS
 
 from .conftest import seed_with_joint_winner
 
@@ -71,6 +72,36 @@ def test_no_public_answer_may_be_kept_past_the_publication_of_a_decision(
     }
     assert "Kiruna kommun" in after["/vinnare/2025/"].content.decode()
     assert "Kiruna kommun" in after["/api/v1/winners"].content.decode()
+
+
+def test_no_public_answer_is_kept_past_any_moment_the_clock_changes_what_is_public(
+    client: Client, award: Award
+) -> None:
+    """Each time at which an edition's public face changes with no write — the nominees', the
+    finalists' and the winner's publication, the close of the call and of the municipalities'
+    texts, the gala — bounds how long any cache may keep a public answer."""
+    now = timezone.now().replace(microsecond=0)
+    organiser = organiser_account("organiser@example.se")
+    with time_machine.travel(now, tick=False):
+        edition = create_edition(
+            award=award,
+            year=2027,
+            nominations_close_at=now + timedelta(days=30),
+            supplement_close_at=now + timedelta(days=45),
+            ceremony_at=now + timedelta(days=200),
+            actor=organiser,
+        )
+        open_nominations(edition=edition, actor=organiser, now=now)
+        as_made = {name: getattr(edition, name) for name in PUBLIC_CLOCK_FIELDS}
+        paths = ["/", "/vinnare/", "/vinnare/2027/", "/feed/", "/api/v1/editions/2027"]
+        kept = {}
+        for seconds, name in enumerate(PUBLIC_CLOCK_FIELDS, start=20):
+            Edition.objects.filter(pk=edition.pk).update(
+                **{**as_made, name: now + timedelta(seconds=seconds)}
+            )
+            kept[name] = {_max_age(client.get(path)) for path in paths}
+    assert kept == {name: {seconds} for seconds, name in enumerate(PUBLIC_CLOCK_FIELDS, start=20)}
+    assert {"nominees_publish_at", "finalists_publish_at", "publish_at"} <= set(kept)
 
 
 def test_a_page_that_is_not_there_may_be_kept_as_briefly(client: Client, archive: Award) -> None:
