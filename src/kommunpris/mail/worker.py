@@ -125,14 +125,14 @@ def _record_failure(mail: OutgoingMail, token: str, exc: Exception) -> str:
             status=MailStatus.GAVE_UP, gave_up_at=now, next_attempt_at=None, **release
         )
         logger.error(
-            "E-post %s (%s) gavs upp efter %s försök: %s", mail.pk, mail.template, attempts, error
+            "Mail %s (%s) given up after %s attempts: %s", mail.pk, mail.template, attempts, error
         )
         return "gave_up"
     OutgoingMail.objects.filter(pk=mail.pk, claimed_by=token).update(
         next_attempt_at=now + back_off(attempts), **release
     )
     logger.warning(
-        "E-post %s (%s) kunde inte skickas (försök %s): %s", mail.pk, mail.template, attempts, error
+        "Mail %s (%s) could not be sent (attempt %s): %s", mail.pk, mail.template, attempts, error
     )
     return "failed"
 
@@ -167,16 +167,16 @@ def run_once(*, limit: int = 100, ignore_back_off: bool = False) -> Pass:
 def run_forever(*, interval: float, stop: threading.Event, batch: int = 50) -> None:
     """The worker's loop: a pass, then a pause of `interval` seconds when nothing was due,
     until `stop` is set (SIGTERM from systemd). A database error is logged and waited out."""
-    logger.info("E-postarbetaren %s startar.", worker_name())
+    logger.info("Mail worker %s starting.", worker_name())
     while not stop.is_set():
         close_old_connections()  # as between two requests: no connection older than its age
         try:
             done = run_once(limit=batch)
         except Exception:  # the database went away: wait, then go on (systemd restarts us too)
-            logger.exception("E-postarbetaren: passet misslyckades; försöker igen.")
+            logger.exception("Mail worker: the pass failed; trying again.")
             connection.close()
             stop.wait(max(interval, 5.0))
             continue
         if done.sent + done.failed + done.gave_up < batch:
             stop.wait(interval)
-    logger.info("E-postarbetaren %s slutar.", worker_name())
+    logger.info("Mail worker %s stopping.", worker_name())

@@ -310,9 +310,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
         address_use = throttle.reserve(_address_flood_limit(data["nominator_email"]))
     except throttle.Limited:
         # The connection's uses stay taken; the sender is told what every sender is told.
-        logger.warning(
-            "Nominering till en adress som fått många den senaste timmen togs inte emot."
-        )
+        logger.warning("A nomination was not taken: its address has had many in the last hour.")
         _remember_sent(request, form.municipality_found, data["nominator_email"], edition)
         return redirect("nominate-sent")
     reservation.keys += address_use.keys
