@@ -184,4 +184,4 @@ def test_two_workers_never_send_one_message_twice(
         == [(MailStatus.SENT, 1)] * 30
     )
     # Both workers took part: each logged its start and its stop.
-    assert all("startar" in log and "slutar" in log for log in logs), logs
+    assert all("starting." in log and "stopping." in log for log in logs), logs
