@@ -1,18 +1,21 @@
-"""Data for the public-face tests: an edition of 2025 whose decision is embargoed or public."""
+"""Data for the public-face tests: an edition of 2025 whose decision is embargoed or public, and
+2027 with its call for nominations open."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from kommunpris.accounts.testing import organiser_account
 from kommunpris.archive.models import Winner, WinnerMunicipality
 from kommunpris.archive.services import import_winners
 from kommunpris.awards.models import Award, Edition, Phase
+from kommunpris.awards.services import create_edition, open_nominations
 from kommunpris.nominations.models import Candidacy, CandidacyMember, Stage
 from kommunpris.register.models import Municipality
 
@@ -21,6 +24,20 @@ SECRET_MOTIVATION = (
     "Kiruna visar med gruvstadens flytt att medborgardialog och demokratin kan förnyas; "
     "en hemlig motivering om samverkanskultur."
 )
+
+
+def open_call_2027(award: Award, *, now: datetime) -> Edition:
+    """2027 with its call for nominations open at `now`, made by an organiser as in the desk."""
+    organiser = organiser_account("organiser@example.se")
+    edition = create_edition(
+        award=award,
+        year=2027,
+        nominations_close_at=now + timedelta(days=30),
+        supplement_close_at=now + timedelta(days=45),
+        ceremony_at=now + timedelta(days=200),
+        actor=organiser,
+    )
+    return open_nominations(edition=edition, actor=organiser, now=now)
 
 
 def _decided_2025(award: Award, *, publish_in: timedelta) -> Edition:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import re
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +15,10 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.utils import timezone
 
-from kommunpris.accounts.testing import organiser_account
 from kommunpris.awards.models import Award
-from kommunpris.awards.services import create_edition, open_nominations
 from kommunpris.nominations.models import Nomination
+
+from .conftest import open_call_2027
 
 KB = 1024
 
@@ -57,16 +56,7 @@ def test_the_public_site_and_the_nomination_form_need_no_javascript(
 ) -> None:
     from playwright.sync_api import expect
 
-    now = timezone.now()
-    edition = create_edition(
-        award=award,
-        year=2027,
-        nominations_close_at=now + timedelta(days=30),
-        supplement_close_at=now + timedelta(days=45),
-        ceremony_at=now + timedelta(days=200),
-        actor=organiser_account("organiser@example.se"),
-    )
-    open_nominations(edition=edition, actor=organiser_account("organiser@example.se"), now=now)
+    open_call_2027(award, now=timezone.now())
     context = chromium.new_context(java_script_enabled=False, locale="sv-SE")
     tab = context.new_page()
     try:

@@ -17,13 +17,11 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.http import http_date
 
-from kommunpris.accounts.testing import organiser_account
 from kommunpris.archive.services import import_winners
 from kommunpris.awards.models import Award, Edition
-from kommunpris.awards.services import create_edition, open_nominations
 from kommunpris.permissions import PUBLIC_CLOCK_FIELDS
 
-from .conftest import seed_with_joint_winner
+from .conftest import open_call_2027, seed_with_joint_winner
 
 # Every kind of public answer an embargoed winner could show in.
 PUBLIC = [
@@ -81,17 +79,8 @@ def test_no_public_answer_is_kept_past_any_moment_the_clock_changes_what_is_publ
     finalists' and the winner's publication, the close of the call and of the municipalities'
     texts, the gala — bounds how long any cache may keep a public answer."""
     now = timezone.now().replace(microsecond=0)
-    organiser = organiser_account("organiser@example.se")
     with time_machine.travel(now, tick=False):
-        edition = create_edition(
-            award=award,
-            year=2027,
-            nominations_close_at=now + timedelta(days=30),
-            supplement_close_at=now + timedelta(days=45),
-            ceremony_at=now + timedelta(days=200),
-            actor=organiser,
-        )
-        open_nominations(edition=edition, actor=organiser, now=now)
+        edition = open_call_2027(award, now=now)
         as_made = {name: getattr(edition, name) for name in PUBLIC_CLOCK_FIELDS}
         paths = ["/", "/vinnare/", "/vinnare/2027/", "/feed/", "/api/v1/editions/2027"]
         kept = {}
@@ -167,16 +156,7 @@ def test_the_language_comes_from_the_path_so_answers_do_not_vary_on_it(
 def test_only_the_page_with_a_form_sets_a_cookie_and_it_is_the_visitors_own(
     client: Client, award: Award
 ) -> None:
-    now = timezone.now()
-    edition = create_edition(
-        award=award,
-        year=2027,
-        nominations_close_at=now + timedelta(days=30),
-        supplement_close_at=now + timedelta(days=45),
-        ceremony_at=now + timedelta(days=200),
-        actor=organiser_account("organiser@example.se"),
-    )
-    open_nominations(edition=edition, actor=organiser_account("organiser@example.se"), now=now)
+    open_call_2027(award, now=timezone.now())
 
     form = client.get("/nominera/")
     assert 'name="csrfmiddlewaretoken"' in form.content.decode()
